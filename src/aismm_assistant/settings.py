@@ -1,0 +1,59 @@
+"""One typed settings object, built on demand (never at import time).
+
+Precedence: explicit arguments > environment (AISMM_*) > defaults. All state lives under `home`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent.parent
+
+
+def _default_home() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("aismm-assistant", appauthor=False))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AISMM_", extra="ignore")
+
+    home: Path = Field(default_factory=_default_home, description="State directory: index, database, users.")
+    corpus_dir: Path = Field(default=PROJECT_ROOT / "corpus", description="Folder holding corpus.yaml and categories/.")
+    prompts_dir: Path = Field(default=PROJECT_ROOT / "prompts", description="Prompt files for LLM mode.")
+    web_dir: Path = Field(default=PROJECT_ROOT / "web", description="Pages and assets served by `aismm serve`.")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite under home.")
+    chroma_url: str | None = Field(default=None, description="http://host:port of a Chroma server; default embedded.")
+    llm: str = Field(default="offline", description="'offline' or an init_chat_model string such as openai:gpt-4o-mini.")
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible base URL for the chat model.")
+    max_request_bytes: int = Field(default=256_000, description="Largest HTTP request body accepted.")
+
+    def ensure_home(self) -> Path:
+        self.home.mkdir(parents=True, exist_ok=True)
+        return self.home
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.ensure_home() / 'aismm.db'}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests change AISMM_* between cases)."""
+    get_settings.cache_clear()
