@@ -1,0 +1,1 @@
+"""Assessments: one record for manual and assisted work, scoring, storage, reports, evidence requests."""

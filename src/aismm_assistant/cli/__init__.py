@@ -1,0 +1,1 @@
+"""Command-line surface: one module per command group, each a thin shell over the library."""

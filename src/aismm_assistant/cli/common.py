@@ -1,0 +1,48 @@
+"""Shared CLI plumbing: the group class that turns domain errors into one-line messages, output helpers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from aismm_assistant.errors import AismmError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class AismmGroup(TyperGroup):
+    """Every command runs inside this group: an AismmError becomes `error: ...` on stderr and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AismmError as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except (BrokenPipeError, KeyboardInterrupt):
+            raise typer.Exit(130) from None
+
+
+def new_app(help_text: str) -> typer.Typer:
+    return typer.Typer(
+        cls=AismmGroup,
+        help=help_text,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON.")
