@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Create .venv and install the project with its test dependencies (torch pinned to the CPU wheel).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+.venv/bin/python -m pip install -q -e '.[dev]'

@@ -1,0 +1,87 @@
+"""Bearer-token auth and role rules.
+
+Tokens are looked up in the store's ``users`` table (only a SHA-256 hash is kept) on every request,
+so several workers share one truth and a removed user is locked out at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from aismm_assistant.api.errors import Unauthorized
+from aismm_assistant.errors import PermissionDenied
+
+ROLES: tuple[str, ...] = ("admin", "assessor", "respondent")
+#: what each role may do; admin is a superset of assessor.
+STAFF: frozenset[str] = frozenset({"admin", "assessor"})
+
+
+@dataclass(frozen=True)
+class Principal:
+    name: str
+    role: str
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF
+
+
+def get_store(request: Request) -> Any:
+    """The app's store, built once per process on first use (the database is the shared state)."""
+    store = getattr(request.app.state, "store", None)
+    if store is None:
+        from aismm_assistant.assessment.storage import Store
+
+        store = Store(request.app.state.settings.resolved_database_url)
+        request.app.state.store = store
+    return store
+
+
+StoreDep = Annotated[Any, Depends(get_store)]
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("malformed Authorization header: expected 'Bearer <token>'")
+    return token.strip()
+
+
+def current_user(request: Request, store: StoreDep) -> Principal:
+    user = store.user_by_token(_bearer(request))
+    if user is None:
+        raise Unauthorized("unknown or revoked token")
+    return Principal(name=user.name, role=user.role)
+
+
+UserDep = Annotated[Principal, Depends(current_user)]
+
+
+def staff_user(user: UserDep) -> Principal:
+    if not user.is_staff:
+        raise PermissionDenied(f"role {user.role} cannot do this; it needs an assessor or admin")
+    return user
+
+
+def admin_user(user: UserDep) -> Principal:
+    if user.role != "admin":
+        raise PermissionDenied(f"role {user.role} cannot manage users; it needs an admin")
+    return user
+
+
+StaffDep = Annotated[Principal, Depends(staff_user)]
+AdminDep = Annotated[Principal, Depends(admin_user)]
+
+
+def check_interview_access(user: Principal, interview: Any) -> None:
+    """Staff see every interview; a respondent only the ones assigned to them by name."""
+    if user.is_staff:
+        return
+    if getattr(interview, "respondent", None) != user.name:
+        raise PermissionDenied("this interview is assigned to someone else")

@@ -1,0 +1,73 @@
+"""One place where failures become JSON ``{"error": message}`` with the right status, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from aismm_assistant.errors import AismmError, CorpusError, NotFoundError, PermissionDenied, ValidationError
+
+log = logging.getLogger("aismm_assistant.api")
+
+
+class Unauthorized(AismmError):
+    """No bearer token, or a token that matches no user."""
+
+
+def status_for(exc: AismmError) -> int:
+    """NotFound 404, PermissionDenied 403, bad data 422, server-side corpus trouble 503, anything else 400."""
+    if isinstance(exc, Unauthorized):
+        return 401
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, PermissionDenied):
+        return 403
+    if isinstance(exc, CorpusError):
+        return 503
+    if isinstance(exc, ValidationError):
+        return 422
+    return 400
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+def _describe_validation(errors: list[dict[str, Any]]) -> str:
+    """The first pydantic error as one line: 'body.level: Input should be less than or equal to 5'."""
+    if not errors:
+        return "invalid request"
+    first = errors[0]
+    loc = ".".join(str(p) for p in first.get("loc", ()))
+    msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{loc}: {msg}{more}" if loc else msg + more
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AismmError)
+    async def _aismm(request: Request, exc: AismmError) -> JSONResponse:
+        status = status_for(exc)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if status == 503:
+            log.error("server misconfigured: %s", exc)
+        return error_response(status, str(exc), headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, _describe_validation(list(exc.errors())))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else "request failed"
+        return error_response(exc.status_code, detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal error; see the server log")

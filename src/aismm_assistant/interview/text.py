@@ -1,0 +1,141 @@
+"""Text plumbing for the offline engine: sentence spans, tokens, stems, numbers and durations.
+
+Sentences are returned as character spans of the original answer so every quote the engine cites
+is a verbatim substring of what the respondent typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having
+    he her here hers him his how i if in into is it its itself just me more most my no nor not of off on once
+    only or other our ours out over own same she should so some such than that the their theirs them then
+    there these they this those through to too under until up very was we were what when where which while
+    who whom why will with would you your yours also e.g i.e etc per via us let lets get got one two three
+    we're we've it's that's there's don't doesn't isn't aren't can't won't i'm they're""".split()
+)
+# Words that carry no topic but steer the status; kept out of matching so they cannot make a match.
+SIGNAL_WORDS = frozenset(
+    "yes yeah sure think believe probably maybe plan planning planned next quarter year month pilot "
+    "progress working roadmap want like really actually well already currently today now".split()
+)
+_ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|Mr|Ms|Dr|No|Inc|Ltd|Corp|v\d+(?:\.\d+)*))$", re.I)
+_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s+|$)|\n+|;\s")
+_TOKEN = re.compile(r"[a-z0-9]+(?:[&'][a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+def sentences(text: str) -> list[Span]:
+    """Split an answer into sentence spans (verbatim, stripped); abbreviations and decimals don't split."""
+    spans: list[Span] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.end()
+        piece = text[start:end]
+        if m.group().startswith(".") and _ABBREV.search(text[start : m.start()]):
+            continue
+        if piece.strip():
+            spans.append(_strip_span(text, start, end))
+        start = end
+    if text[start:].strip():
+        spans.append(_strip_span(text, start, len(text)))
+    return [s for s in spans if s.text]
+
+
+def _strip_span(text: str, start: int, end: int) -> Span:
+    piece = text[start:end]
+    lead = len(piece) - len(piece.lstrip())
+    trail = len(piece) - len(piece.rstrip())
+    s, e = start + lead, end - trail
+    return Span(s, e, text[s:e])
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to match 'registries'/'registry', 'reviewed'/'review'."""
+    w = word
+    if len(w) <= 3 or w.isdigit():
+        return w
+    for suf, rep in (("ies", "y"), ("sses", "ss"), ("ied", "y")):
+        if w.endswith(suf):
+            return w[: -len(suf)] + rep
+    for suf in ("ations", "ation", "ings", "ing", "edly", "ed", "ments", "ment", "ers", "er", "ly", "es", "s"):
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            w = w[: -len(suf)]
+            break
+    if len(w) > 4 and w[-1] == w[-2] and w[-1] not in "ls":
+        w = w[:-1]
+    return w.rstrip("e") if len(w) > 4 else w
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower().replace("-", " ").replace("/", " "))
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the topical words of a text (stop words and status words removed)."""
+    return [stem(t) for t in tokens(text) if t not in STOPWORDS and t not in SIGNAL_WORDS and len(t) > 1]
+
+
+# ---------------------------------------------------------------- numbers, thresholds, durations
+
+_NUMBER_WORDS = {
+    "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15, "eighteen": 18,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90,
+}
+_UNIT_DAYS = {"hour": 1 / 24, "day": 1, "business day": 1.4, "working day": 1.4, "week": 7, "month": 30,
+              "quarter": 91, "year": 365}
+_CADENCE_WORDS = {
+    "hourly": 1 / 24, "daily": 1, "nightly": 1, "every day": 1, "weekly": 7, "every week": 7, "fortnightly": 14,
+    "biweekly": 14, "monthly": 30, "every month": 30, "once a month": 30, "quarterly": 91, "every quarter": 91,
+    "twice a year": 182, "semi-annually": 182, "semiannually": 182, "every six months": 182,
+    "annually": 365, "annual": 365, "yearly": 365, "every year": 365, "once a year": 365,
+    "each year": 365, "every two years": 730, "every other year": 730, "biennially": 730,
+    "real time": 0.01, "real-time": 0.01, "continuously": 0.01, "continuous": 0.01,
+}
+_PCT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)")
+_DURATION = re.compile(
+    r"\b(within|every|each|at least every|no more than|under|inside|in|takes?|after|once every|"
+    r"than|up to|at most)\s+(?:about\s+|roughly\s+|around\s+)?"
+    r"(\d+(?:\.\d+)?|one|a|an|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|"
+    r"fifteen|eighteen|twenty|thirty|forty|fifty|sixty|ninety)?\s*"
+    r"(hour|business day|working day|day|week|month|quarter|year)s?\b",
+    re.I,
+)
+_FREQ_CUES = {"within", "every", "each", "at least every", "no more than", "under", "inside", "once every",
+              "than", "up to", "at most", "takes", "take", "after"}
+
+
+def percentages(text: str) -> list[float]:
+    """Percentages stated in a text, with 'all'/'every' style words left to the caller."""
+    return [float(m.group(1)) for m in _PCT.finditer(text) if float(m.group(1)) <= 100]
+
+
+def durations(text: str) -> list[float]:
+    """Time limits and cadences in days ('within 30 days', 'quarterly', 'every 12 months')."""
+    out: list[float] = []
+    low = text.lower()
+    for m in _DURATION.finditer(low):
+        cue, num, unit = m.group(1), m.group(2), m.group(3)
+        if cue not in _FREQ_CUES and cue != "in":
+            continue
+        if cue == "in" and not num:
+            continue
+        n = _NUMBER_WORDS.get(num, None) if num and not num[0].isdigit() else (float(num) if num else 1.0)
+        if n is None:
+            continue
+        out.append(n * _UNIT_DAYS[unit])
+    for word, days in _CADENCE_WORDS.items():
+        if re.search(r"(?<![a-z-])" + re.escape(word) + r"(?![a-z])", low):
+            out.append(days)
+    return out
