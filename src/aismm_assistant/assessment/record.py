@@ -1,0 +1,321 @@
+"""The assessment record: one structure for manual and assisted work.
+
+A manual and an assisted assessment differ only in the ``provenance`` of each result and level.
+The effective status of a result is the confirmed value if any, else the manual value, else
+``unknown``; an unconfirmed proposal is shown beside it but never counts (docs/scoring.md).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from aismm_assistant.model import CATEGORY_ORDER, normalize_deployment_type
+
+Status = Literal["met", "partial", "not_met", "not_applicable", "unknown"]
+AssessmentStatus = Literal["draft", "in_review", "final"]
+Source = Literal["manual", "assisted"]
+SCHEMA_VERSION = 1
+STATUS_FLOW: dict[str, tuple[str, ...]] = {
+    "draft": ("in_review",),
+    "in_review": ("draft", "final"),
+    "final": (),
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def new_id() -> str:
+    return "asm-" + uuid.uuid4().hex[:12]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Change(_Strict):
+    """One entry of an append-only history: who changed what, when and why."""
+
+    at: datetime = Field(default_factory=utcnow)
+    actor: str
+    action: str
+    field: str | None = None
+    old: Any = None
+    new: Any = None
+    rationale: str | None = None
+
+
+class EvidenceItem(_Strict):
+    """A piece of evidence: its text, where it came from, who supplied it and when."""
+
+    text: str = Field(min_length=1)
+    source: str = "manual"
+    supplied_by: str | None = None
+    supplied_at: datetime | None = None
+
+
+class Citation(_Strict):
+    """A verbatim quote from an interview turn that supports a proposal."""
+
+    turn: int = Field(ge=0)
+    quote: str = Field(min_length=1)
+    interview_id: str | None = None
+
+
+class SubstituteKPI(_Strict):
+    """An assessor-chosen KPI replacing the corpus one at the same level; the record keeps both."""
+
+    name: str = Field(min_length=1)
+    objective: str = Field(min_length=1)
+    rationale: str | None = None
+
+
+class Proposal(_Strict):
+    """An assisted proposal for one objective; never final until a human confirms it."""
+
+    control_id: str
+    status: Status
+    confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    citations: list[Citation] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)
+    engine: str = "offline"
+    prompts: dict[str, str] = Field(default_factory=dict, description="prompt file name -> sha256")
+    interview_id: str | None = None
+    rationale: str | None = None
+    proposed_at: datetime = Field(default_factory=utcnow)
+
+
+class LevelProposal(_Strict):
+    """An assisted proposal for a category level."""
+
+    category: str
+    level: int = Field(ge=1, le=5)
+    confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    engine: str = "offline"
+    prompts: dict[str, str] = Field(default_factory=dict)
+    interview_id: str | None = None
+    rationale: str | None = None
+    flags: list[str] = Field(default_factory=list)
+    proposed_at: datetime = Field(default_factory=utcnow)
+
+
+class Provenance(_Strict):
+    """Where a value came from: the only part in which manual and assisted records differ."""
+
+    source: Source = "manual"
+    manual: Status | None = None
+    proposed: Proposal | None = None
+    pending: bool = Field(default=False, description="A proposal awaits a human decision.")
+    confirmed: Status | None = None
+    confirmed_by: str | None = None
+    confirmed_at: datetime | None = None
+    rationale: str | None = None
+    history: list[Change] = Field(default_factory=list)
+
+
+class ControlResult(_Strict):
+    """The result for one control objective; ``status`` is derived from provenance."""
+
+    control_id: str
+    status: Status = "unknown"
+    evidence: list[EvidenceItem] = Field(default_factory=list)
+    notes: str = ""
+    substitute_kpi: SubstituteKPI | None = None
+    provenance: Provenance = Field(default_factory=Provenance)
+
+    @model_validator(mode="after")
+    def _derive_status(self) -> ControlResult:
+        p = self.provenance
+        self.status = p.confirmed or p.manual or "unknown"
+        return self
+
+    @property
+    def pending(self) -> bool:
+        """A proposal no human has ruled on since it was made."""
+        return self.provenance.pending
+
+
+class LevelProvenance(_Strict):
+    proposed: LevelProposal | None = None
+    pending: bool = False
+    confirmed: int | None = Field(default=None, ge=1, le=5)
+    confirmed_by: str | None = None
+    confirmed_at: datetime | None = None
+    rationale: str | None = None
+    history: list[Change] = Field(default_factory=list)
+
+
+class CategoryRecord(_Strict):
+    """Per-category state: the computed level (kept current by the store), target and provenance."""
+
+    category: str
+    level: int = Field(default=1, ge=1, le=5)
+    target_level: int | None = Field(default=None, ge=1, le=5)
+    target_date: date | None = None
+    provenance: LevelProvenance = Field(default_factory=LevelProvenance)
+
+
+class Scope(_Strict):
+    deployment_types: list[str] = Field(default_factory=list, description="Empty = every deployment type.")
+    categories: list[str] = Field(default_factory=list, description="Empty = all twelve categories.")
+
+    @field_validator("deployment_types")
+    @classmethod
+    def _types(cls, v: list[str]) -> list[str]:
+        out: list[str] = []
+        for t in v:
+            norm = normalize_deployment_type(t)
+            if norm not in out:
+                out.append(norm)
+        return out
+
+    @field_validator("categories")
+    @classmethod
+    def _cats(cls, v: list[str]) -> list[str]:
+        out = []
+        for c in v:
+            cid = c.strip().upper()
+            if cid not in CATEGORY_ORDER:
+                raise ValueError(f"unknown category {c!r} (known: {', '.join(CATEGORY_ORDER)})")
+            if cid not in out:
+                out.append(cid)
+        return sorted(out, key=CATEGORY_ORDER.index)
+
+    def category_ids(self) -> list[str]:
+        return list(self.categories) or list(CATEGORY_ORDER)
+
+    def deployment_scope(self) -> list[str] | None:
+        """The scope handed to the scoring rule (None = everything applies)."""
+        return list(self.deployment_types) or None
+
+
+class CorpusRef(_Strict):
+    name: str
+    version: str
+    hash: str
+
+
+class AssessmentCreate(_Strict):
+    """What a user supplies to start an assessment."""
+
+    organization: str = Field(min_length=1, max_length=200)
+    scope: Scope = Field(default_factory=Scope)
+    created_by: str | None = None
+    description: str = ""
+
+    @field_validator("organization")
+    @classmethod
+    def _org(cls, v: str) -> str:
+        v = " ".join(v.split())
+        if not v:
+            raise ValueError("organization must not be blank")
+        return v
+
+
+class Assessment(AssessmentCreate):
+    """The full stored record (``doc`` column of the ``assessments`` table)."""
+
+    schema_version: int = SCHEMA_VERSION
+    id: str = Field(default_factory=new_id)
+    status: AssessmentStatus = "draft"
+    corpus: CorpusRef
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = 0
+    categories: dict[str, CategoryRecord] = Field(default_factory=dict)
+    results: dict[str, ControlResult] = Field(default_factory=dict)
+    history: list[Change] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _keys(self) -> Assessment:
+        for key, res in self.results.items():
+            if key != res.control_id:
+                raise ValueError(f"results key {key!r} does not match control_id {res.control_id!r}")
+        for key, cat in self.categories.items():
+            if key != cat.category:
+                raise ValueError(f"categories key {key!r} does not match category {cat.category!r}")
+        return self
+
+    def effective_statuses(self) -> dict[str, str]:
+        return {cid: r.status for cid, r in self.results.items()}
+
+    def result(self, control_id: str) -> ControlResult:
+        if control_id not in self.results:
+            self.results[control_id] = ControlResult(control_id=control_id)
+        return self.results[control_id]
+
+    def category(self, category_id: str) -> CategoryRecord:
+        if category_id not in self.categories:
+            self.categories[category_id] = CategoryRecord(category=category_id)
+        return self.categories[category_id]
+
+
+class CategoryPublic(BaseModel):
+    category: str
+    name: str
+    domain: str
+    level: int
+    level_name: str
+    proposed_level: int | None = None
+    confirmed_level: int | None = None
+    level_confirmed: bool = False
+    target_level: int | None = None
+    target_date: date | None = None
+    gap: int | None = None
+    next_level: int | None = None
+    next_level_progress: float | None = None
+    blocking: list[str] = Field(default_factory=list)
+    pending_proposals: int = 0
+
+
+class ResultPublic(BaseModel):
+    control_id: str
+    category: str
+    level: int
+    name: str
+    applicable: bool
+    status: Status
+    proposed_status: Status | None = None
+    pending: bool = False
+    source: Source
+    confidence: float | None = None
+    citations: list[Citation] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)
+    confirmed_by: str | None = None
+    confirmed_at: datetime | None = None
+    evidence: list[EvidenceItem] = Field(default_factory=list)
+    notes: str = ""
+    substitute_kpi: SubstituteKPI | None = None
+
+
+class AssessmentPublic(BaseModel):
+    """What surfaces show: the record with levels, progress and gaps computed by the scoring rule."""
+
+    id: str
+    organization: str
+    status: AssessmentStatus
+    scope: Scope
+    corpus: CorpusRef
+    corpus_changed: bool = False
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    categories: dict[str, CategoryPublic]
+    domains: dict[str, dict[str, Any]]
+    overall: dict[str, Any]
+    gaps: list[dict[str, Any]]
+    results: list[ResultPublic]
+
+
+def json_schemas() -> dict[str, Any]:
+    """The published JSON Schemas of the record's families."""
+    return {
+        "AssessmentCreate": AssessmentCreate.model_json_schema(),
+        "Assessment": Assessment.model_json_schema(),
+        "AssessmentPublic": AssessmentPublic.model_json_schema(),
+    }
