@@ -33,9 +33,9 @@ def get_store(request: Request) -> Any:
     """The app's store, built once per process on first use (the database is the shared state)."""
     store = getattr(request.app.state, "store", None)
     if store is None:
-        from aismm_assistant.assessment.storage import Store
+        from aismm_assistant.assessment.storage import get_store as build_store
 
-        store = Store(request.app.state.settings.resolved_database_url)
+        store = build_store(request.app.state.settings.resolved_database_url)
         request.app.state.store = store
     return store
 

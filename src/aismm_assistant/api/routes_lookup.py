@@ -86,22 +86,10 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=500, description="What to look for.")],
     k: Annotated[int, Query(ge=1, le=50)] = 5,
     category: Annotated[str | None, Query(max_length=8)] = None,
-    level: Annotated[int | None, Query(ge=1, le=5)] = None,
+    level: Annotated[int | None, Query(ge=2, le=5, description="Objectives exist at L2-L5.")] = None,
     deployment: Annotated[str | None, Query(max_length=32)] = None,
 ) -> dict:
     """Hybrid search over the objectives, as `aismm search --json`."""
-    from aismm_assistant.corpus import get_category
-    from aismm_assistant.model import normalize_deployment_type
-
-    if not q.strip():
-        raise ValidationError("q: empty query")
-    if category:
-        category = get_category(category).id
-    if deployment:
-        try:
-            deployment = normalize_deployment_type(deployment)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
     from aismm_assistant.api.library import run_search
 
     return run_search(q, k=k, category=category, level=level, deployment=deployment)

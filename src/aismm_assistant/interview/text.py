@@ -116,9 +116,25 @@ _FREQ_CUES = {"within", "every", "each", "at least every", "no more than", "unde
               "than", "up to", "at most", "takes", "take", "after"}
 
 
+_RATIO = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:out\s+)?of\s+"
+                    r"(?:the\s+|our\s+)?(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b(?!\s*%)", re.I)
+_FRACTIONS = {r"\ba (?:quarter|fourth) of\b": 25.0, r"\ba third of\b": 33.0, r"\b(?:about|roughly|around|only|just over|just under|under|over) half\b|\bhalf (?:of|our|the)\b": 50.0,
+              r"\btwo[- ]thirds\b": 67.0, r"\bthree[- ]quarters\b": 75.0, r"\bquarter of\b": 25.0}
+
+
 def percentages(text: str) -> list[float]:
-    """Percentages stated in a text, with 'all'/'every' style words left to the caller."""
-    return [float(m.group(1)) for m in _PCT.finditer(text) if float(m.group(1)) <= 100]
+    """Shares stated in a text: '94%', '67 of 70', 'one out of five', 'about half'."""
+    out = [float(m.group(1)) for m in _PCT.finditer(text) if float(m.group(1)) <= 100]
+    for m in _RATIO.finditer(text):
+        a, b = (_NUMBER_WORDS.get(x.lower()) if not x.isdigit() else float(x) for x in m.groups())
+        if a is not None and b and a <= b and b > 1:
+            out.append(round(100.0 * a / b, 1))
+    low = text.lower()
+    for rx, val in _FRACTIONS.items():
+        if re.search(rx, low):
+            out.append(val)
+            break
+    return out
 
 
 def durations(text: str) -> list[float]:

@@ -1,0 +1,148 @@
+"""Assessments for staff: create, show, export, confirm or override proposals, targets, evidence requests."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from aismm_assistant.api import library
+from aismm_assistant.api.auth import StaffDep, StoreDep
+
+router = APIRouter(prefix="/api", tags=["assessments"])
+
+IdPath = Annotated[str, Path(min_length=1, max_length=64)]
+CatPath = Annotated[str, Path(min_length=1, max_length=8)]
+Rationale = Annotated[str, Field(min_length=1, max_length=2000, description="Why; kept in the record's history.")]
+DeploymentType = Literal["All", "Self-hosted", "PaaS", "API/SaaS"]
+StatusValue = Literal["met", "partial", "not_met", "not_applicable", "unknown"]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AssessmentIn(_Body):
+    organization: str = Field(min_length=1, max_length=200)
+    deployment_types: list[DeploymentType] = Field(default_factory=list, max_length=4)
+    categories: list[str] = Field(default_factory=list, max_length=12, description="Empty = all twelve.")
+    description: str = Field(default="", max_length=2000)
+
+
+class LevelConfirm(_Body):
+    level: int = Field(ge=1, le=5)
+    rationale: Rationale
+
+
+class ControlConfirm(_Body):
+    status: StatusValue | None = Field(default=None, description="Omit to accept the proposal; give one to override.")
+    rationale: Rationale
+
+
+class TargetIn(_Body):
+    level: int = Field(ge=1, le=5)
+    by_date: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD")
+
+
+class EvidenceRequestIn(_Body):
+    assessment_id: str | None = Field(default=None, min_length=1, max_length=64)
+    category: str | None = Field(default=None, max_length=8)
+    controls: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list, max_length=200)
+    owner: str | None = Field(default=None, max_length=200, description="Who receives it (default: category owner role).")
+    due: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD (default: in 14 days).")
+
+
+@router.get("/assessments")
+def list_assessments(user: StaffDep, store: StoreDep) -> dict:
+    return {
+        "assessments": [
+            {
+                "id": a.id,
+                "organization": a.organization,
+                "status": a.status,
+                "deployment_types": list(a.scope.deployment_types),
+                "created_at": a.created_at.isoformat(),
+                "updated_at": a.updated_at.isoformat(),
+            }
+            for a in store.list_assessments()
+        ]
+    }
+
+
+@router.post("/assessments", status_code=201)
+def create_assessment(body: AssessmentIn, user: StaffDep, store: StoreDep) -> dict:
+    from aismm_assistant.assessment.record import AssessmentCreate
+
+    create = library.validated(
+        AssessmentCreate,
+        organization=body.organization,
+        scope={"deployment_types": body.deployment_types, "categories": body.categories},
+        created_by=user.name,
+        description=body.description,
+    )
+    record = store.create_assessment(create)
+    return {"id": record.id}
+
+
+@router.get("/assessments/{assessment_id}")
+def show_assessment(assessment_id: IdPath, user: StaffDep, store: StoreDep) -> dict:
+    """The record with levels, progress, gaps and pending proposals, as `aismm assessment show --json`."""
+    return library.assessment_view(store, assessment_id)
+
+
+@router.get("/assessments/{assessment_id}/interviews")
+def assessment_interviews(assessment_id: IdPath, user: StaffDep, store: StoreDep) -> dict:
+    store.get_assessment(assessment_id)
+    return {"interviews": [library.interview_row(r) for r in store.list_interviews(assessment_id)]}
+
+
+@router.get(
+    "/assessments/{assessment_id}/export",
+    responses={200: {"description": "The export as a file download"}},
+    response_class=Response,
+)
+def export_assessment(
+    assessment_id: IdPath,
+    user: StaffDep,
+    store: StoreDep,
+    format: Annotated[Literal["json", "yaml", "csv", "xlsx", "md", "html", "oscal"], Query()] = "json",
+) -> Response:
+    content, media_type, filename = library.export(store, assessment_id, format)
+    return Response(content, media_type=media_type, headers={"content-disposition": f'attachment; filename="{filename}"'})
+
+
+@router.post("/assessments/{assessment_id}/categories/{category}/confirm")
+def confirm_level(assessment_id: IdPath, category: CatPath, body: LevelConfirm, user: StaffDep, store: StoreDep) -> dict:
+    """Sign off a category level; it must agree with the confirmed statuses (the scoring rule)."""
+    store.confirm_level(assessment_id, category, level=body.level, actor=user.name, rationale=body.rationale)
+    return library.assessment_view(store, assessment_id)
+
+
+@router.post("/assessments/{assessment_id}/categories/{category}/target")
+def set_target(assessment_id: IdPath, category: CatPath, body: TargetIn, user: StaffDep, store: StoreDep) -> dict:
+    """The level leadership aims for; the dashboard draws it against the current level."""
+    store.set_target(assessment_id, category, body.level, by_date=body.by_date, actor=user.name)
+    return library.assessment_view(store, assessment_id)
+
+
+@router.post("/assessments/{assessment_id}/controls/{control_id}/confirm")
+def confirm_control(
+    assessment_id: IdPath,
+    control_id: Annotated[str, Path(min_length=1, max_length=20)],
+    body: ControlConfirm,
+    user: StaffDep,
+    store: StoreDep,
+) -> dict:
+    """Accept a proposal (no status) or override it (a status); either way with a rationale."""
+    store.confirm_result(assessment_id, control_id, status=body.status, actor=user.name, rationale=body.rationale)
+    return library.assessment_view(store, assessment_id)
+
+
+@router.post("/evidence-requests")
+def evidence_requests(body: EvidenceRequestIn, user: StaffDep, store: StoreDep) -> dict:
+    """Draft what to send, to whom, for which control: the gaps and unknowns of an assessment."""
+    return library.evidence_requests(
+        store, body.assessment_id, category=body.category, controls=body.controls, owner=body.owner, due=body.due
+    )

@@ -1,0 +1,147 @@
+"""Interviews: staff start them; the assigned respondent (or staff) reads and answers them.
+
+Every answer goes through the interview engine, which stores the turn (atomic, ordered ``seq``)
+before analysing it, so concurrent requests and a killed server lose nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from aismm_assistant.api.auth import StaffDep, StoreDep, UserDep, check_interview_access
+from aismm_assistant.api.errors import status_for
+from aismm_assistant.api.library import interview_row
+from aismm_assistant.api.routes_users import USER_NAME_PATTERN
+from aismm_assistant.errors import AismmError, ValidationError
+
+router = APIRouter(prefix="/api", tags=["interviews"])
+
+IdPath = Annotated[str, Path(min_length=1, max_length=64)]
+KEEPALIVE_SECONDS = 10.0
+
+
+class InterviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    category: str = Field(min_length=2, max_length=8, description="Category ID, e.g. GOV.")
+    respondent: str = Field(pattern=USER_NAME_PATTERN, description="User name of the person who answers.")
+
+
+class AnswerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answer: str = Field(min_length=1, max_length=20_000)
+
+
+@router.post("/assessments/{assessment_id}/interviews", status_code=201)
+def start_interview(assessment_id: IdPath, body: InterviewIn, user: StaffDep, store: StoreDep) -> dict:
+    """Open an interview on one category, assigned to a respondent by user name."""
+    from aismm_assistant.interview.engine import start_interview as start
+
+    store.get_assessment(assessment_id)
+    if body.respondent not in {u.name for u in store.list_users()}:
+        raise ValidationError(
+            f"no user {body.respondent!r}; create them first (aismm user add {body.respondent} --role respondent)"
+        )
+    return dict(start(store, assessment_id, body.category, body.respondent))
+
+
+def _load(store: Any, interview_id: str, user: Any) -> Any:
+    row = store.get_interview(interview_id)
+    check_interview_access(user, row)
+    return row
+
+
+@router.get("/interviews/{interview_id}")
+def get_interview(interview_id: IdPath, user: UserDep, store: StoreDep) -> dict:
+    """The transcript, what has been understood so far (the proposal) and the next question."""
+    from aismm_assistant.interview.engine import get_interview_view
+
+    row = _load(store, interview_id, user)
+    view = dict(get_interview_view(store, interview_id))
+    view.setdefault("interview", interview_row(row))
+    return view
+
+
+def _answer(store: Any, interview_id: str, answer: str, user: Any) -> dict:
+    from aismm_assistant.interview.engine import submit_answer
+
+    if not answer.strip():
+        raise ValidationError("answer: empty; write what is in place (or 'I don't know')")
+    return dict(submit_answer(store, interview_id, answer, respondent=user.name))
+
+
+@router.post("/interviews/{interview_id}/answers")
+def post_answer(interview_id: IdPath, body: AnswerIn, user: UserDep, store: StoreDep) -> dict:
+    """Store one answer (in order, exactly once) and return the next question and the updated proposal."""
+    _load(store, interview_id, user)
+    return _answer(store, interview_id, body.answer, user)
+
+
+@router.post("/interviews/{interview_id}/skip")
+def skip(interview_id: IdPath, user: UserDep, store: StoreDep) -> dict:
+    """Skip the current question (its objectives stay unknown) and get the next one."""
+    from aismm_assistant.interview.engine import skip_question
+
+    _load(store, interview_id, user)
+    return dict(skip_question(store, interview_id))
+
+
+@router.post("/interviews/{interview_id}/back")
+def back(interview_id: IdPath, user: UserDep, store: StoreDep) -> dict:
+    """Ask the previous question again; the new answer overrides the earlier one."""
+    from aismm_assistant.interview.engine import go_back
+
+    _load(store, interview_id, user)
+    return dict(go_back(store, interview_id))
+
+
+@router.post("/interviews/{interview_id}/finish")
+def finish(interview_id: IdPath, user: StaffDep, store: StoreDep) -> dict:
+    """Close an interview (staff): no more answers; its proposals stay for review."""
+    from aismm_assistant.interview.engine import finish_interview
+
+    store.get_interview(interview_id)
+    return dict(finish_interview(store, interview_id))
+
+
+def _sse(event: str, data: Any) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False, default=str)}\n\n".encode()
+
+
+@router.post(
+    "/interviews/{interview_id}/answers/stream",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "accepted, keepalive…, result|error"}},
+)
+async def post_answer_stream(interview_id: IdPath, body: AnswerIn, user: UserDep, store: StoreDep) -> StreamingResponse:
+    """Server-sent events for slow (LLM) analysis: `accepted` at once, comments while it works, then `result`."""
+    await run_in_threadpool(_load, store, interview_id, user)
+
+    async def events() -> AsyncIterator[bytes]:
+        yield _sse("accepted", {"interview_id": interview_id})
+        task = asyncio.ensure_future(run_in_threadpool(_answer, store, interview_id, body.answer, user))
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=KEEPALIVE_SECONDS)
+            if done:
+                break
+            yield b": still working\n\n"
+        try:
+            yield _sse("result", task.result())
+        except AismmError as exc:
+            yield _sse("error", {"error": str(exc), "status": status_for(exc)})
+        except Exception:  # the stream has started: report in-band, keep the traceback in the log
+            logging.getLogger("aismm_assistant.api").exception("answer stream failed for %s", interview_id)
+            yield _sse("error", {"error": "internal error; see the server log", "status": 500})
+
+    return StreamingResponse(events(), media_type="text/event-stream", headers={"cache-control": "no-store"})
+

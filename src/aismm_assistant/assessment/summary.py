@@ -1,0 +1,117 @@
+"""The public view of an assessment: levels by the scoring rule, proposals beside them, gaps.
+
+Surfaces (CLI `show`, the API, reports, exports) all start from ``to_public`` so they agree.
+"""
+
+from __future__ import annotations
+
+from aismm_assistant.assessment.record import (
+    Assessment,
+    AssessmentPublic,
+    CategoryPublic,
+    ControlResult,
+    ResultPublic,
+)
+from aismm_assistant.assessment.scoring import score_category, score_program
+from aismm_assistant.model import CATEGORY_NAMES, DOMAIN_OF, LEVEL_NAMES, Corpus
+
+
+def proposed_statuses(record: Assessment) -> dict[str, str]:
+    """What the statuses would be if every pending proposal were accepted (shown, never final)."""
+    out = record.effective_statuses()
+    for cid, res in record.results.items():
+        if res.pending and res.provenance.proposed is not None:
+            out[cid] = res.provenance.proposed.status
+    return out
+
+
+def _result_public(res: ControlResult, corpus: Corpus, scope: list[str] | None) -> ResultPublic | None:
+    control = corpus.control(res.control_id)
+    if control is None:
+        return None
+    p = res.provenance
+    return ResultPublic(
+        control_id=res.control_id,
+        category=control.category,
+        level=control.level,
+        name=control.name,
+        applicable=control.applies_to(scope),
+        status=res.status,
+        proposed_status=p.proposed.status if p.proposed else None,
+        pending=p.pending,
+        source=p.source,
+        confidence=p.proposed.confidence if p.proposed else None,
+        citations=list(p.proposed.citations) if p.proposed else [],
+        flags=list(p.proposed.flags) if p.proposed else [],
+        confirmed_by=p.confirmed_by,
+        confirmed_at=p.confirmed_at,
+        evidence=list(res.evidence),
+        notes=res.notes,
+        substitute_kpi=res.substitute_kpi,
+    )
+
+
+def to_public(record: Assessment, corpus: Corpus, *, all_controls: bool = False) -> AssessmentPublic:
+    """Score the record; ``all_controls`` lists every in-scope objective, not only those with a result."""
+    scope = record.scope.deployment_scope()
+    cat_ids = [c for c in record.scope.category_ids() if corpus.category(c) is not None]
+    statuses = record.effective_statuses()
+    targets = {c: r.target_level for c, r in record.categories.items() if r.target_level and c in cat_ids}
+    program = score_program(corpus, statuses, scope, cat_ids, targets)
+    what_if = proposed_statuses(record)
+    categories: dict[str, CategoryPublic] = {}
+    for cid in cat_ids:
+        cat = corpus.category(cid)
+        score = score_category(cat, statuses, scope)  # type: ignore[arg-type]
+        rec = record.categories.get(cid)
+        prov = rec.provenance if rec else None
+        lp = prov.proposed if prov else None
+        pending = sum(1 for c in cat.controls if c.id in record.results and record.results[c.id].pending)  # type: ignore[union-attr]
+        proposed_level = lp.level if lp else (
+            score_category(cat, what_if, scope).level if pending else None  # type: ignore[arg-type]
+        )
+        target = rec.target_level if rec else None
+        categories[cid] = CategoryPublic(
+            category=cid,
+            name=CATEGORY_NAMES[cid],
+            domain=DOMAIN_OF[cid],
+            level=score.level,
+            level_name=LEVEL_NAMES[score.level],
+            proposed_level=proposed_level,
+            confirmed_level=prov.confirmed if prov else None,
+            level_confirmed=bool(prov and prov.confirmed == score.level),
+            target_level=target,
+            target_date=rec.target_date if rec else None,
+            gap=max(0, target - score.level) if target else None,
+            next_level=score.next_level,
+            next_level_progress=score.next_level_progress,
+            blocking=score.blocking,
+            pending_proposals=pending,
+        )
+    results: list[ResultPublic] = []
+    seen = set()
+    for cid in cat_ids:
+        for control in corpus.category(cid).controls:  # type: ignore[union-attr]
+            res = record.results.get(control.id)
+            if res is None and not all_controls:
+                continue
+            pub = _result_public(res or ControlResult(control_id=control.id), corpus, scope)
+            if pub:
+                results.append(pub)
+                seen.add(control.id)
+    return AssessmentPublic(
+        id=record.id,
+        organization=record.organization,
+        status=record.status,
+        scope=record.scope,
+        corpus=record.corpus,
+        corpus_changed=record.corpus.hash != corpus.content_hash,
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+        version=record.version,
+        categories=categories,
+        domains=program["domains"],
+        overall=program["overall"],
+        gaps=program["gaps"],
+        results=results,
+    )

@@ -1,0 +1,322 @@
+"""Offline answer analysis: deterministic, no LLM, no model download.
+
+Every answer is screened, split into sentences, and each sentence is matched lexically (IDF-weighted
+stem overlap, key-term phrases, and the question it answers) against the KPI guidance of the
+category's objectives. Sentences attached to an objective vote a status from their commitment signals
+(signals.py); the latest decisive turn wins; weak evidence abstains. See docs/interview.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from aismm_assistant.assessment.scoring import score_category
+from aismm_assistant.interview.citations import verify_citations
+from aismm_assistant.interview.screening import Flag, screen_answer
+from aismm_assistant.interview.signals import Signals, Thresholds, detect, objective_thresholds, shortfall
+from aismm_assistant.interview.text import content_stems
+from aismm_assistant.model import Category, Control
+
+# Tunables (measured on evals/golden, never on holdout; docs/interview.md explains each).
+FIELD_WEIGHTS = {"key_terms": 3.0, "name": 3.0, "question": 2.0, "objective": 2.0, "follow_up": 1.5,
+                 "evidence": 1.5, "rationale": 1.0, "description": 0.8}
+MIN_MATCH = 6.0          # absolute evidence needed before a sentence counts for an objective
+RELATIVE_CUTOFF = 0.4    # a sentence may serve several objectives scoring within this share of the best
+QUESTION_WEIGHT = 0.3    # how much the question being answered steers attribution
+CARRY_WEIGHT = 0.5       # a sentence inherits some of the previous sentence's topic
+OVERRIDE_SHARE = 0.6     # a later turn overrides an earlier verdict when at least this strongly matched
+STRONG_MATCH = 20.0      # a match this strong gets full match confidence
+MET_SHARE = 0.6          # share of a turn's decisive evidence that must say "in place" for met
+NOT_MET_SHARE = 0.7      # share that must say "absent/planned" for not_met; anything between is partial
+ABSTAIN_BELOW = 0.5      # confidence under which a proposal becomes unknown
+
+
+@dataclass
+class TurnInput:
+    """One turn of an interview: what was asked (and about which objectives) and the answer."""
+
+    answer: str
+    question: str | None = None
+    respondent: str | None = None
+    question_controls: Sequence[str] = ()
+
+
+@dataclass
+class Evidence:
+    turn: int
+    quote: str
+    score: float
+    raw: float
+    status: str
+    signals: Signals
+    note: str = ""
+
+
+@dataclass
+class ControlProposal:
+    control_id: str
+    status: str
+    confidence: float
+    citations: list[dict] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    evidence_request: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"status": self.status, "confidence": round(self.confidence, 3), "citations": list(self.citations),
+                "reasons": list(self.reasons), "evidence_request": list(self.evidence_request)}
+
+
+@dataclass
+class CategoryProposal:
+    category: str
+    level: int
+    controls: dict[str, ControlProposal]
+    flags: list[Flag]
+    next_level: int | None = None
+    next_level_progress: float | None = None
+    blocking: list[str] = field(default_factory=list)
+    engine: str = "offline"
+
+    def statuses(self) -> dict[str, str]:
+        return {cid: p.status for cid, p in self.controls.items()}
+
+    def as_dict(self) -> dict:
+        return {
+            "level": self.level,
+            "next_level": self.next_level,
+            "next_level_progress": self.next_level_progress,
+            "blocking": list(self.blocking),
+            "engine": self.engine,
+            "controls": {cid: p.as_dict() for cid, p in self.controls.items()},
+            "flags": [f.as_dict() for f in self.flags],
+        }
+
+
+# ---------------------------------------------------------------- objective profiles
+
+
+@dataclass
+class _Profile:
+    control: Control
+    weights: dict[str, float]
+    phrases: list[tuple[str, ...]]
+    thresholds: Thresholds
+
+
+class ObjectiveMatcher:
+    """IDF-weighted lexical matcher over one category's objectives (about ten documents)."""
+
+    def __init__(self, controls: Iterable[Control]) -> None:
+        self.profiles: dict[str, _Profile] = {}
+        for c in controls:
+            fields = {"name": c.name, "objective": c.objective, "rationale": c.rationale,
+                      "description": c.description, "evidence": " ".join(c.evidence),
+                      "question": c.question or "", "follow_up": c.follow_up or "",
+                      "key_terms": " ".join(c.key_terms)}
+            weights: dict[str, float] = {}
+            for fname, text in fields.items():
+                for s in content_stems(text):
+                    weights[s] = max(weights.get(s, 0.0), FIELD_WEIGHTS[fname])
+            phrases = [tuple(content_stems(t)) for t in c.key_terms]
+            self.profiles[c.id] = _Profile(c, weights, [p for p in phrases if p], objective_thresholds(c.objective))
+        n = max(len(self.profiles), 1)
+        df = Counter(s for p in self.profiles.values() for s in p.weights)
+        self.idf = {s: math.log((n + 1) / (d + 0.5)) for s, d in df.items()}
+
+    def score(self, text: str) -> dict[str, float]:
+        stems = content_stems(text)
+        uniq = set(stems)
+        out: dict[str, float] = {}
+        for cid, p in self.profiles.items():
+            total = sum(p.weights[s] * self.idf[s] for s in uniq if s in p.weights)
+            for phrase in p.phrases:
+                if len(phrase) > 1 and _contains(stems, phrase):
+                    total += 1.5 * sum(self.idf.get(s, 0.0) for s in phrase)
+            out[cid] = total
+        return out
+
+
+def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
+    k = len(phrase)
+    return any(tuple(seq[i : i + k]) == phrase for i in range(len(seq) - k + 1))
+
+
+_MATCHERS: dict[tuple, ObjectiveMatcher] = {}
+
+
+def matcher_for(category: Category) -> ObjectiveMatcher:
+    """The category's matcher, built once per distinct content of its objectives."""
+    key = (category.id, hash(tuple(c.model_dump_json() for c in category.controls)))
+    if key not in _MATCHERS:
+        if len(_MATCHERS) > 64:
+            _MATCHERS.clear()
+        _MATCHERS[key] = ObjectiveMatcher(category.controls)
+    return _MATCHERS[key]
+
+
+# ---------------------------------------------------------------- per-sentence verdicts
+
+
+def sentence_status(sig: Signals, th: Thresholds) -> tuple[str, str]:
+    """Status voted by one sentence and the reason, from its signals and the objective's numbers."""
+    if sig.unsure:
+        return "unknown", "respondent unsure"
+    if sig.negated and sig.partial and not sig.planned:
+        return "partial", "in place for part of the scope only"
+    if sig.negated:
+        return "not_met", "answer says it is absent"
+    if sig.pilot:
+        return "not_met", "only piloted or trialled"
+    if sig.planned:
+        if sig.partial and sig.present:
+            return "partial", "in place for part of the scope, the rest planned"
+        return "not_met", "planned or in progress, not in place"
+    short = shortfall(sig, th)
+    if short:
+        return "partial", short
+    if sig.partial:
+        return "partial", "in place for part of the scope"
+    if sig.vague:
+        return "unknown", "too vague to count as evidence"
+    return "met", "stated as in place"
+
+
+def _confidence(status: str, score: float, sig: Signals) -> float:
+    match = min(score / STRONG_MATCH, 1.0)
+    if status == "met":
+        conf = 0.1 + 0.6 * match + 0.06 * min(sig.specifics, 3)
+    elif status == "unknown":
+        conf = 0.3
+    else:
+        conf = 0.45 + 0.35 * match + 0.05 * min(sig.specifics, 2)
+    if sig.hedged:
+        conf -= 0.15
+    return max(0.05, min(conf, 0.97))
+
+
+# ---------------------------------------------------------------- the analysis
+
+
+def analyse(
+    category: Category,
+    turns: Sequence[TurnInput],
+    scope: Iterable[str] | None = None,
+) -> CategoryProposal:
+    """Propose a status per objective and a level for one category from its interview turns."""
+    scope_list = list(scope) if scope is not None else None
+    matcher = matcher_for(category)
+    applicable = [c for c in category.controls if c.applies_to(scope_list)]
+    app_ids = {c.id for c in applicable}
+    evidence: dict[str, list[Evidence]] = {c.id: [] for c in applicable}
+    flags: list[Flag] = []
+    for t_index, turn in enumerate(turns):
+        clean, turn_flags = screen_answer(turn.answer or "", t_index)
+        flags.extend(turn_flags)
+        qscores = _question_prior(matcher, turn)
+        carry: dict[str, float] = {}
+        for span in clean:
+            raw = matcher.score(span.text)
+            total = {cid: raw[cid] + QUESTION_WEIGHT * qscores.get(cid, 0.0) + CARRY_WEIGHT * carry.get(cid, 0.0)
+                     for cid in raw if cid in app_ids}
+            if not total:
+                continue
+            best = max(total.values())
+            if best < MIN_MATCH:
+                carry = {}
+                continue
+            chosen = [cid for cid, v in total.items() if v >= MIN_MATCH and v >= RELATIVE_CUTOFF * best]
+            sig = detect(span.text)
+            if sig.off_topic:
+                carry = {}
+                continue
+            for cid in chosen:
+                status, note = sentence_status(sig, matcher.profiles[cid].thresholds)
+                evidence[cid].append(Evidence(t_index, span.text, total[cid], raw[cid], status, sig, note))
+            carry = {cid: total[cid] for cid in chosen}
+    proposals = {c.id: _decide(c, evidence[c.id]) for c in applicable}
+    for c in category.controls:
+        if c.id not in app_ids:
+            proposals[c.id] = ControlProposal(c.id, "not_applicable", 1.0,
+                                              reasons=["outside the assessment's deployment scope"])
+    _verify(proposals, turns)
+    return finish(category, proposals, flags, scope_list)
+
+
+def _question_prior(matcher: ObjectiveMatcher, turn: TurnInput) -> dict[str, float]:
+    """Objectives the question asked about: named ones in a live interview, else matched from its text."""
+    if turn.question_controls:
+        return {cid: STRONG_MATCH for cid in turn.question_controls}
+    if not turn.question:
+        return {}
+    q = matcher.score(turn.question)
+    best = max(q.values(), default=0.0)
+    if best <= 0:
+        return {}
+    return {cid: v for cid, v in q.items() if v >= 0.5 * best}
+
+
+def _turn_verdict(items: list[Evidence]) -> tuple[str, float, list[Evidence], bool]:
+    weight = Counter()
+    for e in items:
+        weight[e.status] += e.score
+    score = max(e.score for e in items)
+    correction = any(e.signals.correction for e in items)
+    decisive = sum(v for k, v in weight.items() if k != "unknown")
+    if not decisive:
+        return "unknown", score, items, correction
+    if weight["met"] >= MET_SHARE * decisive:
+        status = "met"
+    elif weight["not_met"] >= NOT_MET_SHARE * decisive:
+        status = "not_met"
+    else:
+        status = "partial"
+    support = [e for e in items if e.status == status] or [e for e in items if e.status != "unknown"]
+    return status, score, support, correction
+
+
+def _decide(control: Control, items: list[Evidence]) -> ControlProposal:
+    request = list(control.evidence[:3]) or [f"Documents showing: {control.name}"]
+    if not items:
+        return ControlProposal(control.id, "unknown", 0.0, reasons=["not discussed"], evidence_request=request)
+    by_turn: dict[int, list[Evidence]] = {}
+    for e in items:
+        by_turn.setdefault(e.turn, []).append(e)
+    current: tuple[str, float, list[Evidence], bool] | None = None
+    for turn in sorted(by_turn):
+        verdict = _turn_verdict(by_turn[turn])
+        if verdict[0] == "unknown" and current is not None:
+            continue
+        if current is None or current[0] == "unknown" or verdict[3] or verdict[1] >= OVERRIDE_SHARE * current[1]:
+            current = verdict
+    assert current is not None
+    status, score, support, _ = current
+    best = max(support, key=lambda e: e.score)
+    conf = _confidence(status, score, best.signals)
+    reasons = list(dict.fromkeys(e.note for e in support if e.note))
+    citations = [{"turn": e.turn, "quote": e.quote} for e in sorted(support, key=lambda e: (e.turn, -e.score))][:3]
+    if status == "unknown" or conf < ABSTAIN_BELOW:
+        why = reasons if status == "unknown" else [f"evidence too weak to propose {status}"] + reasons
+        return ControlProposal(control.id, "unknown", conf, citations=citations, reasons=why, evidence_request=request)
+    return ControlProposal(control.id, status, conf, citations=citations, reasons=reasons,
+                           evidence_request=request if status != "met" else [])
+
+
+def _verify(proposals: dict[str, ControlProposal], turns: Sequence[TurnInput]) -> None:
+    """Downgrade any proposal whose quotes are not verbatim in the cited turn (never trust a quote)."""
+    answers = [t.answer or "" for t in turns]
+    for p in proposals.values():
+        if p.citations and not verify_citations(p.citations, answers):
+            p.status, p.citations = "unknown", [c for c in p.citations if verify_citations([c], answers)]
+            p.reasons.append("a cited quote did not verify against the transcript")
+
+
+def finish(category: Category, proposals: dict[str, ControlProposal], flags: list[Flag],
+           scope: list[str] | None, engine: str = "offline") -> CategoryProposal:
+    """Apply the scoring rule over the proposed statuses."""
+    ordered = {c.id: proposals[c.id] for c in category.controls if c.id in proposals}
+    sc = score_category(category, {cid: p.status for cid, p in ordered.items()}, scope)
+    return CategoryProposal(category.id, sc.level, ordered, flags, sc.next_level, sc.next_level_progress,
+                            sc.blocking, engine)

@@ -1,0 +1,114 @@
+"""LLM mode: a chat model returns a structured judgement; the engine's rules still apply after it.
+
+The transcript is passed as JSON data inside markers, never as instructions. Whatever the model
+returns is checked the same way as the offline engine's output: quotes must be verbatim in the
+turn they name (else unknown), quotes from screened injection sentences are dropped, planned or
+piloted evidence never counts as met, and low confidence abstains.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from aismm_assistant.interview.analysis import (
+    ABSTAIN_BELOW,
+    CategoryProposal,
+    ControlProposal,
+    TurnInput,
+    analyse,
+    finish,
+)
+from aismm_assistant.interview.citations import citation_valid
+from aismm_assistant.interview.screening import injection_reason, screen_answer
+from aismm_assistant.interview.signals import detect
+from aismm_assistant.model import Category
+
+
+class JudgedQuote(BaseModel):
+    turn: int = Field(description="0-based index of the answer the quote comes from")
+    quote: str = Field(description="verbatim text copied from that answer")
+
+
+class JudgedControl(BaseModel):
+    control_id: str
+    status: Literal["met", "partial", "not_met", "unknown"]
+    confidence: float = Field(ge=0.0, le=1.0)
+    quotes: list[JudgedQuote] = Field(default_factory=list)
+    rationale: str = ""
+
+
+class Judgement(BaseModel):
+    """The structured output requested from the chat model."""
+
+    items: list[JudgedControl]
+
+
+def build_prompt(category: Category, turns: Sequence[TurnInput], scope: Iterable[str] | None) -> str:
+    from aismm_assistant.llm import load_prompt
+
+    scope_list = list(scope) if scope is not None else None
+    objectives = "\n".join(
+        f"- {c.id} (L{c.level}) {c.name}: {' '.join(c.objective.split())}"
+        + (f" Evidence: {'; '.join(c.evidence)}." if c.evidence else "")
+        for c in category.controls if c.applies_to(scope_list)
+    )
+    transcript = json.dumps([{"turn": i, "respondent": t.respondent, "question": t.question, "answer": t.answer}
+                             for i, t in enumerate(turns)], ensure_ascii=False, indent=1)
+    template = load_prompt("judge.md").text
+    return template.format(category_id=category.id, category_name=category.name, objectives=objectives,
+                           transcript=transcript)
+
+
+def judge_category(llm: Any, category: Category, turns: Sequence[TurnInput], scope: Iterable[str] | None,
+                   engine: str = "llm") -> CategoryProposal:
+    """Ask the model for a judgement, then apply the same checks as the offline engine."""
+    from aismm_assistant.errors import AismmError
+
+    scope_list = list(scope) if scope is not None else None
+    baseline = analyse(category, turns, scope_list)
+    prompt = build_prompt(category, turns, scope_list)
+    try:
+        raw = llm.with_structured_output(Judgement).invoke(prompt)
+    except Exception as exc:  # providers raise many kinds of errors
+        raise AismmError(f"the chat model failed: {exc}") from None
+    judgement = raw if isinstance(raw, Judgement) else Judgement.model_validate(raw)
+    answers = [t.answer or "" for t in turns]
+    flags = [f for i, t in enumerate(turns) for f in screen_answer(t.answer or "", i)[1]]
+    proposals: dict[str, ControlProposal] = dict(baseline.controls)
+    for item in judgement.items:
+        cid = item.control_id.strip().upper()
+        if cid not in proposals or proposals[cid].status == "not_applicable":
+            continue
+        proposals[cid] = check_item(item, answers, category.controls)
+    return finish(category, proposals, flags, scope_list, engine=engine)
+
+
+def check_item(item: JudgedControl, answers: Sequence[str], controls: Iterable[Any]) -> ControlProposal:
+    """Apply the engine's rules to one model verdict."""
+    request = next((list(c.evidence[:3]) for c in controls if c.id == item.control_id.upper()), [])
+    cites = [{"turn": q.turn, "quote": q.quote} for q in item.quotes]
+    reasons = [item.rationale] if item.rationale else []
+    status, conf = item.status, item.confidence
+    if any(not citation_valid(c, answers) for c in cites):
+        reasons.append("a quote from the model is not verbatim in the transcript; downgraded to unknown")
+        return ControlProposal(item.control_id.upper(), "unknown", min(conf, 0.3),
+                               [c for c in cites if citation_valid(c, answers)], reasons, request)
+    injected = [c for c in cites if injection_reason(c["quote"])]
+    if injected:
+        cites = [c for c in cites if c not in injected]
+        reasons.append("quotes that try to instruct the assessment were excluded")
+    if status in ("met", "partial", "not_met") and not cites:
+        reasons.append("no verifiable evidence quoted")
+        return ControlProposal(item.control_id.upper(), "unknown", min(conf, 0.3), [], reasons, request)
+    if status == "met" and any(detect(c["quote"]).planned or detect(c["quote"]).pilot for c in cites):
+        status = "not_met"
+        reasons.append("the evidence is planned or in progress, which never counts as met")
+    if conf < ABSTAIN_BELOW and status != "unknown":
+        reasons.append(f"confidence {conf:.2f} too low to propose {status}")
+        status = "unknown"
+    return ControlProposal(item.control_id.upper(), status, conf, cites, reasons,
+                           request if status != "met" else [])

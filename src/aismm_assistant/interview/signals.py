@@ -1,0 +1,198 @@
+"""What a sentence commits to: in place, partial, planned, absent, or too vague to count.
+
+These are the status signals of the offline engine (docs/interview.md). They look at commitment
+words, coverage words, numbers compared with the objective's own thresholds, and named specifics.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from aismm_assistant.interview.text import durations, percentages
+
+_NEG_AUX = (r"(?:don't|dont|do not|doesn't|does not|didn't|did not|haven't|have not|hasn't|has not|never|"
+            r"can't|cannot|couldn't|could not|aren't|are not|isn't|is not|weren't|wasn't|won't|no longer)")
+_POSITIVE_VERBS = (r"(?:have|has|had|run|runs|do|does|track|tracks|maintain|keep|cover|covers|covered|measure|measured|"
+                   r"test|tested|review|reviewed|exist|exists|know|record|recorded|monitor|monitored|log|logged|scan|"
+                   r"scanned|check|checked|require|required|enforce|enforced|use|perform|hold|own|owned|document|"
+                   r"documented|time|timed|include|includes|included|apply|applies|happen|happened|"
+                   r"collect|capture|report|reported|retest|rehearse|exercise|inventory|classify|label|tag|tagged|"
+                   r"formally|really|yet|actually|currently|systematically|consistently|regularly|routinely|"
+                   r"in place|done|tracked|written|formal|formalised|formalized|defined|automated|mandatory|there|"
+                   r"set up|happening|measured|part of|any|anything)")
+_NEGATION = re.compile(
+    r"\b" + _NEG_AUX + r"\s+(?:\w+\s+){0,1}?" + _POSITIVE_VERBS + r"\b"
+    r"|\b(?:there is|there's|there are|there were|we have|we've got|we had)\s+(?:no|none|nothing)\b"
+    r"|\bno (?:formal|dedicated|central|centralised|centralized|written|documented|specific|ai[- ]specific|"
+    r"real|proper|single|structured|defined|consistent|systematic|automated|regular|way|process|policy|"
+    r"inventory|register|registry|plan|program|programme|team|owner|budget|tooling|tool|visibility|idea|"
+    r"record|records|list|review|reviews|testing|monitoring|logging|metrics?)\b"
+    r"|\b(?:no one|nobody|no-one) (?:owns|is responsible|is accountable|checks|reviews|looks|tracks|monitors|"
+    r"maintains|has|does|knows|signed|has signed)\b"
+    r"|\bnothing (?:formal|ai[- ]specific|specific|like that|in place|written|yet|beyond|more than|dedicated|"
+    r"about|on|for|covering|automated|systematic)\b"
+    r"|\bnot (?:really|in place|formally|at all|something we|done|covered|tracked|measured|documented|there yet|"
+    r"much|a lot|in any|on any)\b|\bvery little\b"
+    r"|\bnone of\b|\bdoes(?:n't| not) exist\b|\bwe lack\b|\black(?:s|ing)? (?:a|any)\b"
+    r"|\bnever (?:been|done|had|tested|reviewed|written|measured|formalised|formalized)\b"
+    r"|\bad[- ]hoc\b|\bcase[- ]by[- ]case\b|\bnot that i know\b|\bgeneral it\b|\bnot ai[- ]specific\b"
+    r"|\bhonestly,? no\b|\bnot yet\b|\bnot at the moment\b|^\s*no\.",
+    re.I,
+)
+_PLANNED = re.compile(
+    r"\b(?:plan(?:ning)? to|we plan|planned|plans? (?:for|to)|we will|we'll|we're going to|going to|intend|"
+    r"aim to|aiming to|hope to|hoping to|want to|would like to|next (?:quarter|year|month|sprint|release|fiscal|"
+    r"budget|phase)|later this year|by (?:q[1-4]|the end of|end of|20\d\d)|in progress|underway|under way|"
+    r"work in progress|working on|on the roadmap|roadmap|being (?:drafted|built|rolled out|developed|"
+    r"implemented|set up|evaluated|written|designed|piloted)|still (?:a )?draft|in draft|a draft (?:policy|standard|version|plan)|"
+    r"evaluating|considering|looking (?:at|into)|exploring|early stages?|budget(?:ed)? for|once we|scoping|"
+    r"has been proposed|proposal|not yet|yet to|eventually|someday|in the future|soon)\b",
+    re.I,
+)
+_PILOT = re.compile(
+    r"\b(?:piloting|piloted|pilots? (?:in|with|for|of|phase|stage|group|program|programme|team)|in (?:a )?pilot|"
+    r"(?:a|our|the) pilot\b(?! (?:use case|project))|trial(?:ling|ing)|proof[- ]of[- ]concept|poc|"
+    r"prototyp(?:e|ing)|experimenting)\b",
+    re.I,
+)
+_OFF_TOPIC = re.compile(r"\b(?:side note|by the way|unrelated|off[- ]topic|on another note|incidentally|"
+                        r"as an aside|different topic|not related)\b", re.I)
+_PRESENT = re.compile(r"\b(?:today|currently|already|right now|at the moment|so far|for now|in place|live)\b", re.I)
+_DOUBLE_NEG = re.compile(r"\bwithout\b|\bany ?more\b|\binstead\b|\bunless\b", re.I)
+_PARTIAL = re.compile(
+    r"\bonly (?:for|in|on|at|across|within) (?:the|one|two|three|a|an|our|some|part|certain|new|critical|"
+    r"high[- ]risk|production|internal)\b|\bonly (?:\d+|one|two|three|four|a few|some|half|part|a handful|a subset)\b"
+    r"|\bonly (?:the|our) \w+ (?:team|teams|app|apps|application|applications|system|systems|model|models|repo|"
+    r"repos|business|unit|units|site|sites|department)\b"
+    r"|\b(?:some (?:teams|of|business|units|systems|apps|applications|models|repos|repositories|vendors|"
+    r"departments|sites|people|staff|cases|projects|products|pipelines|workloads)|a few (?:teams|of|apps|"
+    r"applications|systems|models|repos|vendors|people)|a couple of|partial(?:ly)?|partly|"
+    r"mostly (?:covered|in place|done|manual|automated|enforced|for|in)|halfway|"
+    r"most (?:of|teams|systems|apps|applications|models|repos|staff)|about half|half (?:of|the|our)|not all|"
+    r"not every|not (?:everywhere|consistently|always|yet everywhere)|except|apart from|but not|"
+    r"inconsistent(?:ly)?|patchy|spotty|in places|a handful|limited to|just (?:for|one|two)|one team|two teams|"
+    r"almost all|nearly all|the majority|majority of|a subset|sometimes|occasionally|uneven|"
+    r"when (?:we|people) remember|hasn't been (?:updated|reviewed)|haven't (?:updated|reviewed))\b",
+    re.I,
+)
+_HEDGE = re.compile(
+    r"\b(?:i think|i believe|probably|i guess|not sure|not certain|maybe|perhaps|as far as i know|afaik|"
+    r"should be|i assume|i'd have to check|i would have to check|i'd need to check|i suppose)\b",
+    re.I,
+)
+_UNSURE = re.compile(r"\b(?:not sure|don't know|do not know|no idea|can't say|cannot say|i'd have to check|"
+                     r"i would have to check|i'd need to check|ask (?:someone|the))\b", re.I)
+_CORRECTION = re.compile(
+    r"\b(?:actually|correction|to correct|i was wrong|i misspoke|let me correct|that's not (?:quite )?right|"
+    r"not quite right|in fact|scratch that|i should clarify|to clarify|update on|i need to correct|"
+    r"contrary to what|what i said earlier|earlier i said|i overstated|more accurately)\b",
+    re.I,
+)
+_ALL = re.compile(r"\b(?:all|every|each|100 ?%|fully|entire|whole|across the board|without exception)\b", re.I)
+_ARTIFACT = re.compile(
+    r"\b(?:policy|policies|standard|register|registry|inventory|dashboard|pipeline|runbook|playbook|procedure|"
+    r"charter|report|reports|ticket|tickets|jira|confluence|sharepoint|servicenow|wiki|siem|splunk|sentinel|"
+    r"okta|entra|purview|log|logs|workflow|minutes|checklist|template|matrix|catalogue|catalog|bom|sbom|"
+    r"attestation|attested|signed|approved|version[- ]controlled|git|repo|repository|tool|platform|"
+    r"committee|council|board|training|course|exercise|tabletop|contract|clause|assessment|questionnaire|"
+    r"scan|scanner|gateway|guardrails?|alert|alerts|rule|rules|control|controls|review|reviewed|owner|owned)\b",
+    re.I,
+)
+_PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][A-Za-z0-9]+|\b[A-Z]{2,}[A-Za-z0-9-]*\b")
+_DIGIT = re.compile(r"\d")
+_VAGUE = re.compile(
+    r"^\s*(?:yes|yeah|yep|sure|of course|absolutely|definitely|correct|right)\b|\b(?:it's handled|it is handled|"
+    r"we're covered|we are covered|all good|taken care of|we have that|we do that|that's covered|it's covered|"
+    r"we have something|something like that|more or less|sort of|kind of|in some form|we're fine|we are fine|"
+    r"best practice|industry standard|as needed|when needed|where appropriate|we're good)\b",
+    re.I,
+)
+
+
+@dataclass
+class Signals:
+    negated: bool = False
+    planned: bool = False
+    pilot: bool = False
+    partial: bool = False
+    hedged: bool = False
+    unsure: bool = False
+    vague: bool = False
+    correction: bool = False
+    off_topic: bool = False
+    present: bool = False
+    universal: bool = False
+    ceiling: bool = False
+    specifics: int = 0
+    percents: list[float] = field(default_factory=list)
+    durations: list[float] = field(default_factory=list)
+
+    def names(self) -> list[str]:
+        return [n for n in ("negated", "planned", "pilot", "partial", "hedged", "unsure", "vague", "correction")
+                if getattr(self, n)]
+
+
+def detect(sentence: str) -> Signals:
+    """Commitment, coverage and specificity signals of one sentence."""
+    specifics = len(_ARTIFACT.findall(sentence)) + len(_PROPER.findall(sentence)) + (
+        2 if _DIGIT.search(sentence) else 0
+    )
+    sig = Signals(
+        negated=bool(_NEGATION.search(sentence)) and not _DOUBLE_NEG.search(sentence),
+        planned=bool(_PLANNED.search(sentence)),
+        pilot=bool(_PILOT.search(sentence)),
+        partial=bool(_PARTIAL.search(sentence)),
+        hedged=bool(_HEDGE.search(sentence)),
+        unsure=bool(_UNSURE.search(sentence)),
+        correction=bool(_CORRECTION.search(sentence)),
+        off_topic=bool(_OFF_TOPIC.search(sentence)),
+        present=bool(_PRESENT.search(sentence)),
+        universal=bool(_ALL.search(sentence)),
+        specifics=specifics,
+        percents=percentages(sentence),
+        ceiling=bool(re.search(r"\b(?:below|under|less than|at most|no more than|fewer than|above|down|fell|"
+                               r"false positives?|error rate|failure rate|success rate)\b", sentence, re.I)),
+        durations=durations(sentence),
+    )
+    sig.vague = bool(_VAGUE.search(sentence)) and specifics < 2 or (specifics == 0 and len(sentence.split()) < 7)
+    return sig
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The numbers an objective commits to: the lowest share it requires, the longest interval it allows."""
+
+    min_percent: float | None
+    max_days: float | None
+
+
+_CEILING = re.compile(r"(?:below|under|less than|at most|no more than|fewer than|maximum of|max|<|exceed\w*|above|"
+                      r"over|more than)\s*(?:\w+\s+){0,2}$", re.I)
+
+
+def _floor_percentages(text: str) -> list[float]:
+    """Percentages the objective requires at least of ('at least 90%'), not ceilings ('below 5%')."""
+    out = []
+    for m in re.finditer(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b)", text):
+        if not _CEILING.search(text[max(0, m.start() - 30) : m.start()]):
+            out.append(float(m.group(1)))
+    return out
+
+
+def objective_thresholds(objective_text: str) -> Thresholds:
+    pcts = [p for p in _floor_percentages(objective_text) if p > 0]
+    days = [d for d in durations(objective_text) if d >= 0.5]
+    return Thresholds(min(pcts) if pcts else None, max(days) if days else None)
+
+
+def shortfall(sig: Signals, th: Thresholds) -> str | None:
+    """A stated number that misses the objective's bar ('about 60%' vs 90%, 'annually' vs quarterly)."""
+    if th.min_percent is not None and sig.percents and not sig.ceiling:
+        if max(sig.percents) < th.min_percent:
+            return f"{max(sig.percents):g}% is below the objective's {th.min_percent:g}%"
+    if th.max_days is not None and sig.durations:
+        slowest = min(sig.durations)
+        if slowest > th.max_days * 1.05 and slowest >= 1:
+            return f"an interval of about {slowest:g} days exceeds the objective's {th.max_days:g} days"
+    return None

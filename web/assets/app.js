@@ -1,0 +1,213 @@
+// Shared helpers for every page: the token, API calls, DOM building (text only, never innerHTML).
+
+export const TOKEN_KEY = "aismm.token";
+
+export const STATUS_LABELS = {
+  met: "Met",
+  partial: "Partial",
+  not_met: "Not met",
+  not_applicable: "Not applicable",
+  unknown: "Unknown",
+};
+export const LEVEL_NAMES = { 1: "Initial", 2: "Repeatable", 3: "Defined", 4: "Capable", 5: "Efficient" };
+
+export function getToken() {
+  return sessionStorage.getItem(TOKEN_KEY) || "";
+}
+export function setToken(token) {
+  sessionStorage.setItem(TOKEN_KEY, token);
+}
+export function clearToken() {
+  sessionStorage.removeItem(TOKEN_KEY);
+}
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+function toLogin() {
+  const next = location.pathname + location.search;
+  location.assign("/?next=" + encodeURIComponent(next));
+}
+
+/** fetch /api/... with the bearer token; JSON in, JSON out; a 401 sends the user to the login page. */
+export async function api(path, { method = "GET", body, raw = false, signal } = {}) {
+  const headers = { Authorization: "Bearer " + getToken() };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let resp;
+  try {
+    resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+  } catch (err) {
+    throw new ApiError(0, "cannot reach the server (" + err.message + ")");
+  }
+  if (resp.status === 401 && !path.endsWith("/api/me")) {
+    toLogin();
+    throw new ApiError(401, "please sign in again");
+  }
+  if (raw && resp.ok) return resp;
+  let data = null;
+  try {
+    data = await resp.json();
+  } catch {
+    data = null;
+  }
+  if (!resp.ok) throw new ApiError(resp.status, (data && data.error) || resp.statusText || "request failed");
+  return data;
+}
+
+/** h("div", {class: "x", onclick: fn, title: "t"}, "text", childNode, ...) - strings become text nodes. */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  setProps(el, props);
+  append(el, children);
+  return el;
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+export function s(tag, attrs = {}, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v !== undefined && v !== null) el.setAttribute(k, String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+function setProps(el, props) {
+  for (const [k, v] of Object.entries(props || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
+    else if (k === "class") el.className = v;
+    else if (k === "text") el.textContent = v;
+    else if (k === "value") el.value = v;
+    else if (k === "checked" || k === "disabled" || k === "selected") el[k] = Boolean(v);
+    else el.setAttribute(k, v === true ? "" : String(v));
+  }
+}
+
+function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function clear(el) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  return el;
+}
+
+export function param(name) {
+  return new URLSearchParams(location.search).get(name);
+}
+
+export function statusBadge(status) {
+  const st = status || "unknown";
+  return h("span", { class: "badge st-" + st, text: STATUS_LABELS[st] || st });
+}
+
+export function levelBadge(level, extra = "") {
+  if (level === null || level === undefined) return h("span", { class: "badge lv-none", text: "no level" });
+  return h("span", { class: "badge lv-" + level, text: "L" + level + " " + (LEVEL_NAMES[level] || "") + extra });
+}
+
+/** A message line for errors and confirmations; role=alert so screen readers announce it. */
+export function notice(container, message, kind = "error") {
+  clear(container);
+  if (!message) return;
+  container.append(h("div", { class: "notice " + kind, role: kind === "error" ? "alert" : "status", text: message }));
+}
+
+/** Text with every verbatim quote wrapped in <mark>; used to show cited evidence in a transcript. */
+export function highlight(text, quotes, markProps = () => ({})) {
+  const frag = document.createDocumentFragment();
+  const spans = [];
+  for (const q of quotes || []) {
+    if (!q) continue;
+    const at = text.indexOf(q);
+    if (at >= 0) spans.push([at, at + q.length, q]);
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  let pos = 0;
+  for (const [start, end, q] of spans) {
+    if (start < pos) continue;
+    frag.append(document.createTextNode(text.slice(pos, start)));
+    frag.append(h("mark", markProps(q), text.slice(start, end)));
+    pos = end;
+  }
+  frag.append(document.createTextNode(text.slice(pos)));
+  return frag;
+}
+
+/** The top bar: links fitting the role, who is signed in, sign out. Returns the /api/me answer. */
+export async function startPage(active, { staffOnly = false } = {}) {
+  if (!getToken()) {
+    toLogin();
+    throw new ApiError(401, "not signed in");
+  }
+  let me;
+  try {
+    me = await api("/api/me");
+  } catch (err) {
+    if (err.status === 401) {
+      clearToken();
+      toLogin();
+    }
+    throw err;
+  }
+  const staff = me.role === "admin" || me.role === "assessor";
+  const links = [["/interview", "Interviews"]];
+  if (staff) links.push(["/assessment", "Assessments"], ["/dashboard", "Dashboard"]);
+  links.push(["/lookup", "Lookup"]);
+  const nav = h(
+    "nav",
+    { class: "topbar", "aria-label": "main" },
+    h("a", { class: "brand", href: staff ? "/assessment" : "/interview" }, "AISMM ", h("span", { text: "assistant" })),
+    h(
+      "ul",
+      {},
+      links.map(([href, label]) =>
+        h("li", {}, h("a", { href, class: href === active ? "active" : "", "aria-current": href === active ? "page" : null }, label)),
+      ),
+    ),
+    h(
+      "div",
+      { class: "who" },
+      h("span", { class: "user", text: me.name }),
+      h("span", { class: "role", text: me.role }),
+      h("button", { class: "link", type: "button", onclick: () => { clearToken(); location.assign("/"); } }, "Sign out"),
+    ),
+  );
+  document.body.prepend(nav);
+  if (staffOnly && !staff) {
+    const main = document.querySelector("main");
+    clear(main);
+    main.append(h("div", { class: "notice error", role: "alert", text: "This page is for assessors. Your interviews are under Interviews." }));
+    throw new ApiError(403, "not staff");
+  }
+  me.staff = staff;
+  return me;
+}
+
+export function formatDate(value) {
+  if (!value) return "";
+  const d = new Date(value);
+  return isNaN(d) ? String(value) : d.toLocaleString();
+}
+
+/** Download an authenticated file (exports) through a blob URL. */
+export async function download(path, fallbackName) {
+  const resp = await api(path, { raw: true });
+  const cd = resp.headers.get("content-disposition") || "";
+  const m = /filename="?([^";]+)"?/.exec(cd);
+  const blob = await resp.blob();
+  const url = URL.createObjectURL(blob);
+  const a = h("a", { href: url, download: m ? m[1] : fallbackName });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 5000);
+}

@@ -1,0 +1,228 @@
+import { api, clear, formatDate, h, levelBadge, LEVEL_NAMES, notice, param, startPage, STATUS_LABELS, statusBadge, highlight } from "./app.js";
+import { renderEvidence } from "./evidence.js";
+
+const $ = (id) => document.getElementById(id);
+const aid = param("id");
+let view = null;
+let interviews = [];
+let transcripts = {}; // interview id -> turns
+
+async function showList() {
+  $("list-view").hidden = false;
+  const box = clear($("assessment-list"));
+  const data = await api("/api/assessments");
+  if (!data.assessments.length) box.append(h("p", { class: "empty", text: "None yet — create the first one." }));
+  else {
+    const table = h("table", {}, h("thead", {}, h("tr", {}, ["Organization", "Scope", "Status", "Updated", ""].map((x) => h("th", { text: x })))));
+    const body = h("tbody");
+    for (const a of data.assessments.slice().reverse()) {
+      body.append(h("tr", {},
+        h("td", { text: a.organization }),
+        h("td", { text: a.deployment_types.join(", ") || "All" }),
+        h("td", { text: a.status }),
+        h("td", { class: "small", text: formatDate(a.updated_at) }),
+        h("td", {}, h("div", { class: "row" },
+          h("a", { class: "button small", href: "/assessment?id=" + encodeURIComponent(a.id), text: "Review" }),
+          h("a", { class: "button small secondary", href: "/dashboard?id=" + encodeURIComponent(a.id), text: "Dashboard" })))));
+    }
+    table.append(body);
+    box.append(table);
+  }
+  $("create-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const deps = [...document.querySelectorAll("input[name=dep]:checked")].map((x) => x.value);
+    try {
+      const res = await api("/api/assessments", { method: "POST", body: { organization: $("org").value, deployment_types: deps } });
+      location.assign("/assessment?id=" + encodeURIComponent(res.id));
+    } catch (err) {
+      notice($("create-msg"), err.message);
+    }
+  });
+}
+
+function flashQuote(interviewId, turn, quote) {
+  const marks = document.querySelectorAll(`mark[data-turn="${turn}"]`);
+  for (const m of marks) {
+    if (m.dataset.quote === quote && (!interviewId || m.dataset.interview === interviewId)) {
+      m.scrollIntoView({ behavior: "smooth", block: "center" });
+      m.classList.add("flash");
+      setTimeout(() => m.classList.remove("flash"), 1600);
+      return;
+    }
+  }
+}
+
+function transcriptFor(cat, results) {
+  const box = h("div", { class: "transcript" });
+  const its = interviews.filter((i) => i.category === cat);
+  if (!its.length) {
+    box.append(h("p", { class: "empty", text: "No interview for this category yet." }));
+    return box;
+  }
+  for (const it of its) {
+    const turns = transcripts[it.id] || [];
+    box.append(h("div", { class: "small muted", text: `Interview with ${it.respondent || "—"} · ${it.status} · ${turns.length} answers` }));
+    turns.forEach((t, i) => {
+      const seq = t.turn ?? t.seq ?? i;
+      const quotes = [];
+      for (const r of results) for (const c of r.citations || []) if (c.turn === seq && (!c.interview_id || c.interview_id === it.id)) quotes.push(c.quote);
+      box.append(h("div", { class: "turn" },
+        t.question ? h("div", { class: "qtext", text: `Q${seq + 1}. ${t.question}` }) : null,
+        h("div", { class: "atext" }, highlight(t.answer, quotes, (q) => ({ "data-turn": String(seq), "data-quote": q, "data-interview": it.id })))));
+    });
+  }
+  return box;
+}
+
+function controlRow(r) {
+  const rationale = h("input", { type: "text", maxlength: "2000", placeholder: "Rationale (required)", "aria-label": `Rationale for ${r.control_id}` });
+  const override = h("select", { "aria-label": `Override status for ${r.control_id}` },
+    Object.entries(STATUS_LABELS).map(([v, label]) => h("option", { value: v, text: label, selected: v === (r.proposed_status || r.status) })));
+  const msg = h("div");
+  async function confirm(status) {
+    if (!rationale.value.trim()) {
+      notice(msg, "Write a rationale first — it is kept in the record's history.");
+      rationale.focus();
+      return;
+    }
+    const body = { rationale: rationale.value.trim() };
+    if (status) body.status = status;
+    try {
+      view = await api(`/api/assessments/${encodeURIComponent(aid)}/controls/${encodeURIComponent(r.control_id)}/confirm`, { method: "POST", body });
+      renderCategories();
+    } catch (err) {
+      notice(msg, err.message);
+    }
+  }
+  const proposed = r.proposed_status
+    ? h("div", {}, statusBadge(r.proposed_status), h("span", { class: "small muted", text: r.confidence != null ? ` ${Math.round(r.confidence * 100)}%` : "" }))
+    : h("span", { class: "muted small", text: "no proposal" });
+  const current = h("div", {}, statusBadge(r.status), r.confirmed_by ? h("div", { class: "small muted", text: `confirmed by ${r.confirmed_by}` }) : r.pending ? h("div", { class: "small muted", text: "awaiting review" }) : null);
+  const cites = (r.citations || []).map((c) =>
+    h("li", {}, h("button", { type: "button", class: "link quote-btn", title: "Show in transcript", onclick: () => flashQuote(c.interview_id, c.turn, c.quote) }, `“${c.quote}”`), h("span", { class: "small muted", text: ` answer ${c.turn + 1}` })));
+  return h("tr", { "data-control": r.control_id, class: r.applicable ? "" : "muted" },
+    h("td", {}, h("div", { class: "mono", text: r.control_id }), h("div", { class: "small muted", text: "L" + r.level })),
+    h("td", {},
+      h("div", { class: "control-name", text: r.name }),
+      r.applicable ? null : h("div", { class: "small", text: "not applicable to this scope" }),
+      cites.length ? h("ul", { class: "plain small" }, cites) : null,
+      h("div", { class: "review-actions" }, rationale,
+        r.proposed_status && r.pending ? h("button", { type: "button", class: "small", onclick: () => confirm(null) }, "Accept proposal") : null,
+        override, h("button", { type: "button", class: "small secondary", onclick: () => confirm(override.value) }, r.proposed_status ? "Override" : "Set")),
+      msg),
+    h("td", {}, proposed),
+    h("td", {}, current));
+}
+
+function levelForm(c) {
+  const sel = h("select", { "aria-label": `Level for ${c.category}` }, [1, 2, 3, 4, 5].map((lv) => h("option", { value: String(lv), text: `L${lv} ${LEVEL_NAMES[lv]}`, selected: lv === c.level })));
+  const rationale = h("input", { type: "text", maxlength: "2000", placeholder: "Rationale for the level" });
+  const msg = h("div");
+  const btn = h("button", { type: "button", class: "small" }, "Confirm level");
+  btn.addEventListener("click", async () => {
+    if (!rationale.value.trim()) {
+      notice(msg, "Write a rationale for the level first.");
+      return;
+    }
+    try {
+      view = await api(`/api/assessments/${encodeURIComponent(aid)}/categories/${encodeURIComponent(c.category)}/confirm`, { method: "POST", body: { level: Number(sel.value), rationale: rationale.value.trim() } });
+      renderCategories();
+    } catch (err) {
+      notice(msg, err.message);
+    }
+  });
+  return h("div", {}, h("div", { class: "review-actions" }, sel, rationale, btn), msg);
+}
+
+function renderCategories() {
+  const box = clear($("categories"));
+  $("subtitle").textContent = `${view.status} · scope: ${view.scope.deployment_types.join(", ") || "all deployment types"} · corpus ${view.corpus.name} ${view.corpus.version}`;
+  const quiet = [];
+  for (const c of Object.values(view.categories)) {
+    const results = view.results.filter((r) => r.category === c.category);
+    const active = interviews.some((i) => i.category === c.category) || results.some((r) => r.proposed_status || r.confirmed_by || r.source === "manual" && r.status !== "unknown");
+    if (!active) {
+      quiet.push(c);
+      continue;
+    }
+    const table = h("table", {}, h("thead", {}, h("tr", {}, ["ID", "Objective and evidence", "Proposed", "Status"].map((x) => h("th", { text: x })))),
+      h("tbody", {}, results.map(controlRow)));
+    box.append(h("section", { class: "panel", "data-category": c.category },
+      h("div", { class: "cat-head" },
+        h("h2", {}, `${c.category} · ${c.name}`),
+        h("div", { class: "row" },
+          h("span", { class: "small muted", text: "Current" }), levelBadge(c.level),
+          c.proposed_level ? [h("span", { class: "small muted", text: "Proposed" }), levelBadge(c.proposed_level)] : null,
+          c.level_confirmed ? h("span", { class: "badge confirmed", text: "level confirmed" }) : null,
+          c.pending_proposals ? h("span", { class: "badge st-partial", text: `${c.pending_proposals} to review` }) : null)),
+      h("p", { class: "small muted", text: "Accept or override each proposal; the level follows from the confirmed statuses by the scoring rule. Then confirm the level." }),
+      levelForm(c),
+      h("div", { class: "grid2" }, h("div", {}, table), h("div", {}, h("h3", { text: "Transcript (cited evidence highlighted)" }), transcriptFor(c.category, results)))));
+  }
+  if (quiet.length) {
+    box.append(h("section", { class: "panel" }, h("h2", { text: "Not started" }),
+      h("p", { class: "small muted", text: quiet.map((c) => `${c.category} ${c.name} (L${c.level})`).join(" · ") })));
+  }
+}
+
+function renderInterviews() {
+  const box = clear($("interviews"));
+  if (!interviews.length) {
+    box.append(h("p", { class: "empty", text: "None yet. Start one and send its link to the respondent." }));
+    return;
+  }
+  box.append(h("ul", { class: "plain" }, interviews.map((it) => h("li", { class: "result" },
+    h("strong", { text: it.category }), ` · ${it.respondent || "—"} · ${it.status} · `,
+    h("a", { href: "/interview?id=" + encodeURIComponent(it.id), text: "open" }),
+    h("span", { class: "small muted mono", text: "  " + location.origin + "/interview?id=" + it.id })))));
+}
+
+async function loadAll() {
+  const [v, its] = await Promise.all([api("/api/assessments/" + encodeURIComponent(aid)), api(`/api/assessments/${encodeURIComponent(aid)}/interviews`)]);
+  view = v;
+  interviews = its.interviews;
+  const views = await Promise.all(interviews.map((it) => api("/api/interviews/" + encodeURIComponent(it.id))));
+  transcripts = {};
+  interviews.forEach((it, i) => (transcripts[it.id] = views[i].turns));
+  renderInterviews();
+  renderCategories();
+}
+
+async function showDetail() {
+  $("detail-view").hidden = false;
+  await loadAll();
+  $("title").textContent = view.organization;
+  document.title = `${view.organization} · AISMM assistant`;
+  $("dash-link").href = "/dashboard?id=" + encodeURIComponent(aid);
+  for (const c of Object.values(view.categories)) $("start-cat").append(h("option", { value: c.category, text: `${c.category} · ${c.name}` }));
+  $("start-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const res = await api(`/api/assessments/${encodeURIComponent(aid)}/interviews`, { method: "POST", body: { category: $("start-cat").value, respondent: $("start-resp").value.trim() } });
+      notice($("start-msg"), `Interview started; send ${location.origin}/interview?id=${res.id} to the respondent.`, "ok");
+      await loadAll();
+    } catch (err) {
+      notice($("start-msg"), err.message);
+    }
+  });
+  $("draft-evidence").addEventListener("click", async () => {
+    try {
+      const data = await api("/api/evidence-requests", { method: "POST", body: { assessment_id: aid } });
+      renderEvidence(clear($("evidence")), data);
+    } catch (err) {
+      notice($("evidence"), err.message);
+    }
+  });
+}
+
+async function main() {
+  await startPage("/assessment", { staffOnly: true });
+  try {
+    if (aid) await showDetail();
+    else await showList();
+  } catch (err) {
+    notice($("page-msg"), err.message);
+  }
+}
+
+main().catch((err) => console.error(err));

@@ -1,0 +1,150 @@
+import { api, clear, download, formatDate, h, levelBadge, LEVEL_NAMES, notice, param, s, startPage } from "./app.js";
+
+const $ = (id) => document.getElementById(id);
+const aid = param("id");
+const DOMAIN_ORDER = ["Foundational", "Structural", "Procedural"];
+
+/** Radar chart as inline SVG: one axis per category, rings for L1..L5. */
+function radar(cats) {
+  const size = 460, cx = size / 2, cy = size / 2 + 4, R = 160;
+  const n = cats.length;
+  const angle = (i) => -Math.PI / 2 + (2 * Math.PI * i) / n;
+  const pt = (i, lv) => [cx + (R * lv / 5) * Math.cos(angle(i)), cy + (R * lv / 5) * Math.sin(angle(i))];
+  const svg = s("svg", { class: "radar", viewBox: `0 0 ${size} ${size}`, role: "img", "aria-label": "Radar of current and target maturity per category" });
+  svg.append(s("title", {}, "Current and target maturity per category"));
+  for (let lv = 1; lv <= 5; lv++) {
+    svg.append(s("polygon", { class: "ring", points: cats.map((_, i) => pt(i, lv).join(",")).join(" ") }));
+    svg.append(s("text", { class: "ringlabel", x: cx + 3, y: cy - (R * lv) / 5 - 2 }, "L" + lv));
+  }
+  cats.forEach((c, i) => {
+    const [x, y] = pt(i, 5);
+    svg.append(s("line", { class: "axis", x1: cx, y1: cy, x2: x, y2: y }));
+    const [lx, ly] = pt(i, 5.75);
+    const anchor = Math.abs(lx - cx) < 8 ? "middle" : lx > cx ? "start" : "end";
+    svg.append(s("text", { x: lx, y: ly + 4, "text-anchor": anchor }, `${c.category} L${c.level}`));
+  });
+  const withTarget = cats.filter((c) => c.target_level);
+  if (withTarget.length) {
+    svg.append(s("polygon", { class: "target", "data-series": "target", points: cats.map((c, i) => pt(i, c.target_level || c.level).join(",")).join(" ") }));
+  }
+  svg.append(s("polygon", { class: "current", "data-series": "current", points: cats.map((c, i) => pt(i, c.level).join(",")).join(" ") }));
+  cats.forEach((c, i) => {
+    const [x, y] = pt(i, c.level);
+    svg.append(s("circle", { cx: x, cy: y, r: 3.5, fill: "#1f5fbf" }, s("title", {}, `${c.category} ${c.name}: L${c.level}${c.target_level ? ", target L" + c.target_level : ""}`)));
+  });
+  return svg;
+}
+
+function heatmap(cats) {
+  const grid = h("div", { class: "heat", role: "table", "aria-label": "Maturity heat map by domain" });
+  for (const d of DOMAIN_ORDER) {
+    const row = cats.filter((c) => c.domain === d);
+    if (!row.length) continue;
+    grid.append(h("div", { class: "dname", role: "rowheader", text: d }));
+    for (const c of row) {
+      grid.append(h("div", { class: "cell lv-" + c.level, role: "cell", "data-category": c.category, title: `${c.name}: L${c.level} ${LEVEL_NAMES[c.level]}` },
+        h("span", { class: "cid", text: c.category }),
+        h("span", { class: "cname", text: c.name }),
+        h("span", { class: "clv", text: `L${c.level}${c.target_level ? " → L" + c.target_level : ""}` })));
+    }
+    for (let k = row.length; k < 4; k++) grid.append(h("div"));
+  }
+  return grid;
+}
+
+function gapsTable(view, cats) {
+  const table = h("table", {}, h("thead", {}, h("tr", {}, ["Category", "Current", "Target", "Progress to next level", "Blocking objectives", ""].map((x) => h("th", { text: x })))));
+  const body = h("tbody");
+  for (const c of cats) {
+    const sel = h("select", { "aria-label": `Target for ${c.category}` }, h("option", { value: "", text: "—" }), [2, 3, 4, 5].map((lv) => h("option", { value: String(lv), text: "L" + lv, selected: c.target_level === lv })));
+    const msg = h("div");
+    const set = h("button", { type: "button", class: "small secondary" }, "Set");
+    set.addEventListener("click", async () => {
+      if (!sel.value) return notice(msg, "Pick a target level.");
+      try {
+        await api(`/api/assessments/${encodeURIComponent(aid)}/categories/${c.category}/target`, { method: "POST", body: { level: Number(sel.value) } });
+        await load();
+      } catch (err) {
+        notice(msg, err.message);
+      }
+    });
+    const pct = c.next_level_progress == null ? null : Math.round(c.next_level_progress * 100);
+    const bar = h("div", { class: "bar", title: pct == null ? "at the top level" : `${pct}% toward L${c.next_level}` }, h("span"));
+    bar.firstChild.style.width = (pct ?? 100) + "%";
+    body.append(h("tr", { "data-category": c.category },
+      h("td", {}, h("strong", { text: c.category }), " ", c.name),
+      h("td", {}, levelBadge(c.level), c.pending_proposals ? h("div", { class: "small muted", text: `${c.pending_proposals} proposals unreviewed` }) : null),
+      h("td", {}, c.target_level ? levelBadge(c.target_level) : h("span", { class: "muted", text: "none" }), c.gap ? h("div", { class: "small", text: `gap ${c.gap}` }) : null),
+      h("td", {}, bar, h("div", { class: "small muted", text: pct == null ? "L5 reached" : `${pct}% of L${c.next_level}` })),
+      h("td", { class: "small mono", text: c.blocking.join(", ") || "—" }),
+      h("td", {}, h("div", { class: "review-actions" }, sel, set), msg)));
+  }
+  table.append(body);
+  return table;
+}
+
+function roadmapList(steps) {
+  if (!steps.length) return h("p", { class: "empty", text: "No steps: every category is at its target." });
+  return h("ol", {}, steps.map((st) => h("li", { class: "result" },
+    h("strong", { text: `${st.category} ${st.name}: L${st.from_level} → L${st.to_level}` }),
+    st.target_date ? h("span", { class: "small muted", text: ` by ${st.target_date}` }) : null,
+    st.objectives.length
+      ? h("ul", { class: "small" }, st.objectives.map((o) => h("li", {}, h("span", { class: "mono", text: o.control_id }), ` ${o.name} `, h("span", { class: "muted", text: `(${o.status.replace("_", " ")})` }))))
+      : h("div", { class: "small muted", text: "nothing applicable missing" }))));
+}
+
+async function load() {
+  const view = await api("/api/assessments/" + encodeURIComponent(aid));
+  const cats = Object.values(view.categories);
+  $("title").textContent = view.organization;
+  $("subtitle").textContent = `${view.status} · ${view.scope.deployment_types.join(", ") || "all deployment types"} · updated ${formatDate(view.updated_at)}`;
+  $("review-link").href = "/assessment?id=" + encodeURIComponent(aid);
+  const pending = cats.reduce((n, c) => n + c.pending_proposals, 0);
+  const withTargets = cats.filter((c) => c.target_level);
+  const atTarget = withTargets.filter((c) => c.level >= c.target_level).length;
+  clear($("kpis")).append(
+    h("div", { class: "kpi" }, h("div", { class: "v", id: "kpi-mean", text: view.overall.mean_level == null ? "—" : view.overall.mean_level.toFixed(2) }), h("div", { class: "l", text: "mean level (confirmed)" })),
+    h("div", { class: "kpi" }, h("div", { class: "v", text: `${atTarget}/${withTargets.length}` }), h("div", { class: "l", text: "categories at target" })),
+    h("div", { class: "kpi" }, h("div", { class: "v", text: String(pending) }), h("div", { class: "l", text: "proposals awaiting review" })),
+    h("div", { class: "kpi" }, h("div", { class: "v", text: String(view.roadmap.length) }), h("div", { class: "l", text: "roadmap steps" })),
+  );
+  clear($("radar")).append(radar(cats));
+  clear($("heat")).append(heatmap(cats));
+  clear($("scale")).append(...[1, 2, 3, 4, 5].map((lv) => h("span", { class: "lv-" + lv, text: `L${lv} ${LEVEL_NAMES[lv]}` })));
+  clear($("gaps")).append(gapsTable(view, cats));
+  clear($("roadmap")).append(roadmapList(view.roadmap));
+}
+
+async function pick() {
+  $("pick-view").hidden = false;
+  const data = await api("/api/assessments");
+  const box = $("pick-list");
+  if (!data.assessments.length) box.append(h("p", { class: "empty" }, "No assessments yet. ", h("a", { href: "/assessment", text: "Create one" }), "."));
+  for (const a of data.assessments.slice().reverse()) {
+    box.append(h("div", { class: "result spread" }, h("a", { href: "/dashboard?id=" + encodeURIComponent(a.id), text: a.organization }), h("span", { class: "small muted", text: `${a.status} · ${formatDate(a.updated_at)}` })));
+  }
+}
+
+async function main() {
+  await startPage("/dashboard", { staffOnly: true });
+  try {
+    if (!aid) return await pick();
+    $("dash-view").hidden = false;
+    const formats = [["xlsx", "Workbook (xlsx)"], ["html", "Board report (html)"], ["md", "Markdown"], ["csv", "CSV"], ["json", "JSON"], ["oscal", "OSCAL"]];
+    for (const [fmt, label] of formats) {
+      $("exports").append(h("button", { type: "button", class: "secondary", "data-format": fmt, onclick: async () => {
+        try {
+          await download(`/api/assessments/${encodeURIComponent(aid)}/export?format=${fmt}`, `${aid}.${fmt}`);
+          notice($("export-msg"), "");
+        } catch (err) {
+          notice($("export-msg"), err.message);
+        }
+      } }, label));
+    }
+    await load();
+  } catch (err) {
+    notice($("page-msg"), err.message);
+  }
+}
+
+main().catch((err) => console.error(err));

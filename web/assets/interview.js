@@ -1,0 +1,183 @@
+import { api, clear, h, levelBadge, notice, param, startPage, statusBadge } from "./app.js";
+import { guidanceBox } from "./control.js";
+
+const $ = (id) => document.getElementById(id);
+const id = param("id");
+let names = {};
+let busy = false;
+
+function questionText(q) {
+  if (!q) return "";
+  if (typeof q === "string") return q;
+  return q.text || q.question || "";
+}
+function questionControls(q) {
+  if (!q || typeof q === "string") return [];
+  return q.controls || q.control_ids || q.question_controls || [];
+}
+
+function renderTranscript(turns) {
+  const box = clear($("transcript"));
+  if (!turns.length) box.append(h("p", { class: "empty", text: "No answers yet. The first question is below." }));
+  turns.forEach((t, i) => {
+    const seq = t.turn ?? t.seq ?? i;
+    if (t.question) box.append(h("div", { class: "bubble q" }, h("span", { class: "who", text: "Assistant" }), t.question));
+    box.append(h("div", { class: "bubble a", "data-turn": String(seq) }, h("span", { class: "who", text: (t.respondent || "You") + " · answer " + (seq + 1) }), t.answer));
+  });
+}
+
+function renderQuestion(q) {
+  const cur = clear($("current"));
+  const text = questionText(q);
+  const form = $("answer-form");
+  if (!text) {
+    cur.append(h("div", { class: "current-q done" }, h("span", { class: "label", text: "Finished" }),
+      "Thank you — there are no more questions. An assessor will review what you said and may contact you for evidence."));
+    form.hidden = true;
+    return;
+  }
+  form.hidden = false;
+  cur.append(h("div", { class: "current-q", id: "question" }, h("span", { class: "label", text: "Question" }), text));
+}
+
+async function renderGuidance(q) {
+  const box = clear($("guidance"));
+  const ids = questionControls(q);
+  if (!ids.length) {
+    box.append(h("p", { class: "empty", text: "No specific objective for this question." }));
+    return;
+  }
+  for (const cid of ids) {
+    const slot = h("div", {});
+    const btn = h("button", { class: "secondary small", type: "button", "aria-expanded": "false" }, `Show KPI guidance for ${cid}`);
+    btn.addEventListener("click", async () => {
+      if (slot.firstChild) {
+        clear(slot);
+        btn.textContent = `Show KPI guidance for ${cid}`;
+        btn.setAttribute("aria-expanded", "false");
+        return;
+      }
+      try {
+        const data = await api("/api/controls/" + encodeURIComponent(cid));
+        slot.append(guidanceBox(data.control));
+        btn.textContent = `Hide guidance for ${cid}`;
+        btn.setAttribute("aria-expanded", "true");
+      } catch (err) {
+        notice(slot, err.message);
+      }
+    });
+    box.append(h("div", { class: "field" }, h("div", { class: "small", text: names[cid] ? `${cid} · ${names[cid]}` : cid }), btn, slot));
+  }
+}
+
+function renderUnderstood(proposal) {
+  const box = clear($("understood"));
+  const controls = (proposal && proposal.controls) || {};
+  const entries = Object.entries(controls).filter(([, p]) => p.status !== "unknown" || (p.citations || []).length);
+  if (proposal && proposal.level) {
+    box.append(h("p", {}, "Indicated maturity so far: ", levelBadge(proposal.level), h("span", { class: "small muted", text: " (a proposal; the assessor decides)" })));
+  }
+  if (!entries.length) {
+    box.append(h("p", { class: "empty", text: "Nothing yet — your answers will show up here as the objectives they support." }));
+    return;
+  }
+  const list = h("ul", { class: "plain understood" });
+  for (const [cid, p] of entries) {
+    const quotes = (p.citations || []).slice(0, 2).map((c) => h("span", { class: "quote", text: "“" + c.quote + "”" }));
+    list.append(h("li", { "data-control": cid }, statusBadge(p.status), " ", h("strong", { class: "mono", text: cid }), " ", names[cid] || "", quotes));
+  }
+  box.append(list);
+}
+
+async function refresh() {
+  const view = await api("/api/interviews/" + encodeURIComponent(id));
+  const info = view.interview || {};
+  $("title").textContent = `Interview · ${info.category || ""} ${names[info.category] || ""}`.trim();
+  $("subtitle").textContent = `Assigned to ${info.respondent || "—"} · ${view.turns.length} answer${view.turns.length === 1 ? "" : "s"} so far`;
+  renderTranscript(view.turns);
+  renderQuestion(view.question);
+  renderUnderstood(view.proposal);
+  await renderGuidance(view.question);
+}
+
+async function send(ev) {
+  ev.preventDefault();
+  if (busy) return;
+  const text = $("answer").value.trim();
+  if (!text) {
+    notice($("answer-msg"), "Write an answer first (or say that you don't know).");
+    return;
+  }
+  busy = true;
+  $("send").disabled = true;
+  notice($("answer-msg"), "Saving your answer…", "info");
+  try {
+    await api("/api/interviews/" + encodeURIComponent(id) + "/answers", { method: "POST", body: { answer: text } });
+    $("answer").value = "";
+    notice($("answer-msg"), "Saved.", "ok");
+    await refresh();
+    $("answer").focus();
+  } catch (err) {
+    notice($("answer-msg"), err.message);
+  } finally {
+    busy = false;
+    $("send").disabled = false;
+  }
+}
+
+async function move(action) {
+  if (busy) return;
+  busy = true;
+  try {
+    await api(`/api/interviews/${encodeURIComponent(id)}/${action}`, { method: "POST" });
+    notice($("answer-msg"), action === "skip" ? "Skipped; those objectives stay open for the assessor." : "Asking the previous question again; your new answer replaces the earlier one.", "info");
+    await refresh();
+  } catch (err) {
+    notice($("answer-msg"), err.message);
+  } finally {
+    busy = false;
+  }
+}
+
+async function showList(me) {
+  $("list-view").hidden = false;
+  const box = $("interview-list");
+  if (!me.interviews.length) {
+    box.append(h("p", { class: "empty", text: me.staff ? "No interviews yet. Start one from an assessment." : "No interview is assigned to you yet." }));
+    return;
+  }
+  const table = h("table", {}, h("thead", {}, h("tr", {}, ["Category", "Respondent", "Status", ""].map((x) => h("th", { text: x })))));
+  const body = h("tbody");
+  for (const it of me.interviews) {
+    body.append(h("tr", {},
+      h("td", {}, h("strong", { text: it.category }), " ", names[it.category] || ""),
+      h("td", { text: it.respondent || "—" }),
+      h("td", { text: it.status }),
+      h("td", {}, h("a", { class: "button small", href: "/interview?id=" + encodeURIComponent(it.id), text: it.status === "done" ? "View" : "Open" }))));
+  }
+  table.append(body);
+  box.append(table);
+}
+
+async function main() {
+  const me = await startPage("/interview");
+  const list = await api("/api/controls");
+  for (const c of list.categories) names[c.id] = c.name;
+  for (const c of list.controls) names[c.id] = c.name;
+  if (!id) return showList(me);
+  $("chat-view").hidden = false;
+  $("answer-form").addEventListener("submit", send);
+  $("skip").addEventListener("click", () => move("skip"));
+  $("back").addEventListener("click", () => move("back"));
+  $("answer").addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) send(ev);
+  });
+  try {
+    await refresh();
+  } catch (err) {
+    $("chat-view").hidden = true;
+    notice($("page-msg"), err.status === 403 ? "This interview is assigned to someone else." : err.message);
+  }
+}
+
+main().catch((err) => console.error(err));

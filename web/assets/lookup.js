@@ -1,0 +1,72 @@
+import { api, clear, h, notice, param, startPage } from "./app.js";
+import { controlDetail } from "./control.js";
+
+const $ = (id) => document.getElementById(id);
+
+async function openControl(id) {
+  notice($("id-msg"), "");
+  try {
+    const data = await api("/api/controls/" + encodeURIComponent(id));
+    clear($("detail")).append(controlDetail(data.control));
+    $("cid").value = data.control.id;
+    history.replaceState(null, "", "/lookup?id=" + encodeURIComponent(data.control.id));
+  } catch (err) {
+    notice($("id-msg"), err.message);
+  }
+}
+
+function controlLink(id, label) {
+  return h("button", { class: "link mono", type: "button", onclick: () => openControl(id), text: label || id });
+}
+
+async function runSearch(ev) {
+  ev.preventDefault();
+  const q = $("q").value.trim();
+  if (!q) return;
+  const params = new URLSearchParams({ q, k: "8" });
+  for (const key of ["category", "level", "deployment"]) if ($(key).value) params.set(key, $(key).value);
+  const results = clear($("results"));
+  notice($("search-msg"), "Searching…", "info");
+  try {
+    const data = await api("/api/search?" + params.toString());
+    notice($("search-msg"), "");
+    if (!data.results.length) {
+      results.append(h("p", { class: "empty", text: "No objective matches; try other words or fewer filters." }));
+      return;
+    }
+    for (const r of data.results) {
+      results.append(
+        h(
+          "div",
+          { class: "result" },
+          h("div", { class: "spread" }, h("div", {}, controlLink(r.control_id), " ", h("span", { class: "control-name", text: r.name })),
+            h("span", { class: "muted small", text: `${r.category} · L${r.level} · score ${Number(r.score).toFixed(3)}` })),
+        ),
+      );
+    }
+  } catch (err) {
+    notice($("search-msg"), err.message);
+  }
+}
+
+async function main() {
+  await startPage("/lookup");
+  $("search-form").addEventListener("submit", runSearch);
+  $("id-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    openControl($("cid").value.trim());
+  });
+  const list = await api("/api/controls");
+  for (const c of list.categories) $("category").append(h("option", { value: c.id, text: `${c.id} · ${c.name}` }));
+  const browse = $("browse");
+  for (const cat of list.categories) {
+    const items = list.controls.filter((x) => x.category === cat.id);
+    browse.append(
+      h("details", {}, h("summary", { text: `${cat.id} · ${cat.name} (${items.length})` }),
+        h("ul", { class: "plain" }, items.map((x) => h("li", {}, controlLink(x.id), ` L${x.level} · ${x.name}`)))),
+    );
+  }
+  if (param("id")) openControl(param("id"));
+}
+
+main().catch((err) => console.error(err));
