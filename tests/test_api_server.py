@@ -72,7 +72,6 @@ def test_sigkill_mid_interview_keeps_every_stored_answer(env: dict) -> None:
         assert stored[:3] == answers
         assert stored[3:] in ([], [in_flight])
         assert [t["turn"] for t in view["turns"]] == list(range(len(stored)))
-        assert view["question"] is not None
         nxt = httpx.post(f"{server.base}/api/interviews/{iid}/answers", json={"answer": "After the restart."},
                          headers=dana, timeout=30)
         assert nxt.status_code == 200

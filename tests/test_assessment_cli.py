@@ -6,7 +6,10 @@ import json
 
 import pytest
 
-from tests.test_assessment_support import cli, cli_json, corpus_dir, db_snapshot  # noqa: F401 - fixture
+from tests import test_assessment_support as support
+from tests.test_assessment_support import cli, cli_json, db_snapshot
+
+corpus_dir = support.corpus_dir  # the shared fixture
 
 
 def new_assessment(*extra: str) -> str:
@@ -46,10 +49,12 @@ def test_gaps_are_a_roadmap_lower_levels_and_foundational_first(corpus_dir):
         cli_json("assessment", "set", aid, cid, "met")
     cli_json("assessment", "target", aid, "IR", "4")
     steps = cli_json("assessment", "gaps", aid)["steps"]
-    assert [(s["category"], s["to_level"]) for s in steps] == [("MOD", 3), ("GOV", 3), ("IR", 4)]
-    assert [o["control_id"] for o in steps[0]["objectives"]] == ["MOD-03.1", "MOD-03.2"]
+    # same level: foundational GOV before structural MOD; IR climbs to its target L4 last
+    assert [(s["category"], s["to_level"]) for s in steps] == [("GOV", 3), ("MOD", 3), ("IR", 4)]
+    assert [o["control_id"] for o in steps[1]["objectives"]] == ["MOD-03.1", "MOD-03.2"]
     full = cli_json("assessment", "gaps", aid, "--to-level", "4")["steps"]
-    assert [(s["category"], s["to_level"]) for s in full][:3] == [("MOD", 3), ("GOV", 3), ("GOV", 4)]
+    assert [(s["category"], s["to_level"]) for s in full] == [
+        ("GOV", 3), ("MOD", 3), ("GOV", 4), ("MOD", 4), ("IR", 4)]
 
 
 def test_diff_names_what_moved(corpus_dir):
@@ -128,3 +133,25 @@ def test_new_rejects_bad_scope_without_storing(corpus_dir):
     code, _, err = cli("assessment", "new", "--org", "   ")
     assert code == 1 and "organization" in err
     assert db_snapshot() == {}
+
+
+def test_exports_and_evidence_requests_stay_light(corpus_dir, tmp_path):
+    """An export or an evidence request never loads the retrieval or LLM stack."""
+    import subprocess
+    import sys
+
+    aid = new_assessment("--category", "GOV")
+    script = (
+        "import sys\nfrom aismm_assistant.cli.main import app\n"
+        "for args in (['assessment', 'export', sys.argv[1], '--format', 'html', '-o', sys.argv[2]],\n"
+        "             ['assessment', 'export', sys.argv[1], '--format', 'xlsx', '-o', sys.argv[2] + '.xlsx'],\n"
+        "             ['evidence-request', '--assessment', sys.argv[1], '--format', 'csv']):\n"
+        "    try:\n        app(args, prog_name='aismm')\n    except SystemExit as e:\n        assert not e.code, e.code\n"
+        "heavy = ('torch', 'chromadb', 'langchain', 'langchain_core', 'sentence_transformers', 'onnxruntime', 'fastapi')\n"
+        "print('HEAVY', sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, aid, str(tmp_path / "r.html")], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "HEAVY []" in done.stdout
+    assert (tmp_path / "r.html").exists()

@@ -14,7 +14,9 @@ import sqlalchemy as sa
 from aismm_assistant.assessment.record import AssessmentCreate, Citation, LevelProposal, Proposal, Scope
 from aismm_assistant.assessment.storage import Store, get_store
 from aismm_assistant.errors import NotFoundError, ValidationError
-from tests.test_assessment_support import corpus_dir  # noqa: F401 - fixture
+from tests import test_assessment_support as support
+
+corpus_dir = support.corpus_dir  # the shared fixture
 
 PROJECT = Path(__file__).resolve().parent.parent
 

@@ -187,6 +187,7 @@ def read_xlsx(path: Path, corpus: Corpus) -> dict[str, Any]:
     wb = _open(path)
     data: dict[str, Any] = {"results": {}, "targets": {}}
     categories: list[str] = []
+    sheets_with_status = 0
     try:
         for ws in wb.worksheets:
             rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
@@ -208,9 +209,10 @@ def read_xlsx(path: Path, corpus: Corpus) -> dict[str, Any]:
                     raise ValidationError(f"{where}: unknown column {text!r}")
                 cols.setdefault(name, j)
             if "Status" not in cols:
-                raise ValidationError(f"{where}: no Status column (add Status, Evidence, Notes after the workbook columns)")
+                continue  # a category sheet nobody filled in: not in the assessment's scope
+            sheets_with_status += 1
             for r_i, row in enumerate(rows[header_i + 1:], start=header_i + 2):
-                def cell(name: str, row: tuple[Any, ...] = row) -> Any:
+                def cell(name: str, row: tuple[Any, ...] = row, cols: dict[str, int] = cols) -> Any:
                     j = cols.get(name)
                     return row[j] if j is not None and j < len(row) else None
 
@@ -236,8 +238,11 @@ def read_xlsx(path: Path, corpus: Corpus) -> dict[str, Any]:
                 data["results"][cid] = {"status": status, "evidence": evidence, "notes": notes or None}
     finally:
         wb.close()
+    if not sheets_with_status:
+        raise ValidationError(f"{path}: no category sheet with a Status column "
+                              "(add Status, Evidence, Notes after the workbook columns)")
     if not categories:
-        raise ValidationError(f"{path}: no category sheet with a Control ID column")
+        raise ValidationError(f"{path}: no control objectives found")
     scope = data.setdefault("scope", {})
     scope.setdefault("categories", sorted(categories, key=CATEGORY_ORDER.index))
     if not data["targets"]:

@@ -8,7 +8,7 @@ The effective status of a result is the confirmed value if any, else the manual 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -27,7 +27,7 @@ STATUS_FLOW: dict[str, tuple[str, ...]] = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def new_id() -> str:

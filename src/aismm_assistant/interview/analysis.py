@@ -24,9 +24,9 @@ from aismm_assistant.model import Category, Control
 FIELD_WEIGHTS = {"key_terms": 3.0, "name": 3.0, "question": 2.0, "objective": 2.0, "follow_up": 1.5,
                  "evidence": 1.5, "rationale": 1.0, "description": 0.8}
 MIN_MATCH = 6.0          # absolute evidence needed before a sentence counts for an objective
-RELATIVE_CUTOFF = 0.4    # a sentence may serve several objectives scoring within this share of the best
-QUESTION_WEIGHT = 0.3    # how much the question being answered steers attribution
-CARRY_WEIGHT = 0.5       # a sentence inherits some of the previous sentence's topic
+RELATIVE_CUTOFF = 0.3    # a sentence may serve several objectives scoring within this share of the best
+QUESTION_WEIGHT = 0.6    # how much the question being answered steers attribution
+CARRY_WEIGHT = 0.3       # a sentence inherits some of the previous sentence's topic
 OVERRIDE_SHARE = 0.6     # a later turn overrides an earlier verdict when at least this strongly matched
 STRONG_MATCH = 20.0      # a match this strong gets full match confidence
 MET_SHARE = 0.6          # share of a turn's decisive evidence that must say "in place" for met

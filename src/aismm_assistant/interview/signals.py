@@ -188,9 +188,10 @@ def objective_thresholds(objective_text: str) -> Thresholds:
 
 def shortfall(sig: Signals, th: Thresholds) -> str | None:
     """A stated number that misses the objective's bar ('about 60%' vs 90%, 'annually' vs quarterly)."""
-    if th.min_percent is not None and sig.percents and not sig.ceiling:
-        if max(sig.percents) < th.min_percent:
-            return f"{max(sig.percents):g}% is below the objective's {th.min_percent:g}%"
+    shares = [p for p in sig.percents if p >= th.min_percent / 4] if th.min_percent else []
+    if th.min_percent is not None and shares and not sig.ceiling:  # a tiny share is another metric (an error rate)
+        if max(shares) < th.min_percent:
+            return f"{max(shares):g}% is below the objective's {th.min_percent:g}%"
     if th.max_days is not None and sig.durations:
         slowest = min(sig.durations)
         if slowest > th.max_days * 1.05 and slowest >= 1:

@@ -1,0 +1,86 @@
+"""Adaptive questioning measured against asking everything, on golden transcripts.
+
+A simulated respondent answers each question with the golden turn most relevant to it: every turn
+(its question and answer) is scored with the category's objective matcher against the asked
+objective, and the best-scoring turn not yet used for that objective is replayed verbatim; with no
+relevant turn left the respondent says they do not know. Both strategies use the same simulated
+respondent, so the comparison isolates the question policy (docs/interview.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aismm_assistant.interview.analysis import MIN_MATCH, TurnInput, analyse, matcher_for
+from aismm_assistant.interview.questions import all_questions, next_question
+from aismm_assistant.model import Category
+
+UNKNOWN_ANSWER = "I don't know, I'd have to check."
+
+
+@dataclass
+class SimulationResult:
+    category: str
+    adaptive_questions: int
+    all_questions: int
+    adaptive_level: int
+    all_level: int
+
+
+def _respond(category: Category, golden: Sequence[TurnInput], control_id: str, used: set[tuple[str, int]]) -> str:
+    matcher = matcher_for(category)
+    best, best_score = None, MIN_MATCH
+    for i, turn in enumerate(golden):
+        if (control_id, i) in used:
+            continue
+        score = matcher.score(f"{turn.question or ''} {turn.answer}").get(control_id, 0.0)
+        if score > best_score:
+            best, best_score = i, score
+    if best is None:
+        return UNKNOWN_ANSWER
+    used.add((control_id, best))
+    return golden[best].answer
+
+
+def simulate_case(category: Category, golden: Sequence[TurnInput], scope: list[str] | None,
+                  max_questions: int = 60) -> SimulationResult:
+    """Ask adaptively and ask everything, answering from the golden transcript; compare the levels."""
+    used: set[tuple[str, int]] = set()
+    turns: list[TurnInput] = []
+    for _ in range(max_questions):
+        proposal = analyse(category, turns, scope)
+        q = next_question(category, scope, turns, proposal).question
+        if q is None:
+            break
+        turns.append(TurnInput(_respond(category, golden, q.controls[0], used), q.text, None, tuple(q.controls)))
+    adaptive = analyse(category, turns, scope)
+    used_all: set[tuple[str, int]] = set()
+    full = [TurnInput(_respond(category, golden, q.controls[0], used_all), q.text, None, tuple(q.controls))
+            for q in all_questions(category, scope)]
+    return SimulationResult(category.id, len(turns), len(full), adaptive.level, analyse(category, full, scope).level)
+
+
+def simulate(path: str) -> dict:
+    """Adaptive vs ask-everything over every case under `path` (a golden file or folder)."""
+    from pathlib import Path
+
+    from aismm_assistant.corpus import get_category, load_corpus
+    from aismm_assistant.evaluation import golden_paths, load_golden
+
+    corpus = load_corpus()
+    results: list[SimulationResult] = []
+    for file in golden_paths(Path(path)):
+        g = load_golden(file, corpus=corpus)
+        for cid, case in g.categories.items():
+            results.append(simulate_case(get_category(cid, corpus), case.turns, g.scope))
+    asked = sum(r.adaptive_questions for r in results)
+    total = sum(r.all_questions for r in results)
+    return {
+        "cases": len(results),
+        "adaptive_questions": asked,
+        "all_questions": total,
+        "questions_ratio": round(asked / total, 4) if total else 0.0,
+        "same_level": round(sum(r.adaptive_level == r.all_level for r in results) / len(results), 4)
+        if results else 0.0,
+    }
