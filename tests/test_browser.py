@@ -92,6 +92,8 @@ def test_respondent_answers_assessor_confirms_dashboard_changes(site) -> None:
             expect(rpage.locator("#transcript .bubble.a").first).to_contain_text("<script>window.__pwned = 1</script>")
             rpage.fill("#answer", GOV_ANSWER)
             rpage.keyboard.press("Control+Enter")
+            expect(rpage.locator("#transcript .bubble.a")).to_have_count(2)
+            expect(rpage.locator("#answer")).to_have_value("")
             expect(rpage.locator("#understood li[data-control='GOV-02.1']")).to_contain_text("Met")
             assert rpage.evaluate("window.__pwned") is None
             rpage.screenshot(path="/tmp/aismm-interview.png", full_page=True)
@@ -105,16 +107,18 @@ def test_respondent_answers_assessor_confirms_dashboard_changes(site) -> None:
             assert "95% of staff attested" in " ".join(gov.locator("mark").all_inner_texts())
             page.screenshot(path="/tmp/aismm-assessment.png", full_page=True)
             row = gov.locator("tr[data-control='GOV-02.1']")
-            row.locator("button", has_text="Accept proposal").click()
+            row.locator("button[data-action=accept]").click()
             expect(row.locator(".notice.error")).to_contain_text("rationale")
             row.locator("input").fill("policy and attestation report seen")
-            row.locator("button", has_text="Accept proposal").click()
+            row.locator("button[data-action=accept]").click()
             expect(gov.locator("tr[data-control='GOV-02.1']")).to_contain_text("confirmed by alice")
             for cid in ("GOV-02.2", "GOV-02.3"):
                 r = page.locator(f"section[data-category=GOV] tr[data-control='{cid}']")
+                if r.locator("details.change").count():
+                    r.locator("details.change summary").click()
                 r.locator("input").fill("evidence reviewed in the workshop")
                 r.locator("select").select_option("met")
-                r.locator("button", has_text="Set").click()
+                r.locator("button[data-action=override]").click()
                 expect(page.locator(f"section[data-category=GOV] tr[data-control='{cid}']")).to_contain_text("confirmed by alice")
             level = page.locator("section[data-category=GOV] .review-actions").first
             level.locator("select").select_option("2")

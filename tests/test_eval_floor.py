@@ -27,3 +27,4 @@ def test_adaptive_questioning_uses_at_most_60_percent_of_questions():
     result = simulate(str(ROOT / "tests" / "data" / "interview_golden_dev.yaml"))
     assert result["adaptive_questions"] < result["all_questions"]
     assert result["questions_ratio"] <= 0.6
+    assert result["same_level"] == 1.0

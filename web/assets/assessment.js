@@ -100,15 +100,20 @@ function controlRow(r) {
   const current = h("div", {}, statusBadge(r.status), r.confirmed_by ? h("div", { class: "small muted", text: `confirmed by ${r.confirmed_by}` }) : r.pending ? h("div", { class: "small muted", text: "awaiting review" }) : null);
   const cites = (r.citations || []).map((c) =>
     h("li", {}, h("button", { type: "button", class: "link quote-btn", title: "Show in transcript", onclick: () => flashQuote(c.interview_id, c.turn, c.quote) }, `“${c.quote}”`), h("span", { class: "small muted", text: ` answer ${c.turn + 1}` })));
+  const actions = h("div", { class: "review-actions" }, rationale,
+    r.proposed_status && r.pending ? h("button", { type: "button", class: "small", "data-action": "accept", onclick: () => confirm(null) }, "Accept proposal") : null,
+    override,
+    h("button", { type: "button", class: "small secondary", "data-action": "override", onclick: () => confirm(override.value) }, r.proposed_status ? "Override" : "Set"));
+  const decide = r.pending
+    ? actions
+    : h("details", { class: "change" }, h("summary", { class: "small", text: r.confirmed_by || r.source === "manual" ? "Change status…" : "Set status…" }), actions);
   return h("tr", { "data-control": r.control_id, class: r.applicable ? "" : "muted" },
-    h("td", {}, h("div", { class: "mono", text: r.control_id }), h("div", { class: "small muted", text: "L" + r.level })),
+    h("td", {}, h("div", { class: "mono nowrap", text: r.control_id }), h("div", { class: "small muted", text: "L" + r.level })),
     h("td", {},
       h("div", { class: "control-name", text: r.name }),
       r.applicable ? null : h("div", { class: "small", text: "not applicable to this scope" }),
       cites.length ? h("ul", { class: "plain small" }, cites) : null,
-      h("div", { class: "review-actions" }, rationale,
-        r.proposed_status && r.pending ? h("button", { type: "button", class: "small", onclick: () => confirm(null) }, "Accept proposal") : null,
-        override, h("button", { type: "button", class: "small secondary", onclick: () => confirm(override.value) }, r.proposed_status ? "Override" : "Set")),
+      decide,
       msg),
     h("td", {}, proposed),
     h("td", {}, current));
@@ -152,7 +157,7 @@ function renderCategories() {
         h("h2", {}, `${c.category} · ${c.name}`),
         h("div", { class: "row" },
           h("span", { class: "small muted", text: "Current" }), levelBadge(c.level),
-          c.proposed_level ? [h("span", { class: "small muted", text: "Proposed" }), levelBadge(c.proposed_level)] : null,
+          c.proposed_level ? [h("span", { class: "small muted", text: "Interview suggests" }), levelBadge(c.proposed_level)] : null,
           c.level_confirmed ? h("span", { class: "badge confirmed", text: "level confirmed" }) : null,
           c.pending_proposals ? h("span", { class: "badge st-partial", text: `${c.pending_proposals} to review` }) : null)),
       h("p", { class: "small muted", text: "Accept or override each proposal; the level follows from the confirmed statuses by the scoring rule. Then confirm the level." }),
@@ -194,7 +199,12 @@ async function showDetail() {
   $("title").textContent = view.organization;
   document.title = `${view.organization} · AISMM assistant`;
   $("dash-link").href = "/dashboard?id=" + encodeURIComponent(aid);
-  for (const c of Object.values(view.categories)) $("start-cat").append(h("option", { value: c.category, text: `${c.category} · ${c.name}` }));
+  for (const c of Object.values(view.categories)) {
+    $("start-cat").append(h("option", { value: c.category, text: `${c.category} · ${c.name}` }));
+    $("evidence-cat").append(h("option", { value: c.category, text: `${c.category} · ${c.name}` }));
+  }
+  const firstActive = interviews.length ? interviews[0].category : "";
+  $("evidence-cat").value = firstActive;
   $("start-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     try {
@@ -207,7 +217,9 @@ async function showDetail() {
   });
   $("draft-evidence").addEventListener("click", async () => {
     try {
-      const data = await api("/api/evidence-requests", { method: "POST", body: { assessment_id: aid } });
+      const body = { assessment_id: aid };
+      if ($("evidence-cat").value) body.category = $("evidence-cat").value;
+      const data = await api("/api/evidence-requests", { method: "POST", body });
       renderEvidence(clear($("evidence")), data);
     } catch (err) {
       notice($("evidence"), err.message);

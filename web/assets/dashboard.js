@@ -77,7 +77,7 @@ function gapsTable(view, cats) {
       h("td", {}, c.target_level ? levelBadge(c.target_level) : h("span", { class: "muted", text: "none" }), c.gap ? h("div", { class: "small", text: `gap ${c.gap}` }) : null),
       h("td", {}, bar, h("div", { class: "small muted", text: pct == null ? "L5 reached" : `${pct}% of L${c.next_level}` })),
       h("td", { class: "small mono", text: c.blocking.join(", ") || "—" }),
-      h("td", {}, h("div", { class: "review-actions" }, sel, set), msg)));
+      h("td", {}, h("div", { class: "review-actions nowrap-row" }, sel, set), msg)));
   }
   table.append(body);
   return table;

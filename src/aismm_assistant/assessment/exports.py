@@ -73,7 +73,8 @@ def to_json(record: Assessment, corpus: Corpus) -> str:
 
 
 def to_yaml(record: Assessment, corpus: Corpus) -> str:
-    return yaml.safe_dump(export_document(record, corpus), sort_keys=False, allow_unicode=True)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(export_document(record, corpus), Dumper=dumper, sort_keys=False, allow_unicode=True)
 
 
 def to_csv(record: Assessment, corpus: Corpus) -> str:

@@ -64,7 +64,8 @@ def import_assessment(
 def _read_text(path: Path, suffix: str) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = json.loads(text) if suffix == ".json" else yaml.load(text, Loader=loader)  # noqa: S506 - safe loader
     except UnicodeDecodeError:
         raise ValidationError(f"{path}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:

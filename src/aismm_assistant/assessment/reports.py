@@ -39,7 +39,8 @@ def radar_svg(axes: list[tuple[str, int, int | None]], size: int = 460) -> str:
     for lv in range(1, 6):
         parts.append(f'<polygon points="{poly([lv] * n)}" fill="none" stroke="#c8ccd2" stroke-width="1"/>')
         x, y = point(0, lv)
-        parts.append(f'<text x="{x + 4:.1f}" y="{y + 4:.1f}" font-size="10" fill="#7a808a">L{lv}</text>')
+        parts.append(f'<text x="{x - 4:.1f}" y="{y - 3:.1f}" font-size="10" text-anchor="end" '
+                     f'fill="#7a808a">L{lv}</text>')
     for i, (label, _cur, _tgt) in enumerate(axes):
         x, y = point(i, 5)
         parts.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#dde0e4"/>')
@@ -150,6 +151,8 @@ def render_markdown(record: Assessment, corpus: Corpus) -> str:
             for e in r.evidence:
                 who = f" — {e.supplied_by}" if e.supplied_by else ""
                 out.append(f"  - “{e.text}” ({e.source}{who})")
+            if r.pending:
+                out += [f"  - _cited, unconfirmed:_ “{q.quote}” (turn {q.turn})" for q in r.citations]
         out.append("")
     return "\n".join(out)
 
@@ -160,7 +163,7 @@ h1{font-size:26px;margin-bottom:4px}h2{border-bottom:2px solid #1f3a5f;padding-b
 .meta{color:#5a6270;font-size:13px}.notice{background:#fff6e5;border-left:4px solid #d9822b;padding:8px 12px;font-size:13px}
 .top{display:flex;gap:32px;align-items:flex-start;flex-wrap:wrap}.kpi{font-size:40px;font-weight:bold;color:#1f5fa8}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #e1e4e8;padding:6px 8px;text-align:left;vertical-align:top}
-th{background:#1f3a5f;color:#fff}.bar{background:#e6ecf4;height:10px;width:120px;display:inline-block;border-radius:5px}
+.evt{table-layout:fixed}th{background:#1f3a5f;color:#fff}.bar{background:#e6ecf4;height:10px;width:120px;display:inline-block;border-radius:5px}
 .bar span{display:block;height:10px;background:#1f5fa8;border-radius:5px}
 .s-met{color:#1c7c3a;font-weight:bold}.s-partial{color:#b36b00;font-weight:bold}.s-not_met{color:#b3261e;font-weight:bold}
 .s-unknown{color:#6b7280}.s-not_applicable{color:#6b7280}ol li{margin-bottom:6px}.ev{color:#4b5563;font-size:12px;margin:2px 0 0 14px}
@@ -207,11 +210,16 @@ def render_html(record: Assessment, corpus: Corpus) -> str:
     h.append("<h2>Evidence behind each level</h2>")
     for cid, rows in d["behind"].items():
         c = pub.categories[cid]
-        h.append(f"<h3>{cid} {e(c.name)} — L{c.level} {LEVEL_NAMES[c.level]}</h3><table><tr><th>Objective</th>"
-                 "<th>Status</th><th>Evidence</th></tr>")
+        h.append(f"<h3>{cid} {e(c.name)} — L{c.level} {LEVEL_NAMES[c.level]}</h3><table class='evt'>"
+                 "<colgroup><col style='width:36%'><col style='width:18%'><col></colgroup>"
+                 "<tr><th>Objective</th><th>Status</th><th>Evidence</th></tr>")
         for r in rows:
             ev = "".join(f"<div class='ev'>“{e(x.text)}” — {e(x.source)}{', ' + e(x.supplied_by) if x.supplied_by else ''}"
-                         "</div>" for x in r.evidence) or "<span class='s-unknown'>none recorded</span>"
+                         "</div>" for x in r.evidence)
+            if r.pending:
+                ev += "".join(f"<div class='ev'><i>cited, unconfirmed: “{e(q.quote)}” (turn {q.turn})</i></div>"
+                              for q in r.citations)
+            ev = ev or "<span class='s-unknown'>none recorded</span>"
             h.append(f"<tr><td><b>{r.control_id}</b> L{r.level} {e(r.name)}</td>"
                      f"<td class='s-{r.status}'>{e(_status(r))}</td><td>{ev}</td></tr>")
         h.append("</table>")
