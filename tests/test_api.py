@@ -334,3 +334,26 @@ def test_search_validates_before_loading_anything(api: Api) -> None:
     assert api.get("/api/search?q=policy&category=XYZ", "dana").status_code == 404
     assert api.get("/api/search?q=policy&deployment=mainframe", "dana").status_code == 422
     assert api.post("/api/ask", "dana", json={"question": ""}).status_code == 422
+
+
+def test_ask_and_search_by_control_id_need_no_model(api: Api) -> None:
+    import sys
+
+    answer = api.post("/api/ask", "dana", json={"question": "What does MOD-03.1 require?"})
+    assert answer.status_code == 200
+    data = answer.json()
+    assert "MOD-03.1" in data["citations"]
+    assert {s["control_id"] for s in data["sources"]} >= set(data["citations"])
+    found = api.get("/api/search?q=mod-3.1&k=3", "dana").json()
+    assert found["results"][0]["control_id"] == "MOD-03.1"
+    assert {"control_id", "score", "category", "level", "name"} <= set(found["results"][0])
+    assert "torch" not in sys.modules and "chromadb" not in sys.modules
+
+
+@pytest.mark.slow
+def test_free_text_search_over_the_real_index(api: Api) -> None:
+    resp = api.get("/api/search?q=who+approves+which+models+may+be+used+in+production&k=5&category=MOD", "dana")
+    assert resp.status_code == 200
+    results = resp.json()["results"]
+    assert results and all(r["category"] == "MOD" for r in results)
+    assert "MOD-03.1" in [r["control_id"] for r in results]
