@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.test_api_support import GOV_ANSWER, Api, api  # noqa: F401 - fixture
+from tests.test_api_support import GOV_ANSWER, Api, api_fixture  # noqa: F401 - registers the "api" fixture
 
 
 def test_health_needs_no_token_and_everything_else_does(api: Api) -> None:
@@ -167,7 +167,7 @@ def test_bad_assessment_bodies_get_one_line_errors(api: Api, body: object, fragm
     assert api.store.list_assessments() == []
 
 
-def test_malformed_json_and_oversized_bodies(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_malformed_json_and_oversized_bodies(api: Api) -> None:
     broken = api.post("/api/assessments", "alice", content=b"{not json", headers={"content-type": "application/json"})
     assert broken.status_code == 422 and "JSON" in broken.json()["error"]
     big = json.dumps({"organization": "A" * 300_000}).encode()

@@ -61,8 +61,8 @@ class Api:
         return resp.json()
 
 
-@pytest.fixture
-def api(aismm_home: Path) -> Api:
+@pytest.fixture(name="api")
+def api_fixture(aismm_home: Path) -> Api:
     """admin 'root', assessor 'alice', respondents 'dana' and 'eve'."""
     from fastapi.testclient import TestClient
 

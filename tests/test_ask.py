@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.fakes import citing_model, inventing_model
 
 from aismm_assistant.answering import ask, check_citations
 from aismm_assistant.corpus import load_corpus
 from aismm_assistant.errors import AismmError
 from aismm_assistant.llm import load_prompt, register_test_model
+from tests.fakes import citing_model, inventing_model
 
 MARKER = re.compile(r"\[([A-Z]{2,3}-0\d\.\d+)\]")
 

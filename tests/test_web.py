@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_api_support import Api, api  # noqa: F401 - fixture
+from tests.test_api_support import Api, api_fixture  # noqa: F401 - registers the "api" fixture
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 PAGES = {"/": "Sign in", "/interview": "Interview", "/assessment": "Assessment", "/dashboard": "Dashboard",
@@ -15,7 +15,7 @@ PAGES = {"/": "Sign in", "/interview": "Interview", "/assessment": "Assessment",
 
 
 @pytest.mark.parametrize("path, title", PAGES.items())
-def test_each_page_is_served_with_a_strict_csp(api: Api, path: str, title: str) -> None:  # noqa: F811
+def test_each_page_is_served_with_a_strict_csp(api: Api, path: str, title: str) -> None:
     resp = api.get(path)
     assert resp.status_code == 200
     assert resp.headers["content-type"].startswith("text/html")
@@ -26,7 +26,7 @@ def test_each_page_is_served_with_a_strict_csp(api: Api, path: str, title: str) 
         assert api.get(asset).status_code == 200, asset
 
 
-def test_assets_and_unknown_paths(api: Api) -> None:  # noqa: F811
+def test_assets_and_unknown_paths(api: Api) -> None:
     js = api.get("/assets/app.js")
     assert js.status_code == 200 and "javascript" in js.headers["content-type"]
     missing = api.get("/assets/nope.js")

@@ -1,4 +1,4 @@
-// Shared helpers for every page: the token, API calls, DOM building (text only, never innerHTML).
+// Shared helpers for every page: the token, API calls, DOM building from text nodes only.
 
 export const TOKEN_KEY = "aismm.token";
 

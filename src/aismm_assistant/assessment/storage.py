@@ -478,6 +478,8 @@ def get_store(url: str | None = None) -> Store:
 
     key = url or get_settings().resolved_database_url
     if key not in _stores:
+        while len(_stores) >= 8:  # tests open one per AISMM_HOME: release the oldest pools
+            _stores.pop(next(iter(_stores))).close()
         _stores[key] = Store(key)
     return _stores[key]
 

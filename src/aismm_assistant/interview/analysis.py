@@ -9,6 +9,7 @@ category's objectives. Sentences attached to an objective vote a status from the
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,10 +29,17 @@ RELATIVE_CUTOFF = 0.3    # a sentence may serve several objectives scoring withi
 QUESTION_WEIGHT = 0.6    # how much the question being answered steers attribution
 CARRY_WEIGHT = 0.3       # a sentence inherits some of the previous sentence's topic
 OVERRIDE_SHARE = 0.6     # a later turn overrides an earlier verdict when at least this strongly matched
+CORRECTION_SHARE = 0.3   # ... or at least this strongly when it says it corrects an earlier answer
 STRONG_MATCH = 20.0      # a match this strong gets full match confidence
 MET_SHARE = 0.6          # share of a turn's decisive evidence that must say "in place" for met
 NOT_MET_SHARE = 0.7      # share that must say "absent/planned" for not_met; anything between is partial
+OWN_MATCH = 2.0          # a later sentence must share this much with an objective itself unless it refers back
 ABSTAIN_BELOW = 0.5      # confidence under which a proposal becomes unknown
+
+
+_ANAPHORA = re.compile(r"^\W*(?:it|its|it's|that|that's|this|they|they're|those|these|both|each|all|the rest|"
+                       r"neither|none|either|which|so|but|and|though|still|also|plus)\b", re.I)
+_BARE_REPLY = re.compile(r"^\W*(?:no|yes|yeah|yep|nope|correct|right)\W*$", re.I)
 
 
 @dataclass
@@ -217,7 +225,9 @@ def analyse(
         flags.extend(turn_flags)
         qscores = _question_prior(matcher, turn)
         carry: dict[str, float] = {}
-        for span in clean:
+        for s_index, span in enumerate(clean):
+            if s_index < len(clean) - 1 and _BARE_REPLY.match(span.text):
+                continue  # a bare "No." / "Yes." answers the question's framing; what follows is the evidence
             raw = matcher.score(span.text)
             total = {cid: raw[cid] + QUESTION_WEIGHT * qscores.get(cid, 0.0) + CARRY_WEIGHT * carry.get(cid, 0.0)
                      for cid in raw if cid in app_ids}
@@ -227,7 +237,8 @@ def analyse(
             if best < MIN_MATCH:
                 carry = {}
                 continue
-            chosen = [cid for cid, v in total.items() if v >= MIN_MATCH and v >= RELATIVE_CUTOFF * best]
+            chosen = [cid for cid, v in total.items() if v >= MIN_MATCH and v >= RELATIVE_CUTOFF * best
+                      and (raw[cid] >= OWN_MATCH or s_index == 0 or _ANAPHORA.match(span.text))]
             sig = detect(span.text)
             if sig.off_topic:
                 carry = {}
@@ -289,7 +300,15 @@ def _decide(control: Control, items: list[Evidence]) -> ControlProposal:
         verdict = _turn_verdict(by_turn[turn])
         if verdict[0] == "unknown" and current is not None:
             continue
-        if current is None or current[0] == "unknown" or verdict[3] or verdict[1] >= OVERRIDE_SHARE * current[1]:
+        if current is not None and verdict[0] == current[0]:
+            # the same verdict again: keep the stronger statement of it and its quotes
+            if verdict[1] > current[1]:
+                current = (current[0], verdict[1], verdict[2] + current[2], current[3] or verdict[3])
+            else:
+                current = (current[0], current[1], current[2] + verdict[2], current[3] or verdict[3])
+            continue
+        if (current is None or current[0] == "unknown" or verdict[1] >= OVERRIDE_SHARE * current[1]
+                or (verdict[3] and verdict[1] >= CORRECTION_SHARE * current[1])):
             current = verdict
     assert current is not None
     status, score, support, _ = current

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 
 from aismm_assistant.interview.text import durations, percentages
 
-_NEG_AUX = (r"(?:don't|dont|do not|doesn't|does not|didn't|did not|haven't|have not|hasn't|has not|never|"
-            r"can't|cannot|couldn't|could not|aren't|are not|isn't|is not|weren't|wasn't|won't|no longer)")
+# "can't", "won't" and "never" say a control is missing only when the organisation is the subject ("we can't
+# tell", "I couldn't point you to"); with another subject they usually describe enforcement ("the bot can't act
+# silently", "data is never written into prompts"), which is evidence *for* a control.
+_NEG_AUX = (r"(?:don't|dont|do not|doesn't|does not|didn't|did not|haven't|have not|hasn't|has not|"
+            r"aren't|are not|isn't|is not|weren't|wasn't|no longer)")
 _POSITIVE_VERBS = (r"(?:have|has|had|run|runs|do|does|track|tracks|maintain|keep|cover|covers|covered|measure|measured|"
                    r"test|tested|review|reviewed|exist|exists|know|record|recorded|monitor|monitored|log|logged|scan|"
                    r"scanned|check|checked|require|required|enforce|enforced|use|perform|hold|own|owned|document|"
@@ -20,7 +23,10 @@ _POSITIVE_VERBS = (r"(?:have|has|had|run|runs|do|does|track|tracks|maintain|keep
                    r"collect|capture|report|reported|retest|rehearse|exercise|inventory|classify|label|tag|tagged|"
                    r"formally|really|yet|actually|currently|systematically|consistently|regularly|routinely|"
                    r"in place|done|tracked|written|formal|formalised|formalized|defined|automated|mandatory|there|"
-                   r"set up|happening|measured|part of|any|anything)")
+                   r"set up|happening|measured|part of|any|anything|see|seen|fail|fails|block|blocks|alert|alerts|link|links|"
+                   r"connected|forwarded|filtered|scanned|prune|prunes|rotate|rotated|set|turned|wired|scheduled|"
+                   r"look|looks|looked|write|wrote|attach|attached|switch|switched|time|timed|redo|redone|"
+                   r"recalibrate|recalibrated|compare|compared|cover|automatically|yet|tied|integrated)")
 _NEGATION = re.compile(
     r"\b" + _NEG_AUX + r"\s+(?:\w+\s+){0,1}?" + _POSITIVE_VERBS + r"\b"
     r"|\b(?:there is|there's|there are|there were|we have|we've got|we had)\s+(?:no|none|nothing)\b"
@@ -28,26 +34,33 @@ _NEGATION = re.compile(
     r"real|proper|single|structured|defined|consistent|systematic|automated|regular|way|process|policy|"
     r"inventory|register|registry|plan|program|programme|team|owner|budget|tooling|tool|visibility|idea|"
     r"record|records|list|review|reviews|testing|monitoring|logging|metrics?)\b"
-    r"|\b(?:no one|nobody|no-one) (?:owns|is responsible|is accountable|checks|reviews|looks|tracks|monitors|"
-    r"maintains|has|does|knows|signed|has signed)\b"
+    r"|\b(?:no one|nobody|no-one)\b(?! (?:is allowed|can|may|is able|gets to|else))"
+    r"|\b(?:haven't|have not|hasn't|has not) (?!had an?\b|been (?:any|a single)\b)\w+"
+    r"|\b(?:we|i) (?:\w+ )?(?:can't|cannot|couldn't|could not|won't|never)\b|\bnever (?:been|done|had|tested|reviewed|measured|formalised|formalized)\b"
+    r"|\bnothing (?:\w+ly )?(?:is|are|was|were|gets|get|stops|blocks|lists|looks|links|updates|checks|happens|"
+    r"prevents|enforces|tracks|monitors|alerts|standard|regular|formal|decided|built|bought|extra)\b(?! exposed)"
+    r"|\bno\b(?:\s+[\w-]+){1,4}\s+yet\b|\bbut no\b(?! (?:one|more|other|open|shared|exceptions?)\b)"
     r"|\bnothing (?:formal|ai[- ]specific|specific|like that|in place|written|yet|beyond|more than|dedicated|"
     r"about|on|for|covering|automated|systematic)\b"
     r"|\bnot (?:really|in place|formally|at all|something we|done|covered|tracked|measured|documented|there yet|"
     r"much|a lot|in any|on any)\b|\bvery little\b"
-    r"|\bnone of\b|\bdoes(?:n't| not) exist\b|\bwe lack\b|\black(?:s|ing)? (?:a|any)\b"
-    r"|\bnever (?:been|done|had|tested|reviewed|written|measured|formalised|formalized)\b"
+    r"|(?<!\bto )(?<!\bfor )\bnone of\b|\bdoes(?:n't| not) exist\b|\bwe lack\b|\black(?:s|ing)? (?:a|any)\b"
     r"|\bad[- ]hoc\b|\bcase[- ]by[- ]case\b|\bnot that i know\b|\bgeneral it\b|\bnot ai[- ]specific\b"
     r"|\bhonestly,? no\b|\bnot yet\b|\bnot at the moment\b|^\s*no\.",
     re.I,
 )
 _PLANNED = re.compile(
     r"\b(?:plan(?:ning)? to|we plan|planned|plans? (?:for|to)|we will|we'll|we're going to|going to|intend|"
-    r"aim to|aiming to|hope to|hoping to|want to|would like to|next (?:quarter|year|month|sprint|release|fiscal|"
+    r"aim to|aiming to|hope to|hoping to|want to|would like to|(?<!by the )next (?:quarter|year|month|sprint|release|fiscal|"
     r"budget|phase)|later this year|by (?:q[1-4]|the end of|end of|20\d\d)|in progress|underway|under way|"
     r"work in progress|working on|on the roadmap|roadmap|being (?:drafted|built|rolled out|developed|"
     r"implemented|set up|evaluated|written|designed|piloted)|still (?:a )?draft|in draft|a draft (?:policy|standard|version|plan)|"
     r"evaluating|considering|looking (?:at|into)|exploring|early stages?|budget(?:ed)? for|once we|scoping|"
-    r"has been proposed|proposal|not yet|yet to|eventually|someday|in the future|soon)\b",
+    r"has been proposed|proposal|not yet|yet to|eventually|someday|in the future|soon|"
+    r"(?:are|is|am|'re|still) drafting|drafting (?:a|an|the|one|our|its)|"
+    r"(?:we|i)'d like to|(?:we|i) might|booked for|we're building|(?:are|is) building|talked about|discussed|"
+    r"on my list|on the list|(?:in|on) (?:our|the|my) (?:[\w-]+ )?(?:plan|backlog)|in the ask|"
+    r"if (?:the )?budget|fy\d\d|nothing (?:is )?(?:decided|built|bought))\b",
     re.I,
 )
 _PILOT = re.compile(
@@ -110,6 +123,19 @@ _VAGUE = re.compile(
 )
 
 
+# "Only"/"except" that state a restriction are a control, not a coverage gap: "only two engineers have
+# console access", "routes only to registered models", "denies it everywhere except the exemption list".
+_RESTRICTION = re.compile(
+    r"\bonly (?:\w+ ){0,3}(?:engineers?|admins?|administrators?|people|staff|users?|accounts?|identities|"
+    r"roles?|members?|apps?'?|services?)\b[^.;]{0,20}\b(?:have|has|can|may|get|are allowed)\b"
+    r"|\b(?:routes?|allows?|admits?|permits?|accepts?|reachable|limited|restricted|accessible|pull|invoke|"
+    r"approved|loads?|runs?|deploy(?:ed)?|go(?:es)?)\s+(?:\w+\s+)?only\b"
+    r"|\bonly (?:routes?|allows?|admits?|permits?|accepts?|loads?|reads?)\b"
+    r"|\b(?:den(?:y|ies|ied)|block(?:s|ed)?|disabled|switched off|turned off|banned|prohibited|bans)\b[^.;]{0,80}?"
+    r"\bexcept\b(?:[^.;]{0,40}\b(?:break[- ]glass|exemption|exception|approved|allow[- ]list)\b)?",
+    re.I)
+
+
 @dataclass
 class Signals:
     negated: bool = False
@@ -142,7 +168,7 @@ def detect(sentence: str) -> Signals:
         negated=bool(_NEGATION.search(sentence)) and not _DOUBLE_NEG.search(sentence),
         planned=bool(_PLANNED.search(sentence)),
         pilot=bool(_PILOT.search(sentence)),
-        partial=bool(_PARTIAL.search(sentence)),
+        partial=bool(_PARTIAL.search(_RESTRICTION.sub(" ", sentence))),
         hedged=bool(_HEDGE.search(sentence)),
         unsure=bool(_UNSURE.search(sentence)),
         correction=bool(_CORRECTION.search(sentence)),

@@ -24,6 +24,7 @@ SIGNAL_WORDS = frozenset(
     "progress working roadmap want like really actually well already currently today now".split()
 )
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|Mr|Ms|Dr|No|Inc|Ltd|Corp|v\d+(?:\.\d+)*))$", re.I)
+_BARE_NO = re.compile(r"(?:^|,)\s*no$", re.I)  # "No. The gateway rejects..." is an answer, not "No. 5"
 _BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s+|$)|\n+|;\s")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[&'][a-z0-9]+)*")
 
@@ -42,7 +43,8 @@ def sentences(text: str) -> list[Span]:
     for m in _BOUNDARY.finditer(text):
         end = m.end()
         piece = text[start:end]
-        if m.group().startswith(".") and _ABBREV.search(text[start : m.start()]):
+        if m.group().startswith(".") and _ABBREV.search(text[start : m.start()]) and not _BARE_NO.search(
+                text[start : m.start()]):
             continue
         if piece.strip():
             spans.append(_strip_span(text, start, end))

@@ -11,7 +11,7 @@ import math
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -139,17 +139,19 @@ def run_benchmark(
     queries: list[LabelledQuery], systems: tuple[str, ...] = ("hybrid", "bm25", "dense", "langchain_baseline")
 ) -> dict[str, Any]:
     """All systems on the same queries in one process; the retrieval stack is warmed before timing."""
-    from aismm_assistant.retrieval.search import Filters, get_retriever
+    from aismm_assistant.retrieval.search import DEFAULT_FUSION, Filters, get_retriever
 
     if not queries:
         raise ValidationError("no labelled queries to benchmark")
     retriever = get_retriever()
+    dense_alone = replace(DEFAULT_FUSION, context_weight=0.0)
     retriever.dense_backend()
     retriever.search("warm up the index", 10)
     runners: dict[str, Callable[[str], list[str]]] = {
         "hybrid": lambda q: [h.control_id for h in retriever.search(q, 10)],
         "bm25": lambda q: [c for c, _, _ in retriever.ranked(q, "bm25", Filters())[:10]],
-        "dense": lambda q: [c for c, _, _ in retriever.ranked(q, "dense", Filters())[:10]],
+        # dense alone does best without the category/level context bonus (see docs/retrieval.md)
+        "dense": lambda q: [c for c, _, _ in retriever.ranked(q, "dense", Filters(), dense_alone)[:10]],
     }
     if "langchain_baseline" in systems:
         runners["langchain_baseline"] = langchain_baseline(retriever.corpus)
