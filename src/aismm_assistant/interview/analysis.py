@@ -129,7 +129,8 @@ class ObjectiveMatcher:
                 for s in content_stems(text):
                     weights[s] = max(weights.get(s, 0.0), FIELD_WEIGHTS[fname])
             phrases = [tuple(content_stems(t)) for t in c.key_terms]
-            self.profiles[c.id] = _Profile(c, weights, [p for p in phrases if p], objective_thresholds(c.objective))
+            self.profiles[c.id] = _Profile(c, weights, [p for p in phrases if p], objective_thresholds(
+                c.objective, c.assessment_mode == "Automated"))
         n = max(len(self.profiles), 1)
         df = Counter(s for p in self.profiles.values() for s in p.weights)
         self.idf = {s: math.log((n + 1) / (d + 0.5)) for s, d in df.items()}
@@ -182,6 +183,10 @@ def sentence_status(sig: Signals, th: Thresholds) -> tuple[str, str]:
         if sig.partial and sig.present:
             return "partial", "in place for part of the scope, the rest planned"
         return "not_met", "planned or in progress, not in place"
+    if sig.manual and th.automated:
+        if sig.automatic:
+            return "partial", "partly automated, the rest done by hand"
+        return "not_met", "done by hand; the objective asks for automation"
     short = shortfall(sig, th)
     if short:
         return "partial", short

@@ -26,7 +26,8 @@ _POSITIVE_VERBS = (r"(?:have|has|had|run|runs|do|does|track|tracks|maintain|keep
                    r"set up|happening|measured|part of|any|anything|see|seen|fail|fails|block|blocks|alert|alerts|link|links|"
                    r"connected|forwarded|filtered|scanned|prune|prunes|rotate|rotated|set|turned|wired|scheduled|"
                    r"look|looks|looked|write|wrote|attach|attached|switch|switched|time|timed|redo|redone|"
-                   r"recalibrate|recalibrated|compare|compared|cover|automatically|yet|tied|integrated)")
+                   r"recalibrate|recalibrated|compare|compared|cover|automatically|yet|tied|integrated|store|stored|retain|"
+                   r"retained|export|exported)")
 _NEGATION = re.compile(
     r"\b" + _NEG_AUX + r"\s+(?:\w+\s+){0,1}?" + _POSITIVE_VERBS + r"\b"
     r"|\b(?:there is|there's|there are|there were|we have|we've got|we had)\s+(?:no|none|nothing)\b"
@@ -36,10 +37,10 @@ _NEGATION = re.compile(
     r"record|records|list|review|reviews|testing|monitoring|logging|metrics?)\b"
     r"|\b(?:no one|nobody|no-one)\b(?! (?:is allowed|can|may|is able|gets to|else))"
     r"|\b(?:haven't|have not|hasn't|has not) (?!had an?\b|been (?:any|a single)\b)\w+"
-    r"|\b(?:we|i) (?:\w+ )?(?:can't|cannot|couldn't|could not|won't|never)\b|\bnever (?:been|done|had|tested|reviewed|measured|formalised|formalized)\b"
+    r"|\b(?:we|i)(?:'ve|'d|'ll| have| had)? (?:\w+ )?(?:can't|cannot|couldn't|could not|won't|wouldn't|never)\b|\bnever (?:been|done|had|tested|reviewed|measured|formalised|formalized)\b"
     r"|\bnothing (?:\w+ly )?(?:is|are|was|were|gets|get|stops|blocks|lists|looks|links|updates|checks|happens|"
     r"prevents|enforces|tracks|monitors|alerts|standard|regular|formal|decided|built|bought|extra)\b(?! exposed)"
-    r"|\bno\b(?:\s+[\w-]+){1,4}\s+yet\b|\bbut no\b(?! (?:one|more|other|open|shared|exceptions?)\b)"
+    r"|\b(?:no|neither|none)\b(?:\s+[\w-]+){1,4}\s+yet\b|\bbut no\b(?! (?:one|more|other|open|shared|exceptions?)\b)"
     r"|\bnothing (?:formal|ai[- ]specific|specific|like that|in place|written|yet|beyond|more than|dedicated|"
     r"about|on|for|covering|automated|systematic)\b"
     r"|\bnot (?:really|in place|formally|at all|something we|done|covered|tracked|measured|documented|there yet|"
@@ -76,6 +77,7 @@ _DOUBLE_NEG = re.compile(r"\bwithout\b|\bany ?more\b|\binstead\b|\bunless\b", re
 _PARTIAL = re.compile(
     r"\bonly (?:for|in|on|at|across|within) (?:the|one|two|three|a|an|our|some|part|certain|new|critical|"
     r"high[- ]risk|production|internal)\b|\bonly (?:\d+|one|two|three|four|a few|some|half|part|a handful|a subset)\b"
+    r"|\bonly (?:covers?|applies|works|protects|reaches|includes)\b"
     r"|\bonly (?:the|our) \w+ (?:team|teams|app|apps|application|applications|system|systems|model|models|repo|"
     r"repos|business|unit|units|site|sites|department)\b"
     r"|\b(?:some (?:teams|of|business|units|systems|apps|applications|models|repos|repositories|vendors|"
@@ -102,6 +104,13 @@ _CORRECTION = re.compile(
     r"contrary to what|what i said earlier|earlier i said|i overstated|more accurately)\b",
     re.I,
 )
+# Work done by people, which does not satisfy an objective that asks for it to happen automatically.
+_MANUAL = re.compile(
+    r"\b(?:manual(?:ly)?|by hand|hand[- ](?:run|pulled|built|maintained)|calendar reminder|"
+    r"an? (?:human|person|analyst|engineer|admin) (?:still )?(?:picks|decides|approves|acts|has to|must)|"
+    r"analysts? (?:still )?(?:decides?|acts?|picks? up|approves?)|analyst queue|(?:someone|somebody) has to|"
+    r"when (?:someone|somebody|people) (?:happens? to )?(?:looks?|remembers?|notices?))\b", re.I)
+_AUTOMATIC = re.compile(r"\b(?:automat\w*|auto[- ]\w+)", re.I)
 _ALL = re.compile(r"\b(?:all|every|each|100 ?%|fully|entire|whole|across the board|without exception)\b", re.I)
 _ARTIFACT = re.compile(
     r"\b(?:policy|policies|standard|register|registry|inventory|dashboard|pipeline|runbook|playbook|procedure|"
@@ -129,7 +138,7 @@ _RESTRICTION = re.compile(
     r"\bonly (?:\w+ ){0,3}(?:engineers?|admins?|administrators?|people|staff|users?|accounts?|identities|"
     r"roles?|members?|apps?'?|services?)\b[^.;]{0,20}\b(?:have|has|can|may|get|are allowed)\b"
     r"|\b(?:routes?|allows?|admits?|permits?|accepts?|reachable|limited|restricted|accessible|pull|invoke|"
-    r"approved|loads?|runs?|deploy(?:ed)?|go(?:es)?)\s+(?:\w+\s+)?only\b"
+    r"approved|loads?|deploy(?:ed)?|go(?:es)?)\s+(?:\w+\s+)?only\b"
     r"|\bonly (?:routes?|allows?|admits?|permits?|accepts?|loads?|reads?)\b"
     r"|\b(?:den(?:y|ies|ied)|block(?:s|ed)?|disabled|switched off|turned off|banned|prohibited|bans)\b[^.;]{0,80}?"
     r"\bexcept\b(?:[^.;]{0,40}\b(?:break[- ]glass|exemption|exception|approved|allow[- ]list)\b)?",
@@ -147,6 +156,8 @@ class Signals:
     vague: bool = False
     correction: bool = False
     off_topic: bool = False
+    manual: bool = False
+    automatic: bool = False
     present: bool = False
     universal: bool = False
     ceiling: bool = False
@@ -174,6 +185,8 @@ def detect(sentence: str) -> Signals:
         correction=bool(_CORRECTION.search(sentence)),
         off_topic=bool(_OFF_TOPIC.search(sentence)),
         present=bool(_PRESENT.search(sentence)),
+        manual=bool(_MANUAL.search(sentence)),
+        automatic=bool(_AUTOMATIC.search(sentence)),
         universal=bool(_ALL.search(sentence)),
         specifics=specifics,
         percents=percentages(sentence),
@@ -191,6 +204,7 @@ class Thresholds:
 
     min_percent: float | None
     max_days: float | None
+    automated: bool = False  # the objective asks for it to happen automatically (assessment mode "Automated")
 
 
 _CEILING = re.compile(r"(?:below|under|less than|at most|no more than|fewer than|maximum of|max|<|exceed\w*|above|"
@@ -206,10 +220,10 @@ def _floor_percentages(text: str) -> list[float]:
     return out
 
 
-def objective_thresholds(objective_text: str) -> Thresholds:
+def objective_thresholds(objective_text: str, automated: bool = False) -> Thresholds:
     pcts = [p for p in _floor_percentages(objective_text) if p > 0]
     days = [d for d in durations(objective_text) if d >= 0.5]
-    return Thresholds(min(pcts) if pcts else None, max(days) if days else None)
+    return Thresholds(min(pcts) if pcts else None, max(days) if days else None, automated)
 
 
 def shortfall(sig: Signals, th: Thresholds) -> str | None:
