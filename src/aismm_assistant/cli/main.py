@@ -2,39 +2,47 @@
 
 from __future__ import annotations
 
-from aismm_assistant.cli import corpus_cmd
+from aismm_assistant.cli import (
+    assessment_cmd,
+    corpus_cmd,
+    eval_cmd,
+    interview_cmd,
+    retrieval_cmd,
+    server_cmd,
+)
 from aismm_assistant.cli.common import new_app
 
 app = new_app("Assess a security program against the AI Security Maturity Model (AISMM v1.0).")
 
-corpus_cmd.register(app)
-
-
-def _register_optional() -> None:
-    """Groups built by other modules; each module exposes register(app)."""
-    import importlib
-
-    for name in (
-        "retrieval_cmd",
-        "assessment_cmd",
-        "interview_cmd",
-        "eval_cmd",
-        "server_cmd",
-    ):
-        try:
-            module = importlib.import_module(f"aismm_assistant.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"aismm_assistant.cli.{name}":
-                raise
-            continue
-        module.register(app)
-
-
-_register_optional()
+for _module in (corpus_cmd, retrieval_cmd, assessment_cmd, interview_cmd, eval_cmd, server_cmd):
+    _module.register(app)
 
 
 def run() -> None:
-    app(prog_name="aismm")
+    """Entry point: usage errors too become one line on stderr (exit 2), never a traceback."""
+    import sys
+
+    try:
+        from typer._click import exceptions as click_exc
+    except ImportError:  # typer releases that use the click package
+        from click import exceptions as click_exc  # type: ignore[no-redef]
+
+    try:
+        code = app(prog_name="aismm", standalone_mode=False)
+    except click_exc.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            sys.stdout.write(exc.ctx.get_help() + "\n" if exc.ctx else "")
+            sys.exit(0)
+        hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx else ""
+        sys.stderr.write(f"error: {exc.format_message()}{hint}\n")
+        sys.exit(exc.exit_code)
+    except click_exc.Abort:
+        sys.stderr.write("error: aborted\n")
+        sys.exit(130)
+    except click_exc.ClickException as exc:
+        sys.stderr.write(f"error: {exc.format_message()}\n")
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

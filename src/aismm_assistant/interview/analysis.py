@@ -233,6 +233,7 @@ def analyse(
         for s_index, span in enumerate(clean):
             if s_index < len(clean) - 1 and _BARE_REPLY.match(span.text):
                 continue  # a bare "No." / "Yes." answers the question's framing; what follows is the evidence
+            opening = s_index == 0 or (s_index == 1 and bool(_BARE_REPLY.match(clean[0].text)))
             raw = matcher.score(span.text)
             total = {cid: raw[cid] + QUESTION_WEIGHT * qscores.get(cid, 0.0) + CARRY_WEIGHT * carry.get(cid, 0.0)
                      for cid in raw if cid in app_ids}
@@ -243,7 +244,7 @@ def analyse(
                 carry = {}
                 continue
             chosen = [cid for cid, v in total.items() if v >= MIN_MATCH and v >= RELATIVE_CUTOFF * best
-                      and (raw[cid] >= OWN_MATCH or s_index == 0 or _ANAPHORA.match(span.text))]
+                      and (raw[cid] >= OWN_MATCH or opening or _ANAPHORA.match(span.text))]
             sig = detect(span.text)
             if sig.off_topic:
                 carry = {}
