@@ -121,6 +121,28 @@ def test_free_question_is_answered_from_the_top_controls(indexed):
     assert set(result["citations"]) <= {s["control_id"] for s in result["sources"]}
 
 
+@pytest.mark.parametrize("question", ["what is the capital of France?", "a recipe for banana bread", "tell me a joke"])
+def test_off_topic_question_says_nothing_matches_rather_than_guessing(indexed, question):
+    from aismm_assistant.answering import ask
+
+    result = ask(question)
+    assert result["citations"] == [] and result["sources"] == []
+    assert result["answer"].startswith("No control objective in the corpus addresses this question")
+
+
+def test_every_labelled_query_is_on_topic(indexed):
+    """The off-topic gauge never refuses a real question from the benchmark set."""
+    from aismm_assistant.answering import MIN_SIMILARITY
+    from aismm_assistant.retrieval.bench import DEFAULT_QUERIES_DIR, load_queries
+    from aismm_assistant.retrieval.search import get_retriever
+
+    if not any(DEFAULT_QUERIES_DIR.glob("*.yaml")):
+        pytest.skip("no labelled queries yet")
+    retriever = get_retriever()
+    low = [q.query for q in load_queries() if retriever.best_similarity(q.query) < MIN_SIMILARITY]
+    assert low == []
+
+
 def test_hybrid_meets_the_quality_bar_and_beats_each_part(indexed):
     from aismm_assistant.corpus import load_corpus
     from aismm_assistant.retrieval.bench import DEFAULT_QUERIES_DIR, load_queries, run_benchmark

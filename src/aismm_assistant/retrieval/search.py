@@ -236,6 +236,13 @@ class Retriever:
                 if cid in self._pos}
         return self._aggregate(hits, fusion, filters)
 
+    def best_similarity(self, query: str) -> float:
+        """Cosine similarity of the closest chunk: a gauge of whether the corpus speaks to the query at all."""
+        collection, embedder = self.dense_backend()
+        res = collection.query(query_embeddings=[embedder.embed_query(query)], n_results=1, include=["distances"])
+        distances = res["distances"][0]
+        return 1.0 - float(distances[0]) if distances else 0.0
+
     def embed_query(self, query: str) -> np.ndarray:
         return self.dense_backend()[1].embed_query(query)
 
