@@ -35,11 +35,15 @@ MET_SHARE = 0.6          # share of a turn's decisive evidence that must say "in
 NOT_MET_SHARE = 0.7      # share that must say "absent/planned" for not_met; anything between is partial
 OWN_MATCH = 2.0          # a later sentence must share this much with an objective itself unless it refers back
 ABSTAIN_BELOW = 0.5      # confidence under which a proposal becomes unknown
+OWN_DISTINCT = 4.0       # a sentence serves a second objective only with this much evidence the best one lacks
+CLEAR_TOPIC = 12.0       # a sentence this clearly about one objective does not count for another by the question alone
 
 
 _ANAPHORA = re.compile(r"^\W*(?:it|its|it's|that|that's|this|they|they're|those|these|both|each|all|the rest|"
                        r"neither|none|either|which|so|but|and|though|still|also|plus)\b", re.I)
 _BARE_REPLY = re.compile(r"^\W*(?:no|yes|yeah|yep|nope|correct|right)\W*$", re.I)
+# "Not yet." / "No, not yet." opening an answer says the asked objective is absent, whatever follows.
+_NOT_YET = re.compile(r"^\W*(?:no,?\s+)?(?:not yet|not really|not at all|nothing yet|none yet|not so far)\W*$", re.I)
 
 
 @dataclass
@@ -136,16 +140,34 @@ class ObjectiveMatcher:
         self.idf = {s: math.log((n + 1) / (d + 0.5)) for s, d in df.items()}
 
     def score(self, text: str) -> dict[str, float]:
+        return self.score_detail(text)[0]
+
+    def score_detail(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
+        """Match scores per objective, and for each the part earned by terms its best-matching rival lacks.
+
+        The second figure is what makes a sentence evidence for an objective that is not its main topic: words
+        the whole category shares ("AI", "policy", "model") or that weigh as much for the main topic do not count.
+        """
         stems = content_stems(text)
         uniq = set(stems)
         out: dict[str, float] = {}
+        hits: dict[str, dict[str, float]] = {}
         for cid, p in self.profiles.items():
-            total = sum(p.weights[s] * self.idf[s] for s in uniq if s in p.weights)
+            contrib = {s: p.weights[s] * self.idf[s] for s in uniq if s in p.weights}
             for phrase in p.phrases:
                 if len(phrase) > 1 and _contains(stems, phrase):
-                    total += 1.5 * sum(self.idf.get(s, 0.0) for s in phrase)
-            out[cid] = total
-        return out
+                    contrib[" ".join(phrase)] = 1.5 * sum(self.idf.get(s, 0.0) for s in phrase)
+            hits[cid] = contrib
+            out[cid] = sum(contrib.values())
+        best = max(out, key=lambda c: out[c], default=None)
+        own: dict[str, float] = {}
+        for cid, contrib in hits.items():
+            if cid == best or best is None:
+                own[cid] = out[cid]
+            else:
+                rival = hits[best]
+                own[cid] = sum(max(0.0, v - rival.get(k, 0.0)) for k, v in contrib.items())
+        return out, own
 
 
 def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
@@ -177,6 +199,8 @@ def sentence_status(sig: Signals, th: Thresholds) -> tuple[str, str]:
         return "partial", "in place for part of the scope only"
     if sig.negated:
         return "not_met", "answer says it is absent"
+    if sig.generic:
+        return "not_met", "a general IT control, not specific to AI"
     if sig.pilot:
         return "not_met", "only piloted or trialled"
     if sig.planned:
@@ -194,6 +218,8 @@ def sentence_status(sig: Signals, th: Thresholds) -> tuple[str, str]:
         return "partial", "in place for part of the scope"
     if sig.vague:
         return "unknown", "too vague to count as evidence"
+    if sig.hedged:
+        return "unknown", "hedged ('I think', 'I believe'): not evidence that it is in place"
     return "met", "stated as in place"
 
 
@@ -231,10 +257,18 @@ def analyse(
         qscores = _question_prior(matcher, turn)
         carry: dict[str, float] = {}
         for s_index, span in enumerate(clean):
+            if s_index == 0 and _NOT_YET.match(span.text) and qscores:
+                top = max(qscores.values())
+                for cid, q in qscores.items():
+                    if cid in app_ids and q >= top and QUESTION_WEIGHT * q >= MIN_MATCH:
+                        sig = detect(span.text)
+                        evidence[cid].append(Evidence(t_index, span.text, QUESTION_WEIGHT * q, 0.0, "not_met", sig,
+                                                      "answered 'not yet' to the question about it"))
+                continue
             if s_index < len(clean) - 1 and _BARE_REPLY.match(span.text):
                 continue  # a bare "No." / "Yes." answers the question's framing; what follows is the evidence
             opening = s_index == 0 or (s_index == 1 and bool(_BARE_REPLY.match(clean[0].text)))
-            raw = matcher.score(span.text)
+            raw, own = matcher.score_detail(span.text)
             total = {cid: raw[cid] + QUESTION_WEIGHT * qscores.get(cid, 0.0) + CARRY_WEIGHT * carry.get(cid, 0.0)
                      for cid in raw if cid in app_ids}
             if not total:
@@ -243,8 +277,12 @@ def analyse(
             if best < MIN_MATCH:
                 carry = {}
                 continue
+            lead = max(total, key=lambda c: total[c])
+            top_raw = max(raw[c] for c in total)
             chosen = [cid for cid, v in total.items() if v >= MIN_MATCH and v >= RELATIVE_CUTOFF * best
-                      and (raw[cid] >= OWN_MATCH or opening or _ANAPHORA.match(span.text))]
+                      and (raw[cid] >= OWN_MATCH or opening or _ANAPHORA.match(span.text))
+                      and (cid == lead or own[cid] >= OWN_DISTINCT)
+                      and (raw[cid] >= OWN_MATCH or top_raw < CLEAR_TOPIC)]
             sig = detect(span.text)
             if sig.off_topic:
                 carry = {}

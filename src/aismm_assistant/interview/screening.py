@@ -28,8 +28,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"[^.]{0,60}?\b(?:must|should|will|need to|have to|are required to)\b"),
         ("role play", r"\byou (?:must|should|will|need to|have to|are required to) (?:rate|mark|score|assign|"
          r"conclude|output)\b"),
-        ("instruction override", r"\b(?:new|updated|real|actual) (?:instructions?|system prompt|task)\b|"
-         r"\bsystem prompt\b|\bjailbreak\b|\bdeveloper mode\b|\bprompt injection\b"),
+        # "prompt injection", "jailbreak" and "system prompt" are the subject matter of AI security answers
+        # ("the plan defines prompt injection", "system prompt leakage"); only their imperative use steers.
+        ("instruction override", r"\b(?:new|updated|real|actual) (?:instructions?|system prompt|task)\b\s*[:-]|"
+         r"\b(?:new|updated|real|actual) instructions?\b|"
+         r"\b(?:enter|enable|switch to|activate)\b[^.]{0,20}\bdeveloper mode\b|"
+         r"\b(?:your|the assistant's|the tool's|the assessor's) system prompt\b|\bthis is a jailbreak\b"),
         ("rating demand", r"\b(?:all|every|each) (?:controls?|objectives?|kpis?)\b[^.]{0,30}?\b(?:are|is|should be|"
          r"must be)\s+(?:marked |rated |considered )?(?:met|compliant)\b"),
     )

@@ -43,6 +43,9 @@ _NEGATION = re.compile(
     r"|\b(?:no|neither|none)\b(?:\s+[\w-]+){1,4}\s+yet\b|\bbut no\b(?! (?:one|more|other|open|shared|exceptions?)\b)"
     r"|\bnothing (?:formal|ai[- ]specific|specific|like that|in place|written|yet|beyond|more than|dedicated|"
     r"about|on|for|covering|automated|systematic)\b"
+    r"|\bnothing (?:in (?:there|it|them|that|the \w+) )?(?:about|on|for|specific to|that mentions?) "
+    r"(?:ai|genai|gen ai|llms?|models?|machine learning|chatbots?|agents?)\b"
+    r"|\b(?:doesn't|does not|don't|do not|didn't|never) (?:\w+ )?mentions? (?:ai|genai|llms?|models?|chatbots?)\b"
     r"|\bnot (?:really|in place|formally|at all|something we|done|covered|tracked|measured|documented|there yet|"
     r"much|a lot|in any|on any)\b|\bvery little\b"
     r"|(?<!\bto )(?<!\bfor )\bnone of\b|\bdoes(?:n't| not) exist\b|\bwe lack\b|\black(?:s|ing)? (?:a|any)\b"
@@ -61,7 +64,11 @@ _PLANNED = re.compile(
     r"(?:are|is|am|'re|still) drafting|drafting (?:a|an|the|one|our|its)|"
     r"(?:we|i)'d like to|(?:we|i) might|booked for|we're building|(?:are|is) building|talked about|discussed|"
     r"on my list|on the list|(?:in|on) (?:our|the|my) (?:[\w-]+ )?(?:plan|backlog)|in the ask|"
-    r"if (?:the )?budget|fy\d\d|nothing (?:is )?(?:decided|built|bought))\b",
+    r"if (?:the )?budget|fy\d\d|nothing (?:is )?(?:decided|built|bought)|"
+    r"on (?:its|their|our|the|my|his|her) (?:[\w-]+ ){0,3}(?:plan|backlog|roadmap|list)|fiscal (?:year )?(?:20)?\d\d|"
+    r"(?:we've|we have|i've|i have|they've|they have) (?:just |only )?started|hopefully|in the new year|"
+    r"keep saying we should|should (?:start|really)|(?:is|are) (?:only )?(?:budgeted|scheduled|planned)|"
+    r"(?:pending|awaiting) (?:approval|budget|sign[- ]off))\b",
     re.I,
 )
 _PILOT = re.compile(
@@ -82,8 +89,9 @@ _PARTIAL = re.compile(
     r"repos|business|unit|units|site|sites|department)\b"
     r"|\b(?:some (?:teams|of|business|units|systems|apps|applications|models|repos|repositories|vendors|"
     r"departments|sites|people|staff|cases|projects|products|pipelines|workloads)|a few (?:teams|of|apps|"
-    r"applications|systems|models|repos|vendors|people)|a couple of|partial(?:ly)?|partly|"
-    r"mostly (?:covered|in place|done|manual|automated|enforced|for|in)|halfway|"
+    r"applications|systems|models|repos|vendors|people)|a couple of (?:teams|apps|applications|systems|models|repos|"
+    r"vendors|people|units|departments|sites|business units)|partial(?:ly)?|partly|"
+    r"mostly (?:covered|in place|done|manual|automated|enforced|for)|halfway|"
     r"most (?:of|teams|systems|apps|applications|models|repos|staff)|about half|half (?:of|the|our)|not all|"
     r"not every|not (?:everywhere|consistently|always|yet everywhere)|except|apart from|but not|"
     r"inconsistent(?:ly)?|patchy|spotty|in places|a handful|limited to|just (?:for|one|two)|one team|two teams|"
@@ -140,9 +148,28 @@ _RESTRICTION = re.compile(
     r"|\b(?:routes?|allows?|admits?|permits?|accepts?|reachable|limited|restricted|accessible|pull|invoke|"
     r"approved|loads?|deploy(?:ed)?|go(?:es)?)\s+(?:\w+\s+)?only\b"
     r"|\bonly (?:routes?|allows?|admits?|permits?|accepts?|loads?|reads?)\b"
+    r"|\bthe only\b"  # "the only two things in production that call tools": the whole population, not a gap
+    r"|\b(?:limited|restricted|scoped|locked down) to (?:the )?(?:declared|approved|registered|allow[- ]?listed|named|"
+    r"specific|known|sanctioned|listed|required|needed|necessary|designated)\b"
     r"|\b(?:den(?:y|ies|ied)|block(?:s|ed)?|disabled|switched off|turned off|banned|prohibited|bans)\b[^.;]{0,80}?"
     r"\bexcept\b(?:[^.;]{0,40}\b(?:break[- ]glass|exemption|exception|approved|allow[- ]list)\b)?",
     re.I)
+
+
+# A general IT control offered for an AI objective ("our normal incident response plan", "same as a password
+# reset", "like any other account compromise"): not AI-specific unless the sentence itself names the AI part.
+_GENERIC = re.compile(
+    r"\b(?:our|the|its|their) (?:normal|usual|standard|general|regular|existing|generic|ordinary|company-wide) "
+    r"(?:[\w-]+ ){0,2}(?:process|plan|procedure|policy|matrix|playbook|runbook|template|review|queue|channel)\b"
+    r"|\bsame (?:\w+ ){0,2}(?:as|we use for) (?:a |an |any |every|everything|all|other)\w*"
+    r"|\b(?:like|as with|same as) (?:any|every) other\b|\bnothing (?:ai|AI)[- ]specific\b", re.I)
+_AI_WORDS = re.compile(r"\b(?:ai|genai|llms?|models?|prompts?|agents?|agentic|chatbots?|bots?|copilot|gpt[\w.-]*|"
+                       r"openai|bedrock|vertex|claude|gemini|machine learning|ml|inference|embeddings?|rag|"
+                       r"injection|jailbreaks?|hallucinations?|assistants?)\b", re.I)
+# "X covers all of it, but Y isn't": a control in place with a named gap.
+_CONTRAST = re.compile(r"^(?P<head>.*?\b(?:all|every|each|both)\b.*?)(?:,|;|\s-)?\s+but\s+(?P<tail>.+)$", re.I)
+# A negative inside a "because" clause gives a reason ("set to not applicable because we have no EU users").
+_BECAUSE = re.compile(r"\bbecause\b[^,;:()]*", re.I)
 
 
 @dataclass
@@ -156,6 +183,7 @@ class Signals:
     vague: bool = False
     correction: bool = False
     off_topic: bool = False
+    generic: bool = False
     manual: bool = False
     automatic: bool = False
     present: bool = False
@@ -166,7 +194,8 @@ class Signals:
     durations: list[float] = field(default_factory=list)
 
     def names(self) -> list[str]:
-        return [n for n in ("negated", "planned", "pilot", "partial", "hedged", "unsure", "vague", "correction")
+        return [n for n in ("negated", "planned", "pilot", "partial", "hedged", "unsure", "vague", "correction",
+                            "generic")
                 if getattr(self, n)]
 
 
@@ -176,7 +205,8 @@ def detect(sentence: str) -> Signals:
         2 if _DIGIT.search(sentence) else 0
     )
     sig = Signals(
-        negated=bool(_NEGATION.search(sentence)) and not _DOUBLE_NEG.search(sentence),
+        negated=bool(_NEGATION.search(_BECAUSE.sub(" ", sentence))) and not _DOUBLE_NEG.search(sentence),
+        generic=bool(_GENERIC.search(sentence)) and not _AI_WORDS.search(sentence),
         planned=bool(_PLANNED.search(sentence)),
         pilot=bool(_PILOT.search(sentence)),
         partial=bool(_PARTIAL.search(_RESTRICTION.sub(" ", sentence))),
@@ -194,6 +224,10 @@ def detect(sentence: str) -> Signals:
                                r"false positives?|error rate|failure rate|success rate)\b", sentence, re.I)),
         durations=durations(sentence),
     )
+    contrast = _CONTRAST.match(sentence)
+    if sig.negated and contrast and not _NEGATION.search(contrast.group("head")) and _NEGATION.search(
+            contrast.group("tail")):
+        sig.partial = True  # read with the negation as "in place for part of the scope"
     sig.vague = bool(_VAGUE.search(sentence)) and specifics < 2 or (specifics == 0 and len(sentence.split()) < 7)
     return sig
 

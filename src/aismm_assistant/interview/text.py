@@ -79,8 +79,23 @@ def stem(word: str) -> str:
     return w.rstrip("e") if len(w) > 4 else w
 
 
+_BRITISH = ((re.compile(r"(?<=[a-z]{3})is(ation|ations|e|ed|es|ing|er|ers)$"), r"iz\1"),
+            (re.compile(r"(?<=[a-z]{3})ys(e|ed|es|ing)$"), r"yz\1"),
+            (re.compile(r"^(licen|defen|offen)ce(s?)$"), r"\1se\2"),
+            (re.compile(r"(?<=[a-z]{2}[ilvbmn])our(s?|ed|ing|able)$"), r"or\1"),
+            (re.compile(r"^(catalog|dialog|analog)ue(s?)$"), r"\1\2"),
+            (re.compile(r"^programme(s?)$"), r"program\1"))
+
+
+def _american(word: str) -> str:
+    """One spelling for both: 'organisation'/'organization', 'licence'/'license', 'behaviour'/'behavior'."""
+    for rx, rep in _BRITISH:
+        word = rx.sub(rep, word)
+    return word
+
+
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower().replace("-", " ").replace("/", " "))
+    return [_american(t) for t in _TOKEN.findall(text.lower().replace("-", " ").replace("/", " "))]
 
 
 def content_stems(text: str) -> list[str]:
@@ -124,12 +139,70 @@ _FRACTIONS = {r"\ba (?:quarter|fourth) of\b": 25.0, r"\ba third of\b": 33.0, r"\
               r"\btwo[- ]thirds\b": 67.0, r"\bthree[- ]quarters\b": 75.0, r"\bquarter of\b": 25.0}
 
 
+_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_WORD_NUMBER = re.compile(
+    r"\b(?:(?P<tens>" + "|".join(_TENS) + r")(?:[- ](?P<unit>" + "|".join(k for k in _UNITS if k != "zero")
+    + r"))?|(?P<only>" + "|".join(_UNITS) + r"))(?:\s+hundred(?:\s+and)?(?:\s+(?P<rest>\d+))?)?"
+    r"(?:\s+point\s+(?P<dec>" + "|".join(_UNITS) + r"))?\b", re.I)
+
+
+def _word_value(m: re.Match) -> float:
+    if m.group("tens"):
+        v = float(_TENS[m.group("tens").lower()] + (_UNITS[m.group("unit").lower()] if m.group("unit") else 0))
+    else:
+        v = float(_UNITS[m.group("only").lower()])
+    if m.group("dec"):
+        v += _UNITS[m.group("dec").lower()] / 10
+    return v
+
+
+def numerals(text: str) -> str:
+    """The text with numbers written as words turned into digits ('thirty-six of thirty-nine' -> '36 of 39').
+
+    'one' stays a word when it is a pronoun or an article-like use ('one of the two', 'the one', 'one team'
+    is handled by the callers); only the share and count patterns below read the digits.
+    """
+    def sub(m: re.Match) -> str:
+        if "hundred" in m.group(0).lower():
+            return m.group(0)
+        return f"{_word_value(m):g}"
+    return _WORD_NUMBER.sub(sub, text)
+
+
+_WORD_FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
+                   "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8,
+                   "tenth": 10, "tenths": 10}
+_FRACTION = re.compile(r"\b(\d+)[- ](" + "|".join(_WORD_FRACTIONS) + r")\b", re.I)
+_IN_RATIO = re.compile(r"\b(\d+(?:\.\d+)?)\s+(?:in|out of)\s+(?:every\s+)?(\d+)\b(?!\s*%)", re.I)
+_ALL_BUT = re.compile(r"\ball but (?:about |roughly |around |some )?(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)", re.I)
+# "mapped to one of the two", "in one of our three regions": which one, not how many
+_MEMBERSHIP = re.compile(r"\b(?:to|in|into|on|at|from|by|under|with|for)\s+(?:either\s+)?1\s+of\s+(?:the|our|its|their)\s+\d+",
+                         re.I)
+
+
 def percentages(text: str) -> list[float]:
-    """Shares stated in a text: '94%', '67 of 70', 'one out of five', 'about half'."""
-    out = [float(m.group(1)) for m in _PCT.finditer(text) if float(m.group(1)) <= 100]
-    for m in _RATIO.finditer(text):
+    """Shares stated in a text: '94%', '67 of 70', 'one out of five', 'nine in ten', 'four-fifths', 'about half'."""
+    num = numerals(text)
+    num = _MEMBERSHIP.sub(" ", num)
+    butted = [m.span() for m in _ALL_BUT.finditer(num)]
+    out = [100.0 - float(m.group(1)) for m in _ALL_BUT.finditer(num) if float(m.group(1)) <= 100]
+    out += [float(m.group(1)) for m in _PCT.finditer(num) if float(m.group(1)) <= 100
+            and not any(a <= m.start() < b for a, b in butted)]
+    for m in _RATIO.finditer(num):
         a, b = (_NUMBER_WORDS.get(x.lower()) if not x.isdigit() else float(x) for x in m.groups())
         if a is not None and b and a <= b and b > 1:
+            out.append(round(100.0 * a / b, 1))
+    for m in _IN_RATIO.finditer(num):
+        a, b = float(m.group(1)), float(m.group(2))
+        if 0 < a <= b and b > 1:
+            out.append(round(100.0 * a / b, 1))
+    for m in _FRACTION.finditer(num):
+        a, b = float(m.group(1)), _WORD_FRACTIONS[m.group(2).lower()]
+        if 0 < a < b:
             out.append(round(100.0 * a / b, 1))
     low = text.lower()
     for rx, val in _FRACTIONS.items():
