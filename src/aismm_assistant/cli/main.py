@@ -20,7 +20,10 @@ for _module in (corpus_cmd, retrieval_cmd, assessment_cmd, interview_cmd, eval_c
 
 def run() -> None:
     """Entry point: usage errors too become one line on stderr (exit 2), never a traceback."""
+    import os
     import sys
+
+    import typer
 
     try:
         from typer._click import exceptions as click_exc
@@ -36,12 +39,19 @@ def run() -> None:
         hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx else ""
         sys.stderr.write(f"error: {exc.format_message()}{hint}\n")
         sys.exit(exc.exit_code)
-    except click_exc.Abort:
-        sys.stderr.write("error: aborted\n")
-        sys.exit(130)
     except click_exc.ClickException as exc:
         sys.stderr.write(f"error: {exc.format_message()}\n")
         sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.stderr.write("error: aborted\n")
+        sys.exit(130)
+    except (BrokenPipeError, SystemExit) as exc:
+        # output piped into e.g. `head` that closed early: leave quietly
+        if isinstance(exc, SystemExit) and not isinstance(exc.__context__, BrokenPipeError):
+            raise
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1 if isinstance(exc, SystemExit) else 141)
     sys.exit(code if isinstance(code, int) else 0)
 
 
