@@ -271,6 +271,7 @@ class CategoryPublic(BaseModel):
     next_level_progress: float | None = None
     blocking: list[str] = Field(default_factory=list)
     pending_proposals: int = 0
+    stale: list[str] = Field(default_factory=list, description="Objectives whose met/partial status needs revalidation.")
 
 
 class ResultPublic(BaseModel):
@@ -291,6 +292,8 @@ class ResultPublic(BaseModel):
     evidence: list[EvidenceItem] = Field(default_factory=list)
     notes: str = ""
     substitute_kpi: SubstituteKPI | None = None
+    decided_at: datetime | None = Field(default=None, description="When a human last set or confirmed the status.")
+    stale: bool = Field(default=False, description="Met/partial decided longer ago than the revalidation window.")
 
 
 class AssessmentPublic(BaseModel):

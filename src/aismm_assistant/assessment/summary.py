@@ -5,6 +5,8 @@ Surfaces (CLI `show`, the API, reports, exports) all start from ``to_public`` so
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from aismm_assistant.assessment.record import (
     Assessment,
     AssessmentPublic,
@@ -25,7 +27,33 @@ def proposed_statuses(record: Assessment) -> dict[str, str]:
     return out
 
 
-def _result_public(res: ControlResult, corpus: Corpus, scope: list[str] | None) -> ResultPublic | None:
+def decided_at(res: ControlResult) -> datetime | None:
+    """When a human last decided this status: the confirmation, else the latest manual change."""
+    p = res.provenance
+    if p.confirmed is not None and p.confirmed_at is not None:
+        return p.confirmed_at
+    manual = [h.at for h in p.history if p.manual is not None and h.action in ("set", "import")]
+    return max(manual) if manual else None
+
+
+def is_stale(res: ControlResult, now: datetime, max_age_days: int) -> bool:
+    """A met or partial answer older than the revalidation window must be re-checked (reassessment cadence)."""
+    when = decided_at(res)
+    if res.status not in ("met", "partial") or when is None:
+        return False
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return now - when > timedelta(days=max_age_days)
+
+
+def _revalidation_window() -> int:
+    from aismm_assistant.settings import get_settings
+
+    return get_settings().revalidate_after_days
+
+
+def _result_public(res: ControlResult, corpus: Corpus, scope: list[str] | None,
+                   now: datetime | None = None) -> ResultPublic | None:
     control = corpus.control(res.control_id)
     if control is None:
         return None
@@ -48,6 +76,8 @@ def _result_public(res: ControlResult, corpus: Corpus, scope: list[str] | None) 
         evidence=list(res.evidence),
         notes=res.notes,
         substitute_kpi=res.substitute_kpi,
+        decided_at=decided_at(res),
+        stale=is_stale(res, now or datetime.now(UTC), _revalidation_window()),
     )
 
 
@@ -59,6 +89,7 @@ def to_public(record: Assessment, corpus: Corpus, *, all_controls: bool = False)
     targets = {c: r.target_level for c, r in record.categories.items() if r.target_level and c in cat_ids}
     program = score_program(corpus, statuses, scope, cat_ids, targets)
     what_if = proposed_statuses(record)
+    now, window = datetime.now(UTC), _revalidation_window()
     categories: dict[str, CategoryPublic] = {}
     for cid in cat_ids:
         cat = corpus.category(cid)
@@ -87,6 +118,8 @@ def to_public(record: Assessment, corpus: Corpus, *, all_controls: bool = False)
             next_level_progress=score.next_level_progress,
             blocking=score.blocking,
             pending_proposals=pending,
+            stale=[c.id for c in cat.controls  # type: ignore[union-attr]
+                   if c.id in record.results and is_stale(record.results[c.id], now, window)],
         )
     results: list[ResultPublic] = []
     seen = set()
@@ -95,7 +128,7 @@ def to_public(record: Assessment, corpus: Corpus, *, all_controls: bool = False)
             res = record.results.get(control.id)
             if res is None and not all_controls:
                 continue
-            pub = _result_public(res or ControlResult(control_id=control.id), corpus, scope)
+            pub = _result_public(res or ControlResult(control_id=control.id), corpus, scope, now)
             if pub:
                 results.append(pub)
                 seen.add(control.id)

@@ -122,6 +122,11 @@ def register(app: typer.Typer) -> None:
                         "target_date": cat.target_date.isoformat() if cat.target_date else None,
                         "level": cat.level}, f"{cid}: target L{cat.target_level}, now L{cat.level}")
 
+    def _revalidate_days() -> int:
+        from aismm_assistant.settings import get_settings
+
+        return get_settings().revalidate_after_days
+
     @asm.command("show")
     def show_cmd(
         assessment_id: str = typer.Argument(...),
@@ -153,9 +158,13 @@ def register(app: typer.Typer) -> None:
         for col in ("Control", "Status", "Proposed", "Source", "Evidence"):
             r.add_column(col)
         for res in pub.results:
-            r.add_row(res.control_id, res.status, (res.proposed_status or "") + (" (pending)" if res.pending else ""),
+            r.add_row(res.control_id, res.status + (" (revalidate)" if res.stale else ""),
+                      (res.proposed_status or "") + (" (pending)" if res.pending else ""),
                       res.source, "; ".join(e.text for e in res.evidence)[:120])
         console.print(r)
+        stale = [cid for c in pub.categories.values() for cid in c.stale]
+        if stale:
+            console.print(f"[yellow]Needs revalidation[/] (decided over {_revalidate_days()} days ago): {', '.join(stale)}")
 
     @asm.command("list")
     def list_cmd(as_json: bool = JSON_OPTION) -> None:

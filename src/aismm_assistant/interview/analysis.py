@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from aismm_assistant.assessment.scoring import score_category
 from aismm_assistant.interview.citations import verify_citations
 from aismm_assistant.interview.screening import Flag, screen_answer
-from aismm_assistant.interview.signals import Signals, Thresholds, detect, objective_thresholds, shortfall
+from aismm_assistant.interview.signals import (
+    Signals,
+    Thresholds,
+    detect,
+    negative_exemplars,
+    objective_thresholds,
+    shortfall,
+)
 from aismm_assistant.interview.text import content_stems
 from aismm_assistant.model import Category, Control
 
@@ -37,6 +44,8 @@ OWN_MATCH = 2.0          # a later sentence must share this much with an objecti
 ABSTAIN_BELOW = 0.5      # confidence under which a proposal becomes unknown
 OWN_DISTINCT = 4.0       # a sentence serves a second objective only with this much evidence the best one lacks
 CLEAR_TOPIC = 12.0       # a sentence this clearly about one objective does not count for another by the question alone
+EXEMPLAR_WORDS = 1
+EXEMPLAR_MIN = 2.0       # IDF-weighted overlap with a "does not meet" example of the objective before it can decide
 
 
 _ANAPHORA = re.compile(r"^\W*(?:it|its|it's|that|that's|this|they|they're|those|these|both|each|all|the rest|"
@@ -116,6 +125,8 @@ class _Profile:
     weights: dict[str, float]
     phrases: list[tuple[str, ...]]
     thresholds: Thresholds
+    core: frozenset[str] = frozenset()          # stems of what the objective asks for (name, objective, key terms)
+    exemplars: list[frozenset[str]] = field(default_factory=list)  # what its description says does not count
 
 
 class ObjectiveMatcher:
@@ -133,8 +144,9 @@ class ObjectiveMatcher:
                 for s in content_stems(text):
                     weights[s] = max(weights.get(s, 0.0), FIELD_WEIGHTS[fname])
             phrases = [tuple(content_stems(t)) for t in c.key_terms]
+            core = frozenset(content_stems(" ".join([c.name, c.objective, *c.key_terms])))
             self.profiles[c.id] = _Profile(c, weights, [p for p in phrases if p], objective_thresholds(
-                c.objective, c.assessment_mode == "Automated"))
+                c.objective, c.assessment_mode == "Automated"), core, negative_exemplars(c.description))
         n = max(len(self.profiles), 1)
         df = Counter(s for p in self.profiles.values() for s in p.weights)
         self.idf = {s: math.log((n + 1) / (d + 0.5)) for s, d in df.items()}
@@ -168,6 +180,27 @@ class ObjectiveMatcher:
                 rival = hits[best]
                 own[cid] = sum(max(0.0, v - rival.get(k, 0.0)) for k, v in contrib.items())
         return out, own
+
+
+    def resembles_shortfall(self, cid: str, text: str) -> bool:
+        """Does the sentence describe what the objective's description says does not meet it, more than the objective?
+
+        "People share articles in a Teams channel now and then" against "A Slack channel where people share
+        interesting articles, with no record of decisions, does not meet the objective": at least two shared
+        topical words and more IDF weight shared with the counter-example than with the objective itself.
+        """
+        p = self.profiles[cid]
+        if not p.exemplars:
+            return False
+        stems = set(content_stems(text))
+        pos = sum(self.idf.get(s, 0.0) for s in stems & p.core)
+        for ex in p.exemplars:
+            shared = stems & ex
+            distinct = shared - p.core  # what makes it a counter-example, not words it shares with the objective
+            neg = sum(self.idf.get(s, 0.0) for s in distinct)
+            if len(shared) >= 2 and len(distinct) >= EXEMPLAR_WORDS and neg >= EXEMPLAR_MIN and neg > pos:
+                return True
+        return False
 
 
 def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
@@ -289,6 +322,8 @@ def analyse(
                 continue
             for cid in chosen:
                 status, note = sentence_status(sig, matcher.profiles[cid].thresholds)
+                if status == "met" and matcher.resembles_shortfall(cid, span.text):
+                    status, note = "not_met", "matches what the objective's description says does not meet it"
                 evidence[cid].append(Evidence(t_index, span.text, total[cid], raw[cid], status, sig, note))
             carry = {cid: total[cid] for cid in chosen}
     proposals = {c.id: _decide(c, evidence[c.id]) for c in applicable}

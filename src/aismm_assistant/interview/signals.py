@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from aismm_assistant.interview.text import durations, percentages
+from aismm_assistant.interview.text import content_stems, durations, percentages, sentences
 
 # "can't", "won't" and "never" say a control is missing only when the organisation is the subject ("we can't
 # tell", "I couldn't point you to"); with another subject they usually describe enforcement ("the bot can't act
@@ -271,3 +271,36 @@ def shortfall(sig: Signals, th: Thresholds) -> str | None:
         if slowest > th.max_days * 1.05 and slowest >= 1:
             return f"an interval of about {slowest:g} days exceeds the objective's {th.max_days:g} days"
     return None
+
+
+# ---------------------------------------------------------------- what the objective itself says does not count
+
+# The corpus descriptions name what falls short ("A list on a wiki that procurement never consults does not meet
+# the objective", "A system prompt telling the agent not to delete records is not enforcement"). Such sentences are
+# read generically: the verdict clause is cut off and the rest is split into its alternatives ("X, or Y, does not
+# count").
+_EXEMPLAR_VERDICT = re.compile(
+    r"\b(?:does not|do not|doesn't|don't) (?:meet|count|qualify)\b|\bfalls? short\b|\b(?:is|are) not met\b"
+    r"|\b(?:is|are) not (?:enough|sufficient|enforcement|access control|a control|a guardrail|evidence)\b"
+    r"|\b(?:nor|neither) (?:does|do|is|are)\b|\bis not\.\s*$", re.I)
+_EXEMPLAR_CUT = re.compile(
+    r",?\s*(?:\bhowever [^,]*,\s*)?(?:\beven (?:if|with|when) [^,]*,\s*)?(?:\b(?:does not|do not|doesn't|don't) "
+    r"(?:meet|count|qualify)|\bfalls? short|\bmeans the objective|\b(?:is|are) not (?:met|enough|sufficient|"
+    r"enforcement|access control|a control|a guardrail|evidence)\b|\bis not\.\s*$)(?:\s+(?:the|this) objective)?", re.I)
+_EXEMPLAR_SPLIT = re.compile(r",\s*(?:or|nor)\s+|;\s*|\b(?:and )?(?:nor|neither) (?:does|do|is|are)\b", re.I)
+_VERDICT_STEMS = frozenset(content_stems("objective objectives meet meets count counts qualify met level however "
+                                          "even good valuable thorough disciplined accurate"))
+
+
+def negative_exemplars(description: str) -> list[frozenset[str]]:
+    """Content stems of each thing the description says does not meet the objective."""
+    out: list[frozenset[str]] = []
+    for span in sentences(description or ""):
+        if not _EXEMPLAR_VERDICT.search(span.text):
+            continue
+        body = _EXEMPLAR_CUT.sub("", span.text)
+        for alternative in _EXEMPLAR_SPLIT.split(body):
+            stems = frozenset(content_stems(alternative)) - _VERDICT_STEMS
+            if len(stems) >= 2:
+                out.append(stems)
+    return out
