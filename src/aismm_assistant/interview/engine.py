@@ -9,6 +9,8 @@ confirmed.
 
 from __future__ import annotations
 
+import copy
+from collections import OrderedDict
 from typing import Any
 
 from aismm_assistant.errors import ValidationError
@@ -32,12 +34,29 @@ def _inputs(turns: list[Any]) -> list[TurnInput]:
                       question_controls=tuple(t.question_controls)) for t in turns]
 
 
+_OFFLINE_CACHE: OrderedDict[tuple, CategoryProposal] = OrderedDict()
+_OFFLINE_CACHE_SIZE = 64
+
+
 def _analyse(category: Any, inputs: list[TurnInput], scope: list[str] | None, llm: str | None) -> CategoryProposal:
+    """Analyse every stored turn. The offline result depends only on the turns, the scope and the corpus,
+    so it is memoised per process (a pure cache: any worker recomputes the same proposal from the database)."""
     from aismm_assistant.interview.replay import assess_category
     from aismm_assistant.llm import load_chat_model
 
-    model = load_chat_model(llm) if llm else None
-    return assess_category(category.id, inputs, scope, llm=model, prompt_spec=llm)
+    if llm:
+        return assess_category(category.id, inputs, scope, llm=load_chat_model(llm), prompt_spec=llm)
+    key = (category.id, tuple(c.model_dump_json() for c in category.controls), tuple(scope or ()),
+           tuple((t.answer, t.question, t.respondent, tuple(t.question_controls)) for t in inputs))
+    hit = _OFFLINE_CACHE.get(key)
+    if hit is not None:
+        _OFFLINE_CACHE.move_to_end(key)
+        return copy.deepcopy(hit)
+    result = assess_category(category.id, inputs, scope, llm=None, prompt_spec=None)
+    _OFFLINE_CACHE[key] = copy.deepcopy(result)
+    while len(_OFFLINE_CACHE) > _OFFLINE_CACHE_SIZE:
+        _OFFLINE_CACHE.popitem(last=False)
+    return result
 
 
 def _decide(row: Any, category: Any, scope: list[str] | None, inputs: list[TurnInput],
