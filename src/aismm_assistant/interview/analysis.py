@@ -44,8 +44,10 @@ OWN_MATCH = 2.0          # a later sentence must share this much with an objecti
 ABSTAIN_BELOW = 0.5      # confidence under which a proposal becomes unknown
 OWN_DISTINCT = 4.0       # a sentence serves a second objective only with this much evidence the best one lacks
 CLEAR_TOPIC = 12.0       # a sentence this clearly about one objective does not count for another by the question alone
-EXEMPLAR_WORDS = 1
+EXEMPLAR_WORDS = 2
 EXEMPLAR_MIN = 2.0       # IDF-weighted overlap with a "does not meet" example of the objective before it can decide
+CORE_RATIO = 0.4        # ... when the met sentences match the objective at most this share as strongly (context)
+CORE_ABSENCE_OVERRIDES = ("partial",)  # mixed verdicts a core absence statement turns into not_met
 
 
 _ANAPHORA = re.compile(r"^\W*(?:it|its|it's|that|that's|this|they|they're|those|these|both|each|all|the rest|"
@@ -363,6 +365,11 @@ def _turn_verdict(items: list[Evidence]) -> tuple[str, float, list[Evidence], bo
         status = "not_met"
     else:
         status = "partial"
+    if status in CORE_ABSENCE_OVERRIDES and weight["not_met"] and weight["met"]:
+        # the sentence most about the objective itself says it is absent: the rest is context around it
+        core_absent = max(e.raw for e in items if e.status == "not_met")
+        if CORE_RATIO * core_absent >= max(e.raw for e in items if e.status == "met") and core_absent >= OWN_MATCH:
+            status = "not_met"
     support = [e for e in items if e.status == status] or [e for e in items if e.status != "unknown"]
     return status, score, support, correction
 

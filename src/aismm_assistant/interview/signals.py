@@ -80,7 +80,14 @@ _PILOT = re.compile(
 _OFF_TOPIC = re.compile(r"\b(?:side note|by the way|unrelated|off[- ]topic|on another note|incidentally|"
                         r"as an aside|different topic|not related)\b", re.I)
 _PRESENT = re.compile(r"\b(?:today|currently|already|right now|at the moment|so far|for now|in place|live)\b", re.I)
-_DOUBLE_NEG = re.compile(r"\bwithout\b|\bany ?more\b|\binstead\b|\bunless\b", re.I)
+# "without", "unless", "no" before a privative word ("no unowned keys", "no unapproved models", "zero
+# unregistered agents") state that a control holds, not that it is missing.
+_DOUBLE_NEG = re.compile(r"\bwithout\b|\bany ?more\b|\binstead\b|\bunless\b"
+                         r"|\b(?:no|zero|none of the)\s+(?:un|non-?)(?!til\b|less\b|ion\b|ited\b|iform|ique|it\b|its\b)[a-z]{4,}"
+                         # the absence of an escape hatch is enforcement: "there's no manual path to production"
+                         r"|\bno (?:manual (?:path|way|route|override|step|deploy\w*)|bypass|way (?:around|to bypass)|"
+                         r"back ?door|exceptions?)\b",
+                         re.I)
 _PARTIAL = re.compile(
     r"\bonly (?:for|in|on|at|across|within) (?:the|one|two|three|a|an|our|some|part|certain|new|critical|"
     r"high[- ]risk|production|internal)\b|\bonly (?:\d+|one|two|three|four|a few|some|half|part|a handful|a subset)\b"
@@ -151,8 +158,10 @@ _RESTRICTION = re.compile(
     r"|\bthe only\b"  # "the only two things in production that call tools": the whole population, not a gap
     r"|\b(?:limited|restricted|scoped|locked down) to (?:the )?(?:declared|approved|registered|allow[- ]?listed|named|"
     r"specific|known|sanctioned|listed|required|needed|necessary|designated)\b"
-    r"|\b(?:den(?:y|ies|ied)|block(?:s|ed)?|disabled|switched off|turned off|banned|prohibited|bans)\b[^.;]{0,80}?"
-    r"\bexcept\b(?:[^.;]{0,40}\b(?:break[- ]glass|exemption|exception|approved|allow[- ]list)\b)?",
+    r"|\b(?:den(?:y|ies|ied)|block(?:s|ed)?|disabled|switched off|turned off|is off|are off|banned|prohibited|bans)\b"
+    r"[^.;]{0,80}?\b(?:except|apart from|other than)\b(?:[^.;]{0,40}\b(?:break[- ]glass|exemption|exception|approved|"
+    r"allow[- ]list|sanctioned)\b)?"
+    r"|\b(?:runs?|running|hosted|lives?|served|stored)\s+only\s+(?:on|in|inside|within|from)\b",
     re.I)
 
 

@@ -180,8 +180,9 @@ _FRACTION = re.compile(r"\b(\d+)[- ](" + "|".join(_WORD_FRACTIONS) + r")\b", re.
 _IN_RATIO = re.compile(r"\b(\d+(?:\.\d+)?)\s+(?:in|out of)\s+(?:every\s+)?(\d+)\b(?!\s*%)", re.I)
 _ALL_BUT = re.compile(r"\ball but (?:about |roughly |around |some )?(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)", re.I)
 # "mapped to one of the two", "in one of our three regions": which one, not how many
-_MEMBERSHIP = re.compile(r"\b(?:to|in|into|on|at|from|by|under|with|for)\s+(?:either\s+)?1\s+of\s+(?:the|our|its|their)\s+\d+",
-                         re.I)
+# "every one of the four production apps", "each one of our 12": all of them, not one in four
+_MEMBERSHIP = re.compile(r"\b(?:(?:to|in|into|on|at|from|by|under|with|for)\s+(?:either\s+)?|(?:every|each|any)\s+|"
+                         r"(?:every|each|any)(?:\s+single)?\s+)1\s+of\s+(?:the|our|its|their|these|those)\s+\d+", re.I)
 
 
 def percentages(text: str) -> list[float]:
