@@ -55,7 +55,7 @@ _NEGATION = re.compile(
 )
 _PLANNED = re.compile(
     r"\b(?:plan(?:ning)? to|we plan|planned|plans? (?:for|to)|we will|we'll|we're going to|going to|intend|"
-    r"aim to|aiming to|hope to|hoping to|want to|would like to|(?<!by the )next (?:quarter|year|month|sprint|release|fiscal|"
+    r"aim to|aiming to|hope to|hoping to|want to|would like to|(?<!the )next (?:quarter|year|month|sprint|release|fiscal|"
     r"budget|phase)|later this year|by (?:q[1-4]|the end of|end of|20\d\d)|in progress|underway|under way|"
     r"work in progress|working on|on the roadmap|roadmap|being (?:drafted|built|rolled out|developed|"
     r"implemented|set up|evaluated|written|designed|piloted)|still (?:a )?draft|in draft|a draft (?:policy|standard|version|plan)|"
@@ -83,6 +83,11 @@ _PRESENT = re.compile(r"\b(?:today|currently|already|right now|at the moment|so 
 # "without", "unless", "no" before a privative word ("no unowned keys", "no unapproved models", "zero
 # unregistered agents") state that a control holds, not that it is missing.
 _DOUBLE_NEG = re.compile(r"\bwithout\b|\bany ?more\b|\binstead\b|\bunless\b"
+                         # exclusivity is a restriction: "nothing else anyone could call", "nobody else"
+                         r"|\b(?:nothing|nobody|no one|no-one) else\b"
+                         # a shortfall that never happened is sustained performance: "we haven't dipped under 95"
+                         r"|\b(?:haven't|hasn't|have not|has not|never|didn't|did not|not once)\s+(?:\w+\s+)?"
+                         r"(?:dipped|dropped|fallen|fell|slipped|missed|breached|exceeded|gone (?:below|under|over|above))\b"
                          r"|\b(?:no|zero|none of the)\s+(?:un|non-?)(?!til\b|less\b|ion\b|ited\b|iform|ique|it\b|its\b)[a-z]{4,}"
                          # the absence of an escape hatch is enforcement: "there's no manual path to production"
                          r"|\bno (?:manual (?:path|way|route|override|step|deploy\w*)|bypass|way (?:around|to bypass)|"
@@ -178,7 +183,28 @@ _AI_WORDS = re.compile(r"\b(?:ai|genai|llms?|models?|prompts?|agents?|agentic|ch
 # "X covers all of it, but Y isn't": a control in place with a named gap.
 _CONTRAST = re.compile(r"^(?P<head>.*?\b(?:all|every|each|both)\b.*?)(?:,|;|\s-)?\s+but\s+(?P<tail>.+)$", re.I)
 # A negative inside a "because" clause gives a reason ("set to not applicable because we have no EU users").
-_BECAUSE = re.compile(r"\bbecause\b[^,;:()]*", re.I)
+_BECAUSE = re.compile(r"\b(?:because|since (?:we're|we are|it's|it is|they're|they are|there's|there is))\b[^,;:()]*",
+                      re.I)
+# A negative that states the *result* of a control ("logins are blocked, so there's no way to use a personal
+# account", "privacy mode is forced, so nothing is kept") describes prevention, not absence: the clause after
+# "so" / "which means" is read as a consequence when the clause before it is not itself negated.
+_RESULT = re.compile(r"(?P<head>^.*?)(?:,|;|\s-)\s*(?:so(?: that)?|which means|meaning|that way)\s+(?P<tail>[^,;]*)",
+                     re.I)
+_ENFORCED = re.compile(r"\b(?:blocked|forced|enforced|denied|disabled|locked(?: down)?|restricted|rejected|refused|"
+                       r"isolated|air[- ]gapped|turned off|switched off|turned on|switched on|is on|are on|required|"
+                       r"mandatory|stripped|redacted|masked|encrypted|pinned|signed|firewalled|segmented)\b", re.I)
+# "Plan" and "list" are also nouns for documents and registers: "the test plan", "the Business plan", "Conftest fails
+# the plan", "on the escalation list", "on the exception list". They state an intention only as a plan of work (no
+# modifier, or a time or work word: "on our plan", "the fiscal 2027 audit plan", "our plan for Q4") or a to-do list
+# ("on my list"). "Looking at" is exploring only in the progressive with a subject ("we're looking at"), not as a
+# participle ("reviewed it, looking at retention").
+_PLAN_NOUN = re.compile(r"^(?:in|on) (?:its|their|our|the|my|his|her) (?P<mod>(?:[\w-]+ ){0,3})(?P<noun>plans?|lists?)$", re.I)
+_PLAN_OF_WORK = re.compile(r"\b(?:20\d\d|fy\d\d|q[1-4]|fiscal|next|annual|year'?s?|quarter'?s?|work|project|audit|"
+                           r"delivery|budget|improvement|remediation|transition|migration|rollout|implementation|to-?do|"
+                           r"wish|priority)\b", re.I)
+_TIME_AHEAD = re.compile(r"^\s*(?:q[1-4]|next|20\d\d|fy\d\d|this (?:year|quarter)|later|the (?:coming|next)|early|"
+                         r"mid|late)\b", re.I)
+_PROGRESSIVE = re.compile(r"(?:'re|'m|\b(?:are|am|is|still|currently|been|we|i))\s+$", re.I)
 
 
 @dataclass
@@ -208,15 +234,43 @@ class Signals:
                 if getattr(self, n)]
 
 
+def _negated(sentence: str) -> bool:
+    if _DOUBLE_NEG.search(sentence):
+        return False
+    text = _BECAUSE.sub(" ", sentence)
+    result = _RESULT.match(text)
+    if result and _ENFORCED.search(result.group("head")) and not _NEGATION.search(result.group("head")):
+        text = text[: result.start("tail")] + text[result.end("tail"):]
+    return bool(_NEGATION.search(text))
+
+
+def _intention(sentence: str, m: re.Match) -> bool:
+    """Is this match of _PLANNED an intention, or a noun for a document, a register or a participle?"""
+    text = m.group(0)
+    noun = _PLAN_NOUN.match(text)
+    if noun:
+        return not noun.group("mod") or bool(_PLAN_OF_WORK.search(noun.group("mod")))
+    low = text.lower()
+    if low in ("plan for", "plans for") and sentence[max(0, m.start() - 4): m.start()].lower() == "the ":
+        return bool(_TIME_AHEAD.match(sentence[m.end():]))
+    if low.startswith("looking "):
+        return bool(_PROGRESSIVE.search(sentence[max(0, m.start() - 12): m.start()]))
+    return True
+
+
+def _planned(sentence: str) -> bool:
+    return any(_intention(sentence, m) for m in _PLANNED.finditer(sentence))
+
+
 def detect(sentence: str) -> Signals:
     """Commitment, coverage and specificity signals of one sentence."""
     specifics = len(_ARTIFACT.findall(sentence)) + len(_PROPER.findall(sentence)) + (
         2 if _DIGIT.search(sentence) else 0
     )
     sig = Signals(
-        negated=bool(_NEGATION.search(_BECAUSE.sub(" ", sentence))) and not _DOUBLE_NEG.search(sentence),
+        negated=_negated(sentence),
         generic=bool(_GENERIC.search(sentence)) and not _AI_WORDS.search(sentence),
-        planned=bool(_PLANNED.search(sentence)),
+        planned=_planned(sentence),
         pilot=bool(_PILOT.search(sentence)),
         partial=bool(_PARTIAL.search(_RESTRICTION.sub(" ", sentence))),
         hedged=bool(_HEDGE.search(sentence)),
