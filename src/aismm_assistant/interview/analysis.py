@@ -278,18 +278,40 @@ def analyse(
     category: Category,
     turns: Sequence[TurnInput],
     scope: Iterable[str] | None = None,
+    *,
+    status_model: bool = True,
 ) -> CategoryProposal:
-    """Propose a status per objective and a level for one category from its interview turns."""
+    """Propose a status per objective and a level for one category from its interview turns.
+
+    The rules (steps 1-6 of docs/interview.md) decide first; the learned status model (`learned.py`) may then
+    re-label an objective the rules decided (met / partial / not_met) under the same guards: `status_model=False`
+    gives the rules alone.
+    """
+    return analyse_detail(category, turns, scope, status_model=status_model)[0]
+
+
+def analyse_detail(
+    category: Category,
+    turns: Sequence[TurnInput],
+    scope: Iterable[str] | None = None,
+    *,
+    status_model: bool = True,
+) -> tuple[CategoryProposal, dict[str, list[float]]]:
+    """The proposal and, per applicable objective, the features the learned status model reads (training data)."""
+    from aismm_assistant.interview import learned
+
     scope_list = list(scope) if scope is not None else None
     matcher = matcher_for(category)
     applicable = [c for c in category.controls if c.applies_to(scope_list)]
     app_ids = {c.id for c in applicable}
     evidence: dict[str, list[Evidence]] = {c.id: [] for c in applicable}
     flags: list[Flag] = []
+    asked: set[str] = set()
     for t_index, turn in enumerate(turns):
         clean, turn_flags = screen_answer(turn.answer or "", t_index)
         flags.extend(turn_flags)
         qscores = _question_prior(matcher, turn)
+        asked.update(qscores)
         carry: dict[str, float] = {}
         for s_index, span in enumerate(clean):
             if s_index == 0 and _NOT_YET.match(span.text) and qscores:
@@ -329,12 +351,17 @@ def analyse(
                 evidence[cid].append(Evidence(t_index, span.text, total[cid], raw[cid], status, sig, note))
             carry = {cid: total[cid] for cid in chosen}
     proposals = {c.id: _decide(c, evidence[c.id]) for c in applicable}
+    features = {c.id: learned.features(c, evidence[c.id], proposals[c.id], c.id in asked,
+                                       matcher.profiles[c.id].thresholds) for c in applicable}
+    if status_model:
+        for c in applicable:
+            proposals[c.id] = learned.relabel(c, evidence[c.id], proposals[c.id], features[c.id])
     for c in category.controls:
         if c.id not in app_ids:
             proposals[c.id] = ControlProposal(c.id, "not_applicable", 1.0,
                                               reasons=["outside the assessment's deployment scope"])
     _verify(proposals, turns)
-    return finish(category, proposals, flags, scope_list)
+    return finish(category, proposals, flags, scope_list), features
 
 
 def _question_prior(matcher: ObjectiveMatcher, turn: TurnInput) -> dict[str, float]:
