@@ -34,12 +34,16 @@ _NEGATION = re.compile(
     r"|\bno (?:formal|dedicated|central|centralised|centralized|written|documented|specific|ai[- ]specific|"
     r"real|proper|single|structured|defined|consistent|systematic|automated|regular|way|process|policy|"
     r"inventory|register|registry|plan|program|programme|team|owner|budget|tooling|tool|visibility|idea|"
-    r"record|records|list|review|reviews|testing|monitoring|logging|metrics?)\b"
+    r"record|records|list|review|reviews|testing|monitoring|logging|metrics?|checks?|validation|mapping|runbooks?|"
+    r"playbooks?|scanning|alerting|approval|sign-?off|oversight|guardrails?|filtering|evidence|encryption|tracking|"
+    r"follow-?up|schedule|cadence)\b"
     r"|\b(?:no one|nobody|no-one)\b(?! (?:is allowed|can|may|is able|gets to|else))"
     r"|\b(?:haven't|have not|hasn't|has not) (?!had an?\b|been (?:any|a single)\b)\w+"
     r"|\b(?:we|i)(?:'ve|'d|'ll| have| had)? (?:\w+ )?(?:can't|cannot|couldn't|could not|won't|wouldn't|never)\b|\bnever (?:been|done|had|tested|reviewed|measured|formalised|formalized)\b"
     r"|\bnothing (?:\w+ly )?(?:is|are|was|were|gets|get|stops|blocks|lists|looks|links|updates|checks|happens|"
-    r"prevents|enforces|tracks|monitors|alerts|standard|regular|formal|decided|built|bought|extra)\b(?! exposed)"
+    r"prevents|enforces|tracks|monitors|alerts|standard|regular|formal|decided|built|bought|extra|feeds|fires|"
+    r"triggers|flags|pulls|pushes|syncs|notifies|pages|records|logs|scans|measures|tests|reviews|recurring|"
+    r"scheduled|routine)\b(?! exposed)"
     r"|\b(?:no|neither|none)\b(?:\s+[\w-]+){1,4}\s+yet\b|\bbut no\b(?! (?:one|more|other|open|shared|exceptions?)\b)"
     r"|\bnothing (?:formal|ai[- ]specific|specific|like that|in place|written|yet|beyond|more than|dedicated|"
     r"about|on|for|covering|automated|systematic)\b"
@@ -48,6 +52,12 @@ _NEGATION = re.compile(
     r"|\b(?:doesn't|does not|don't|do not|didn't|never) (?:\w+ )?mentions? (?:ai|genai|llms?|models?|chatbots?)\b"
     r"|\bnot (?:really|in place|formally|at all|something we|done|covered|tracked|measured|documented|there yet|"
     r"much|a lot|in any|on any)\b|\bvery little\b"
+    # "it's not live", "it isn't funded", "not signed yet" (but not "any model not approved by the council is blocked")
+    r"|(?:\b(?:isn't|is not|'s not|aren't|are not|wasn't|was not)|[,;-]\s+not)\s+(?:yet\s+)?(?:live|funded|signed|"
+    r"approved|booked|operational|switched on|turned on)\b"
+    r"|\b(?:isn't|is not|wasn't|was not|not) (?:an? )?(?:monthly|weekly|daily|quarterly|annual|regular|recurring|"
+    r"routine|scheduled|continuous|ongoing) (?:thing|exercise|process|job|activity)\b"
+    r"|\b" + _NEG_AUX + r"\s+\w+\s+(?:anywhere|anything)\b"
     r"|(?<!\bto )(?<!\bfor )\bnone of\b|\bdoes(?:n't| not) exist\b|\bwe lack\b|\black(?:s|ing)? (?:a|any)\b"
     r"|\bad[- ]hoc\b|\bcase[- ]by[- ]case\b|\bnot that i know\b|\bgeneral it\b|\bnot ai[- ]specific\b"
     r"|\bhonestly,? no\b|\bnot yet\b|\bnot at the moment\b|^\s*no\.",
@@ -55,7 +65,7 @@ _NEGATION = re.compile(
 )
 _PLANNED = re.compile(
     r"\b(?:plan(?:ning)? to|we plan|planned|plans? (?:for|to)|we will|we'll|we're going to|going to|intend|"
-    r"aim to|aiming to|hope to|hoping to|want to|would like to|(?<!the )next (?:quarter|year|month|sprint|release|fiscal|"
+    r"aim to|aiming to|hope to|hoping to|want to|would like to|(?<!the )next (?:quarter|year|month|sprint|release|fiscal|financial|"
     r"budget|phase)|later this year|by (?:q[1-4]|the end of|end of|20\d\d)|in progress|underway|under way|"
     r"work in progress|working on|on the roadmap|roadmap|being (?:drafted|built|rolled out|developed|"
     r"implemented|set up|evaluated|written|designed|piloted)|still (?:a )?draft|in draft|a draft (?:policy|standard|version|plan)|"
@@ -68,13 +78,19 @@ _PLANNED = re.compile(
     r"on (?:its|their|our|the|my|his|her) (?:[\w-]+ ){0,3}(?:plan|backlog|roadmap|list)|fiscal (?:year )?(?:20)?\d\d|"
     r"(?:we've|we have|i've|i have|they've|they have) (?:just |only )?started|hopefully|in the new year|"
     r"keep saying we should|should (?:start|really)|(?:is|are) (?:only )?(?:budgeted|scheduled|planned)|"
-    r"(?:pending|awaiting) (?:approval|budget|sign[- ]off))\b",
+    r"(?:pending|awaiting) (?:approval|budget|sign[- ]off)|"
+    # "the plan is a quarterly run from Q3", "The plan - and it is only a plan - is to", "for the second half"
+    r"the plan\b(?:\s+[-\u2013\u2014][^-\u2013\u2014]{0,60}[-\u2013\u2014])?\s+(?:is|was) (?:to|a|an|for)|only a plan|"
+    r"(?:for|in|by) the (?:second|back) half|pencilled in|penciled in|"
+    r"(?:we're|we are|they're|they are|i'm) (?:adding|introducing|rolling out|moving to|migrating|setting up|putting in))\b",
     re.I,
 )
 _PILOT = re.compile(
     r"\b(?:piloting|piloted|pilots? (?:in|with|for|of|phase|stage|group|program|programme|team)|in (?:a )?pilot|"
     r"(?:a|our|the) pilot\b(?! (?:use case|project))|trial(?:ling|ing)|proof[- ]of[- ]concept|poc|"
-    r"prototyp(?:e|ing)|experimenting)\b",
+    r"prototyp(?:e|ing)|experimenting|"
+    # a one-off exercise is a past event, not a control that recurs: "that was a one-off", "a one-off review"
+    r"one[- ]off(?! (?:exceptions?|negotiations?|costs?|fees?|payments?)\b))\b",
     re.I,
 )
 _OFF_TOPIC = re.compile(r"\b(?:side note|by the way|unrelated|off[- ]topic|on another note|incidentally|"
@@ -84,7 +100,7 @@ _PRESENT = re.compile(r"\b(?:today|currently|already|right now|at the moment|so 
 # unregistered agents") state that a control holds, not that it is missing.
 _DOUBLE_NEG = re.compile(r"\bwithout\b|\bany ?more\b|\binstead\b|\bunless\b"
                          # exclusivity is a restriction: "nothing else anyone could call", "nobody else"
-                         r"|\b(?:nothing|nobody|no one|no-one) else\b"
+                         r"|\b(?:nothing|nobody|no one|no-one|not much|little|nothing much) else\b"
                          # a shortfall that never happened is sustained performance: "we haven't dipped under 95"
                          r"|\b(?:haven't|hasn't|have not|has not|never|didn't|did not|not once)\s+(?:\w+\s+)?"
                          r"(?:dipped|dropped|fallen|fell|slipped|missed|breached|exceeded|gone (?:below|under|over|above))\b"
@@ -126,10 +142,14 @@ _CORRECTION = re.compile(
 )
 # Work done by people, which does not satisfy an objective that asks for it to happen automatically.
 _MANUAL = re.compile(
-    r"\b(?:manual(?:ly)?|by hand|hand[- ](?:run|pulled|built|maintained)|calendar reminder|"
+    r"\b(?<!\bno )(?:manual(?:ly)?(?! (?:changes?|edits?|modifications?|drift|overrides?|tampering)\b)|by hand|hand[- ](?:run|pulled|built|maintained)|calendar reminder|"
     r"an? (?:human|person|analyst|engineer|admin) (?:still )?(?:picks|decides|approves|acts|has to|must)|"
     r"analysts? (?:still )?(?:decides?|acts?|picks? up|approves?)|analyst queue|(?:someone|somebody) has to|"
-    r"when (?:someone|somebody|people) (?:happens? to )?(?:looks?|remembers?|notices?))\b", re.I)
+    r"when (?:someone|somebody|people) (?:happens? to )?(?:looks?|remembers?|notices?)|"
+    # a person doing the step, without the usual words: "somebody types them in", "a person presses the button"
+    r"(?:someone|somebody|a person|a human|an? (?:analyst|engineer|admin|operator|member of staff)) (?:still )?"
+    r"(?:types?|keys?|enters?|presses|press|clicks?|copies|pastes?|rings?|phones?|emails?|chases?|fills? in|edits?|"
+    r"uploads?|exports?)\b|(?:we|i) (?:still )?(?:chase|type|copy|paste|ring|phone|email) )", re.I)
 _AUTOMATIC = re.compile(r"\b(?:automat\w*|auto[- ]\w+)", re.I)
 _ALL = re.compile(r"\b(?:all|every|each|100 ?%|fully|entire|whole|across the board|without exception)\b", re.I)
 _ARTIFACT = re.compile(
@@ -174,12 +194,15 @@ _RESTRICTION = re.compile(
 # reset", "like any other account compromise"): not AI-specific unless the sentence itself names the AI part.
 _GENERIC = re.compile(
     r"\b(?:our|the|its|their) (?:normal|usual|standard|general|regular|existing|generic|ordinary|company-wide) "
-    r"(?:[\w-]+ ){0,2}(?:process|plan|procedure|policy|matrix|playbook|runbook|template|review|queue|channel)\b"
+    r"(?:[\w-]+ ){0,2}(?:process|plan|procedure|policy|matrix|playbook|runbook|template|review|queue|channel|form|"
+    r"questionnaire|doc|document)\b"
     r"|\bsame (?:\w+ ){0,2}(?:as|we use for) (?:a |an |any |every|everything|all|other)\w*"
+    r"|\bsame (?:[\w-]+ ){0,3}(?:we|they|you) (?:use|used|'d use) for\b"
     r"|\b(?:like|as with|same as) (?:any|every) other\b|\bnothing (?:ai|AI)[- ]specific\b", re.I)
 _AI_WORDS = re.compile(r"\b(?:ai|genai|llms?|models?|prompts?|agents?|agentic|chatbots?|bots?|copilot|gpt[\w.-]*|"
                        r"openai|bedrock|vertex|claude|gemini|machine learning|ml|inference|embeddings?|rag|"
-                       r"injection|jailbreaks?|hallucinations?|assistants?)\b", re.I)
+                       r"injection|jailbreaks?|hallucinations?|assistants?|vllm|triton|ollama|hugging ?face|mlflow|sagemaker|"
+                       r"weights|fine-?tun\w*)\b", re.I)
 # "X covers all of it, but Y isn't": a control in place with a named gap.
 _CONTRAST = re.compile(r"^(?P<head>.*?\b(?:all|every|each|both)\b.*?)(?:,|;|\s-)?\s+but\s+(?P<tail>.+)$", re.I)
 # A negative inside a "because" clause gives a reason ("set to not applicable because we have no EU users").
@@ -199,7 +222,7 @@ _ENFORCED = re.compile(r"\b(?:blocked|forced|enforced|denied|disabled|locked(?: 
 # ("on my list"). "Looking at" is exploring only in the progressive with a subject ("we're looking at"), not as a
 # participle ("reviewed it, looking at retention").
 _PLAN_NOUN = re.compile(r"^(?:in|on) (?:its|their|our|the|my|his|her) (?P<mod>(?:[\w-]+ ){0,3})(?P<noun>plans?|lists?)$", re.I)
-_PLAN_OF_WORK = re.compile(r"\b(?:20\d\d|fy\d\d|q[1-4]|fiscal|next|annual|year'?s?|quarter'?s?|work|project|audit|"
+_PLAN_OF_WORK = re.compile(r"\b(?:20\d\d|fy\d\d|q[1-4]|fiscal|next|year'?s?|quarter'?s?|work|project|audit|"
                            r"delivery|budget|improvement|remediation|transition|migration|rollout|implementation|to-?do|"
                            r"wish|priority)\b", re.I)
 _TIME_AHEAD = re.compile(r"^\s*(?:q[1-4]|next|20\d\d|fy\d\d|this (?:year|quarter)|later|the (?:coming|next)|early|"
@@ -253,6 +276,8 @@ def _intention(sentence: str, m: re.Match) -> bool:
     low = text.lower()
     if low in ("plan for", "plans for") and sentence[max(0, m.start() - 4): m.start()].lower() == "the ":
         return bool(_TIME_AHEAD.match(sentence[m.end():]))
+    if low == "planned" and re.search(r"\b(?:a|an|each|every)\s+$", sentence[max(0, m.start() - 6): m.start()], re.I):
+        return False  # "each workload gets a planned failover drill twice a year": a scheduled event, not an intention
     if low.startswith("looking "):
         return bool(_PROGRESSIVE.search(sentence[max(0, m.start() - 12): m.start()]))
     return True
@@ -260,6 +285,12 @@ def _intention(sentence: str, m: re.Match) -> bool:
 
 def _planned(sentence: str) -> bool:
     return any(_intention(sentence, m) for m in _PLANNED.finditer(sentence))
+
+
+# A cadence the sentence denies is not its cadence: "refreshed quarterly, not monthly", "it isn't a monthly thing".
+_NOT_CADENCE = re.compile(r"\b(?:not|isn't|is not|wasn't|rather than|instead of)\s+(?:an?\s+|every\s+|once\s+an?\s+)?"
+                          r"(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|nightly|day|week|month|quarter|"
+                          r"year)\b", re.I)
 
 
 def detect(sentence: str) -> Signals:
@@ -285,7 +316,7 @@ def detect(sentence: str) -> Signals:
         percents=percentages(sentence),
         ceiling=bool(re.search(r"\b(?:below|under|less than|at most|no more than|fewer than|above|down|fell|"
                                r"false positives?|error rate|failure rate|success rate)\b", sentence, re.I)),
-        durations=durations(sentence),
+        durations=durations(_NOT_CADENCE.sub(" ", sentence)),
     )
     contrast = _CONTRAST.match(sentence)
     if sig.negated and contrast and not _NEGATION.search(contrast.group("head")) and _NEGATION.search(
