@@ -293,6 +293,39 @@ _NOT_CADENCE = re.compile(r"\b(?:not|isn't|is not|wasn't|rather than|instead of)
                           r"year)\b", re.I)
 
 
+# Round 7 reading rules (docs/interview.md).
+# A respondent's doubt about one part, after stating what is in place, names a gap: "Stella Assist streams … into
+# Splunk, but Auto-Triage … only write to a debug bucket, and I'm not sure anyone has a block-rate number", "The
+# policies are in Git, but if someone edited one on the cluster I'm not sure we'd be told" (partial, not unknown).
+_DOUBT_CLAUSE = re.compile(
+    r"[,;-]\s*(?:but|and)?\s*(?:i'm|i am|we're|we are)\s+not sure\s+(?:we|anyone|anybody|whether|if|that|they|it)\b"
+    r"|\bbut\b[^.;]{0,80}\b(?:i'm|i am|we're|we are)\s+not sure\s+(?:we|anyone|anybody|whether|if|that|they|it)\b",
+    re.I)
+# Trials and plans in other words: "two teams are trying it out", "the plan is that from Q1 every new app …".
+_TRYING_OUT = re.compile(r"\b(?:trying|tried|try|testing|tests?) (?:it |them |this |that )?out\b", re.I)
+_PLAN_IS_THAT = re.compile(r"\bthe plan is that\b", re.I)
+# Nobody holding a credential or access is a restriction: "nobody has a shared admin key", "no one holds standing
+# access" (while "nobody has a runbook" stays absence).
+_NOBODY_HOLDS = re.compile(
+    r"\b(?:nobody|no one|no-one)\s+(?:has|holds|gets|uses|keeps|shares|knows)\s+(?:\w+\s+){0,3}?"
+    r"(?:keys?|credentials?|passwords?|tokens?|secrets?|access|rights|permissions?|logins?|accounts?)\b", re.I)
+# A setting that limits what a tool or tenant can reach is a restriction, not partial coverage: "connectors limited
+# to SharePoint and Jira", "egress restricted to the provider's API" ("only covers firm laptops" stays partial).
+_SETTING_LIMITED = re.compile(
+    r"\b(?:connectors?|plugins?|plug-ins|extensions|integrations?|access|egress|domains|permissions|scopes?|sharing|"
+    r"share links?|links|tools?|actions|endpoints?|apis?)\s+(?:are\s+|is\s+)?(?:limited|restricted|locked down|"
+    r"scoped)\s+to\b", re.I)
+# Manual work in the passive: "the bypass rate is typed into the pack by the platform team".
+_MANUAL_PASSIVE = re.compile(
+    r"\b(?:is|are|get|gets|was|were)\s+(?:\w+\s+)?(?:typed|keyed|copied|pasted|hand-entered|filled|compiled|collated|"
+    r"entered)\s+(?:in|into|up)?\b[^.;]{0,60}\bby (?:the |a |an |our |someone|somebody)", re.I)
+# Whose obligations a control serves is its scope, not a coverage gap: "the AI clauses some of our institutional
+# clients put in their contracts".
+_OBLIGATION_SCOPE = re.compile(
+    r"\b(?:some|many|most|a few|several) of (?:our|the|its|their) (?:\w+ )?(?:clients|customers|partners|regulators|"
+    r"contracts|jurisdictions|markets|sectors|funders|insurers)\b", re.I)
+
+
 def detect(sentence: str) -> Signals:
     """Commitment, coverage and specificity signals of one sentence."""
     specifics = len(_ARTIFACT.findall(sentence)) + len(_PROPER.findall(sentence)) + (
@@ -303,7 +336,7 @@ def detect(sentence: str) -> Signals:
         generic=bool(_GENERIC.search(sentence)) and not _AI_WORDS.search(sentence),
         planned=_planned(sentence),
         pilot=bool(_PILOT.search(sentence)),
-        partial=bool(_PARTIAL.search(_RESTRICTION.sub(" ", sentence))),
+        partial=bool(_PARTIAL.search(_OBLIGATION_SCOPE.sub(" ", _SETTING_LIMITED.sub(" ", _RESTRICTION.sub(" ", sentence))))),
         hedged=bool(_HEDGE.search(sentence)),
         unsure=bool(_UNSURE.search(sentence)),
         correction=bool(_CORRECTION.search(sentence)),
@@ -323,6 +356,16 @@ def detect(sentence: str) -> Signals:
             contrast.group("tail")):
         sig.partial = True  # read with the negation as "in place for part of the scope"
     sig.vague = bool(_VAGUE.search(sentence)) and specifics < 2 or (specifics == 0 and len(sentence.split()) < 7)
+    if sig.unsure and sig.specifics >= 2 and _DOUBT_CLAUSE.search(sentence):
+        sig.unsure, sig.partial = False, True
+    if _TRYING_OUT.search(sentence):
+        sig.pilot = True
+    if _PLAN_IS_THAT.search(sentence):
+        sig.planned = True
+    if sig.negated and not _NEGATION.search(_NOBODY_HOLDS.sub(" ", sentence)):
+        sig.negated = False
+    if _MANUAL_PASSIVE.search(sentence):
+        sig.manual = True
     return sig
 
 
