@@ -51,3 +51,17 @@ def test_injection_alone_proposes_nothing_met():
     prop = analyse(get_category("DEV"), [TurnInput(" ".join(INJECTIONS), Q)], None)
     assert all(p.status != "met" for p in prop.controls.values())
     assert len(prop.flags) >= len(INJECTIONS) - 1
+
+
+def test_markup_only_answer_is_not_evidence():
+    """An answer that is only markup or code commits to nothing: it proposes nothing met or not met."""
+    from aismm_assistant.interview.analysis import TurnInput
+    from aismm_assistant.interview.replay import assess_category
+
+    xss = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">"
+    proposal = assess_category(
+        "GOV",
+        [TurnInput(answer=xss, question="How do staff find out which AI tools they may use?")],
+        ["PaaS"],
+    )
+    assert {p.status for p in proposal.controls.values()} <= {"unknown", "not_applicable"}

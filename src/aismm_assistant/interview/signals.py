@@ -326,6 +326,18 @@ _OBLIGATION_SCOPE = re.compile(
     r"contracts|jurisdictions|markets|sectors|funders|insurers)\b", re.I)
 
 
+
+_TAG = re.compile(r"<[^<>]{0,300}>")
+_CODE_TOKEN = re.compile(r"\S*(?:__|[=(){}\[\];$`\\])\S*")
+_PROSE_WORD = re.compile(r"\b[A-Za-z][A-Za-z'’-]*[a-z][A-Za-z'’-]*\b")
+
+
+def prose_words(sentence: str) -> list[str]:
+    """Natural-language words once markup is removed ('<script>…</script>' says nothing about a control)."""
+    text = _TAG.sub(" ", sentence)
+    text = _CODE_TOKEN.sub(" ", text)
+    return _PROSE_WORD.findall(text)
+
 def detect(sentence: str) -> Signals:
     """Commitment, coverage and specificity signals of one sentence."""
     specifics = len(_ARTIFACT.findall(sentence)) + len(_PROPER.findall(sentence)) + (
@@ -356,6 +368,9 @@ def detect(sentence: str) -> Signals:
             contrast.group("tail")):
         sig.partial = True  # read with the negation as "in place for part of the scope"
     sig.vague = bool(_VAGUE.search(sentence)) and specifics < 2 or (specifics == 0 and len(sentence.split()) < 7)
+    if _TAG.search(sentence) or _CODE_TOKEN.search(sentence):
+        if len(prose_words(sentence)) < 4:
+            sig.vague = True  # markup or code with hardly any prose: nothing a respondent commits to
     if sig.unsure and sig.specifics >= 2 and _DOUBT_CLAUSE.search(sentence):
         sig.unsure, sig.partial = False, True
     if _TRYING_OUT.search(sentence):
