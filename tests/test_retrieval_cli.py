@@ -35,6 +35,12 @@ def test_search_table_output_names_the_control():
     assert "GOV-02.1" in res.stdout
 
 
+def test_search_table_title_does_not_parse_the_query_as_rich_markup():
+    res = _run("search", "GOV-02.1 [/]", "-k", "2")
+    assert res.exit_code == 0, res.output
+    assert "[/]" in res.stdout
+
+
 def test_ask_json_contract():
     res = _run("ask", "What does GOV-02.1 require?", "--json")
     assert res.exit_code == 0, res.output

@@ -95,6 +95,7 @@ def test_deployment_filter_keeps_only_applicable_controls(corpus):
         ({"query": "x", "category": "XYZ"}, NotFoundError, "no category"),
         ({"query": "x", "level": 1}, ValidationError, "levels 2-5"),
         ({"query": "x", "level": "L9"}, ValidationError, "levels 2-5"),
+        ({"query": "x", "level": "\u00b2"}, ValidationError, "levels 2-5"),  # isdigit() but not int()-able
         ({"query": "x", "deployment": "on-prem"}, ValidationError, "deployment type"),
         ({"query": "x" * 2001}, ValidationError, "too long"),
     ],

@@ -108,6 +108,24 @@ def test_malformed_workbooks_fail_and_write_nothing(tmp_path, aismm_home, kwargs
     assert not (aismm_home / "corpus-imported").exists()
 
 
+def test_import_never_replaces_an_unrelated_folder_and_export_refuses_a_folder(tmp_path, aismm_home):
+    wb = build_workbook(tmp_path / "aismm.xlsx")
+    keep = tmp_path / "documents"
+    keep.mkdir()
+    (keep / "notes.txt").write_text("mine", encoding="utf-8")
+    result = CliRunner().invoke(app, ["corpus", "import-xlsx", str(wb), "--out", str(keep)])
+    assert result.exit_code == 1 and "not a corpus folder" in result.output
+    assert (keep / "notes.txt").read_text(encoding="utf-8") == "mine"
+    target = tmp_path / "imported"
+    for _ in range(2):  # a corpus folder is replaced in place
+        result = CliRunner().invoke(app, ["corpus", "import-xlsx", str(wb), "--out", str(target)])
+        assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir() if "imported" in p.name) == ["imported"]
+    assert load_corpus_dir(target).control("IR-05.1") is not None
+    result = CliRunner().invoke(app, ["corpus", "export-xlsx", str(tmp_path)])
+    assert result.exit_code == 1 and "is a folder" in result.output
+
+
 def test_not_a_workbook_and_wrong_sheets(tmp_path):
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"this is not a zip file")

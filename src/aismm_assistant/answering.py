@@ -65,13 +65,15 @@ def describe_control(control: Control, corpus: Corpus) -> tuple[str, list[dict[s
 
 def _summarise(control: Control, question: str) -> tuple[str, list[dict[str, str]]]:
     """One paragraph for a free question: the objective, then the evidence closest to the question."""
+    from aismm_assistant.retrieval.lexical import words
+
     evidence = _ranked_evidence(control, question, 3)
     text = f"- {_header(control)}: {control.objective} [{control.id}]"
     sources = [_source(control, "objective", control.objective)]
     if evidence:
         text += f" Evidence an assessor looks for: {'; '.join(evidence)}. [{control.id}]"
         sources.append(_source(control, "evidence", "; ".join(evidence)))
-    if set(question.lower().split()) & _EVIDENCE_WORDS and control.rationale:
+    if set(words(question)) & _EVIDENCE_WORDS and control.rationale:  # words(): "evidence?" counts too
         text += f" Why it matters for the level: {control.rationale} [{control.id}]"
         sources.append(_source(control, "rationale", control.rationale))
     return text, sources

@@ -19,8 +19,6 @@ from pydantic import ValidationError as PydanticValidationError
 from aismm_assistant.errors import CorpusError, NotFoundError
 from aismm_assistant.model import (
     CATEGORY_ORDER,
-    CONTROL_ID_RE,
-    DOMAIN_OF,
     Category,
     Control,
     Corpus,
@@ -74,7 +72,10 @@ def parse_category(data: object, source: str) -> Category:
             raise CorpusError(f"{source}: control {entry}: {_format_pydantic(exc)}") from None
     body = {k: v for k, v in data.items() if k != "controls"}
     if isinstance(body.get("levels"), dict):
-        body["levels"] = {int(str(k).lstrip("Ll")): v for k, v in body["levels"].items()}
+        try:
+            body["levels"] = {int(str(k).lstrip("Ll")): v for k, v in body["levels"].items()}
+        except ValueError:
+            raise CorpusError(f"{source}: category {data.get('id', '?')}: level keys must be 1-5 or L1-L5") from None
     try:
         category = Category.model_validate({**body, "controls": []})
     except PydanticValidationError as exc:
@@ -169,14 +170,7 @@ def normalize_control_id(text: str) -> str | None:
     if not m:
         return None
     prefix, level, number = m.group(1).upper(), int(m.group(2)), int(m.group(3))
-    if level > 9:
-        return None
     return f"{prefix}-0{level}.{number}"
-
-
-def looks_like_control_id(text: str) -> bool:
-    norm = normalize_control_id(text)
-    return bool(norm and norm.split("-")[0] in DOMAIN_OF)
 
 
 def nearest_ids(corpus: Corpus, text: str, n: int = 3) -> list[str]:
@@ -229,7 +223,3 @@ def controls_for_reference(ref: str, corpus: Corpus | None = None) -> list[Contr
         return []
     pattern = re.compile(r"(?<![a-z0-9.])" + re.escape(needle) + r"(?![0-9])")
     return [c for c in corpus.controls if any(pattern.search(_norm_ref(r)) for r in c.references)]
-
-
-def validate_id_string(control_id: str) -> bool:
-    return bool(CONTROL_ID_RE.match(control_id))

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aismm_assistant.assessment.scoring import STATUSES
 from aismm_assistant.errors import ValidationError
 from aismm_assistant.interview.analysis import TurnInput
-
-STATUSES = ("met", "partial", "not_met", "not_applicable", "unknown")
 
 
 @dataclass
@@ -53,7 +52,7 @@ def load_golden(path: Path, require_expected: bool = True, corpus: Any = None) -
     if not isinstance(data, dict) or not isinstance(data.get("categories"), dict) or not data["categories"]:
         raise _fail(path, None, "expected a mapping with a non-empty 'categories' mapping")
     corpus = corpus or load_corpus()
-    scope_raw = (data.get("scope") or {}).get("deployment_types") if isinstance(data.get("scope"), dict) else None
+    scope_raw = data["scope"].get("deployment_types") if isinstance(data.get("scope"), dict) else None
     scope: list[str] | None = None
     if scope_raw is not None:
         if not isinstance(scope_raw, list):
@@ -93,8 +92,11 @@ def _load_case(path: Path, cat_id: str, body: dict, require_expected: bool, corp
     if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
         if require_expected or level is not None:
             raise _fail(path, cat_id, f"invalid level {level!r} (need an integer 1-5)")
+    raw_controls = expected.get("controls") or {}
+    if not isinstance(raw_controls, dict):
+        raise _fail(path, cat_id, "'expected.controls' must be a mapping of control ID to status")
     controls: dict[str, str] = {}
-    for ctl, status in (expected.get("controls") or {}).items():
+    for ctl, status in raw_controls.items():
         ctl_id = str(ctl).strip().upper()
         control = corpus.control(ctl_id)
         if control is None or control.category != cat_id:

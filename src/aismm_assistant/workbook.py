@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError as PydanticValidationError
 
+from aismm_assistant.corpus import _format_pydantic, build_corpus, check_category, normalize_control_id
 from aismm_assistant.errors import CorpusError
 from aismm_assistant.model import (
     CATEGORY_NAMES,
@@ -134,8 +135,6 @@ def read_workbook_controls(path: Path) -> dict[str, list[dict[str, Any]]]:
                 if cid is None or not str(cid).strip():
                     continue
                 where = f"{path}: sheet {ws.title!r} row {r_i}"
-                from aismm_assistant.corpus import normalize_control_id
-
                 norm = normalize_control_id(str(cid))
                 if not norm or norm.split("-")[0] not in DOMAIN_OF:
                     raise CorpusError(f"{where}: bad Control ID {cid!r}")
@@ -173,8 +172,6 @@ def parse_details(path: Path) -> dict[str, dict[str, Any]]:
         raise CorpusError(f"{path}: file not found") from None
     except UnicodeDecodeError:
         raise CorpusError(f"{path}: not UTF-8 text") from None
-    from aismm_assistant.corpus import normalize_control_id
-
     details: dict[str, dict[str, Any]] = {}
     current: dict[str, list[str]] | None = None
     section: str | None = None
@@ -216,8 +213,6 @@ def parse_details(path: Path) -> dict[str, dict[str, Any]]:
 
 def import_workbook(workbook: Path, details: Path | None = None) -> Corpus:
     """Build a validated Corpus from the official workbook (and details document)."""
-    from aismm_assistant.corpus import _format_pydantic, build_corpus, check_category
-
     raw_by_cat = read_workbook_controls(Path(workbook))
     extra = parse_details(details) if details else {}
     categories = []
@@ -247,10 +242,19 @@ def import_workbook(workbook: Path, details: Path | None = None) -> Corpus:
 
 
 def write_corpus_dir(corpus: Corpus, target: Path) -> None:
-    """Write corpus.yaml + categories/*.yaml atomically (a temp folder renamed into place)."""
+    """Write corpus.yaml + categories/*.yaml atomically (a temp folder renamed into place).
+
+    An existing target is replaced only if it is empty or a corpus folder (has corpus.yaml), so a
+    mistyped --out never deletes an unrelated folder.
+    """
     target = Path(target)
+    if target.exists() and not (
+        target.is_dir() and ((target / "corpus.yaml").exists() or not any(target.iterdir()))
+    ):
+        raise CorpusError(f"{target}: exists and is not a corpus folder; choose another --out")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".import-", dir=target.parent))
+    old: Path | None = None
     try:
         (tmp / "categories").mkdir()
         meta = corpus.meta.model_dump(mode="json")
@@ -265,11 +269,36 @@ def write_corpus_dir(corpus: Corpus, target: Path) -> None:
                 yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
             )
         if target.exists():
-            shutil.rmtree(target)
+            old = target.with_name(f".{target.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            target.rename(old)
         tmp.rename(target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and old.exists() and not target.exists():
+            old.rename(target)  # put the previous corpus back
         raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """Neutralise spreadsheet formulas in user text for CSV (an evidence line '=HYPERLINK(...)' stays text)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def keep_text(workbook: Any) -> None:
+    """openpyxl stores any string starting with '=' as a formula; user text must stay text in our workbooks."""
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and isinstance(cell.value, str):
+                    cell.data_type = "s"
 
 
 def control_row(control: Control) -> list[Any]:
@@ -305,8 +334,10 @@ def export_corpus_workbook(corpus: Corpus, path: Path) -> None:
     from openpyxl.styles import Alignment
 
     path = Path(path)
-    if path.parent and not path.parent.exists():
+    if not path.parent.exists():
         raise CorpusError(f"{path.parent}: folder does not exist")
+    if path.is_dir():
+        raise CorpusError(f"{path}: is a folder; give a file name such as aismm.xlsx")
     wb = Workbook()
     intro = wb.active
     intro.title = "About"
@@ -322,6 +353,7 @@ def export_corpus_workbook(corpus: Corpus, path: Path) -> None:
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         style_header(ws, len(WORKBOOK_COLUMNS))
+    keep_text(wb)
     tmp = path.with_name(f".{path.name}.tmp")
     wb.save(tmp)
     tmp.replace(path)

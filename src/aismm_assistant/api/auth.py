@@ -15,7 +15,7 @@ from aismm_assistant.api.errors import Unauthorized
 from aismm_assistant.errors import PermissionDenied
 
 ROLES: tuple[str, ...] = ("admin", "assessor", "respondent")
-#: what each role may do; admin is a superset of assessor.
+#: roles that may create, review and confirm assessments (admin can also manage users).
 STAFF: frozenset[str] = frozenset({"admin", "assessor"})
 
 

@@ -38,7 +38,7 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
-def _describe_validation(errors: list[dict[str, Any]]) -> str:
+def describe_validation(errors: list[dict[str, Any]]) -> str:
     """The first pydantic error as one line: 'body.level: Input should be less than or equal to 5'."""
     if not errors:
         return "invalid request"
@@ -60,7 +60,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(422, _describe_validation(list(exc.errors())))
+        return error_response(422, describe_validation(list(exc.errors())))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

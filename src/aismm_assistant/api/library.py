@@ -15,10 +15,9 @@ def validated(model: type[BaseModel], **values: Any) -> Any:
     try:
         return model.model_validate(values)
     except PydanticValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first.get("loc", ()))
-        msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
-        raise ValidationError(f"{loc}: {msg}" if loc else msg) from None
+        from aismm_assistant.api.errors import describe_validation
+
+        raise ValidationError(describe_validation(list(exc.errors()))) from None
 
 
 def run_search(q: str, *, k: int, category: str | None, level: int | None, deployment: str | None) -> dict:

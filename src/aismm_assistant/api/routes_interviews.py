@@ -110,7 +110,6 @@ def finish(interview_id: IdPath, user: StaffDep, store: StoreDep) -> dict:
     """Close an interview (staff): no more answers; its proposals stay for review."""
     from aismm_assistant.interview.engine import finish_interview
 
-    store.get_interview(interview_id)
     return dict(finish_interview(store, interview_id))
 
 

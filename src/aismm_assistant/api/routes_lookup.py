@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from aismm_assistant.api.auth import StoreDep, UserDep
+from aismm_assistant.api.library import interview_row
 from aismm_assistant.errors import ValidationError
 
 router = APIRouter(prefix="/api", tags=["lookup"])
@@ -31,15 +32,7 @@ def health() -> dict:
 def me(user: UserDep, store: StoreDep) -> dict:
     """Who the token belongs to, and the interviews assigned to them (what the pages show first)."""
     interviews = [
-        {
-            "id": row.id,
-            "assessment_id": row.assessment_id,
-            "category": row.category,
-            "respondent": row.respondent,
-            "status": row.status,
-        }
-        for row in store.list_interviews()
-        if user.is_staff or row.respondent == user.name
+        interview_row(row) for row in store.list_interviews() if user.is_staff or row.respondent == user.name
     ]
     return {"name": user.name, "role": user.role, "interviews": interviews}
 

@@ -25,7 +25,7 @@ from aismm_assistant.assessment.record import (
 from aismm_assistant.assessment.scoring import STATUSES, score_category
 from aismm_assistant.corpus import get_category, get_control
 from aismm_assistant.errors import ValidationError
-from aismm_assistant.model import CATEGORY_ORDER, LEVEL_NAMES, Control, Corpus
+from aismm_assistant.model import LEVEL_NAMES, Control, Corpus
 
 _STATUS_ALIASES = {
     "met": "met", "yes": "met", "pass": "met", "compliant": "met", "in place": "met",
@@ -279,7 +279,3 @@ def set_status(record: Assessment, status: str, *, actor: str) -> None:
             raise ValidationError(f"cannot finalise: {len(pending)} proposals await review ({', '.join(pending[:5])})")
     record.history.append(Change(actor=_actor(actor), action="status", field="status", old=record.status, new=status))
     record.status = status  # type: ignore[assignment]
-
-
-def category_sort_key(cid: str) -> int:
-    return CATEGORY_ORDER.index(cid) if cid in CATEGORY_ORDER else len(CATEGORY_ORDER)

@@ -121,7 +121,7 @@ def _polish(model: Any, requests: list[dict[str, Any]], corpus: Corpus, out: dic
             out["flags"].append("llm_unknown_control")
             continue
         req = by_id[item["control_id"]]
-        if "items" in item and list(item["items"]) != req["items"]:
+        if "items" in item and item["items"] != req["items"]:
             out["flags"].append(f"llm_changed_items:{req['control_id']}")
             continue
         for key in ("why", "message"):
@@ -160,13 +160,15 @@ def to_markdown(data: dict[str, Any]) -> str:
 
 def to_csv(data: dict[str, Any]) -> str:
     """One row per requested artifact, ready for a tracker."""
+    from aismm_assistant.workbook import csv_safe
+
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["Control ID", "Objective", "Category", "Level", "Owner", "Item", "Due", "Status", "Why"])
     for r in data["requests"]:
         for item in r["items"]:
-            w.writerow([r["control_id"], r["name"], CATEGORY_NAMES.get(r["category"], r["category"]),
-                        f"L{r['level']}", r["owner"], item, r["due"], "requested", r["why"]])
+            w.writerow([csv_safe(v) for v in (r["control_id"], r["name"], CATEGORY_NAMES.get(r["category"], r["category"]),
+                        f"L{r['level']}", r["owner"], item, r["due"], "requested", r["why"])])
     return buf.getvalue()
 
 

@@ -19,6 +19,7 @@ from aismm_assistant.assessment.record import Assessment
 from aismm_assistant.assessment.summary import to_public
 from aismm_assistant.errors import ValidationError
 from aismm_assistant.model import CATEGORY_NAMES, Corpus
+from aismm_assistant.workbook import csv_safe
 
 FORMATS: tuple[str, ...] = ("json", "yaml", "xlsx", "csv", "md", "html", "oscal")
 EXTRA_COLUMNS: tuple[str, ...] = ("Status", "Evidence", "Notes")
@@ -29,14 +30,19 @@ OSCAL_NS = "https://github.com/aismm-assistant/ns/oscal"
 EXPORT_MARKER = "aismm_assessment"
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file; an unwritable path fails in one line."""
     path = Path(path)
-    if not path.parent.exists():
+    if not path.parent.is_dir():
         raise ValidationError(f"{path.parent}: folder does not exist")
+    if path.is_dir():
+        raise ValidationError(f"{path}: is a folder; give a file name")
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}.tmp")
     try:
         tmp.write_bytes(data)
         tmp.replace(path)
+    except OSError as exc:
+        raise ValidationError(f"{path}: cannot write ({exc.strerror or type(exc).__name__})") from None
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -56,7 +62,7 @@ def export_assessment(record: Assessment, corpus: Corpus, fmt: str, path: Path) 
     else:
         text = {"json": to_json, "yaml": to_yaml, "csv": to_csv, "oscal": to_oscal_json}[fmt](record, corpus)
         data = text.encode("utf-8")
-    _write_atomic(Path(path), data)
+    write_atomic(Path(path), data)
     return Path(path)
 
 
@@ -84,9 +90,9 @@ def to_csv(record: Assessment, corpus: Corpus) -> str:
     w.writerow(["Category", "Control ID", "Maturity Level", "Control Objective Name", "Applicable", "Status",
                 "Proposed Status", "Source", "Confirmed By", "Evidence", "Notes"])
     for r in pub.results:
-        w.writerow([r.category, r.control_id, f"L{r.level}", r.name, "yes" if r.applicable else "no", r.status,
-                    r.proposed_status or "", r.source, r.confirmed_by or "",
-                    "\n".join(e.text for e in r.evidence), r.notes])
+        w.writerow([csv_safe(v) for v in (
+            r.category, r.control_id, f"L{r.level}", r.name, "yes" if r.applicable else "no", r.status,
+            r.proposed_status or "", r.source, r.confirmed_by or "", "\n".join(e.text for e in r.evidence), r.notes)])
     return buf.getvalue()
 
 
@@ -190,7 +196,7 @@ def xlsx_bytes(record: Assessment, corpus: Corpus) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from aismm_assistant.assessment.scoring import STATUSES
-    from aismm_assistant.workbook import WORKBOOK_COLUMNS, control_row, style_header
+    from aismm_assistant.workbook import WORKBOOK_COLUMNS, control_row, keep_text, style_header
 
     pub = to_public(record, corpus)
     wb = Workbook()
@@ -226,5 +232,6 @@ def xlsx_bytes(record: Assessment, corpus: Corpus) -> bytes:
         sheet.add_data_validation(dv)
         dv.add(f"{status_col}2:{status_col}{sheet.max_row + 50}")
     buf = io.BytesIO()
+    keep_text(wb)
     wb.save(buf)
     return buf.getvalue()

@@ -56,7 +56,10 @@ def import_assessment(
     if organization:
         data["organization"] = organization
     if deployment_types:
-        data.setdefault("scope", {})["deployment_types"] = list(deployment_types)
+        scope = data.setdefault("scope", {})
+        if not isinstance(scope, dict):
+            raise ValidationError(f"{path}: scope must be a mapping with deployment_types and categories")
+        scope["deployment_types"] = list(deployment_types)
     data.setdefault("organization", path.stem)
     return parse_document(data, corpus, source=str(path), actor=actor)
 

@@ -64,11 +64,6 @@ class CategoryScore:
         }
 
 
-def applicable_controls(category: Category, scope: Iterable[str] | None) -> list[str]:
-    scope_list = list(scope) if scope is not None else None
-    return [c.id for c in category.controls if c.applies_to(scope_list)]
-
-
 def score_category(
     category: Category, statuses: Mapping[str, str], scope: Iterable[str] | None = None
 ) -> CategoryScore:

@@ -53,7 +53,7 @@ def _revalidation_window() -> int:
 
 
 def _result_public(res: ControlResult, corpus: Corpus, scope: list[str] | None,
-                   now: datetime | None = None) -> ResultPublic | None:
+                   now: datetime, window: int) -> ResultPublic | None:
     control = corpus.control(res.control_id)
     if control is None:
         return None
@@ -77,7 +77,7 @@ def _result_public(res: ControlResult, corpus: Corpus, scope: list[str] | None,
         notes=res.notes,
         substitute_kpi=res.substitute_kpi,
         decided_at=decided_at(res),
-        stale=is_stale(res, now or datetime.now(UTC), _revalidation_window()),
+        stale=is_stale(res, now, window),
     )
 
 
@@ -122,16 +122,14 @@ def to_public(record: Assessment, corpus: Corpus, *, all_controls: bool = False)
                    if c.id in record.results and is_stale(record.results[c.id], now, window)],
         )
     results: list[ResultPublic] = []
-    seen = set()
     for cid in cat_ids:
         for control in corpus.category(cid).controls:  # type: ignore[union-attr]
             res = record.results.get(control.id)
             if res is None and not all_controls:
                 continue
-            pub = _result_public(res or ControlResult(control_id=control.id), corpus, scope, now)
+            pub = _result_public(res or ControlResult(control_id=control.id), corpus, scope, now, window)
             if pub:
                 results.append(pub)
-                seen.add(control.id)
     return AssessmentPublic(
         id=record.id,
         organization=record.organization,

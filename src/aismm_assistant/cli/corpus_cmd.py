@@ -40,16 +40,17 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(data)
             return
+        from rich.markup import escape
         from rich.table import Table
 
-        table = Table(title=f"{corpus.meta.name} v{corpus.meta.version} ({len(data['controls'])} objectives)")
+        table = Table(title=f"{escape(corpus.meta.name)} v{corpus.meta.version} ({len(data['controls'])} objectives)")
         for col in ("ID", "Level", "Objective", "Deployment"):
             table.add_column(col)
         for c in cats:
             table.add_section()
-            table.add_row(f"[bold]{c.id}[/]", "", f"[bold]{c.name}[/] ({c.domain})", "")
+            table.add_row(f"[bold]{c.id}[/]", "", f"[bold]{escape(c.name)}[/] ({c.domain})", "")
             for ctl in c.controls:
-                table.add_row(ctl.id, f"L{ctl.level}", ctl.name, ", ".join(ctl.deployment_types))
+                table.add_row(ctl.id, f"L{ctl.level}", escape(ctl.name), ", ".join(ctl.deployment_types))
         console.print(table)
         if corpus.meta.representative:
             console.print("[dim]Representative corpus written for this project; not the official CSA text.[/]")
@@ -135,8 +136,10 @@ def register(app: typer.Typer) -> None:
             if as_json:
                 print_json(data)
             else:
+                from rich.markup import escape
+
                 for c in found:
-                    console.print(f"[bold]{c.id}[/] L{c.level} {c.name} — AICM {', '.join(c.aicm) or '—'}")
+                    console.print(f"[bold]{c.id}[/] L{c.level} {escape(c.name)} — AICM {', '.join(c.aicm) or '—'}")
             return
         if not control_id:
             raise ValidationError("give a control ID, or --aicm ID, or --ref TEXT")
@@ -149,6 +152,7 @@ def register(app: typer.Typer) -> None:
 
 def _render_control(control) -> None:  # noqa: ANN001 - Control, imported lazily
     from rich.markdown import Markdown
+    from rich.markup import escape
     from rich.panel import Panel
 
     from aismm_assistant.model import CATEGORY_NAMES, LEVEL_NAMES
@@ -169,4 +173,4 @@ def _render_control(control) -> None:  # noqa: ANN001 - Control, imported lazily
         "",
         f"AICM: {', '.join(control.aicm) or '—'} · References: {'; '.join(control.references) or '—'}",
     ]
-    console.print(Panel(Markdown("\n".join(lines)), title=f"{control.id} — {control.name}", expand=False))
+    console.print(Panel(Markdown("\n".join(lines)), title=f"{control.id} — {escape(control.name)}", expand=False))

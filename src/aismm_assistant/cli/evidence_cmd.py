@@ -45,13 +45,17 @@ def register_evidence(app: typer.Typer) -> None:
             if out:
                 import json
 
-                out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+                from aismm_assistant.assessment.exports import write_atomic
+
+                write_atomic(out, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
             else:
                 print_json(data)
             return
         text = {"md": lambda d: d["text"], "csv": evidence.to_csv, "email": evidence.to_email}[fmt](data)
         if out:
-            out.write_text(text, encoding="utf-8")
+            from aismm_assistant.assessment.exports import write_atomic
+
+            write_atomic(out, text.encode("utf-8"))
             console.print(f"wrote {len(data['requests'])} requests to {out}")
         else:
             typer.echo(text, nl=False)

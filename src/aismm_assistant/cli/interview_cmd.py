@@ -95,7 +95,7 @@ def register(app: typer.Typer) -> None:
         if not as_json:
             console.print(f"Interview [bold]{interview_id}[/] on {view['category']} "
                           f"(assessment {view['assessment_id']}); type :why ID, :skip, :back or :done.")
-        _show_question(view["question"], view["stop_reason"]) if not as_json else None
+            _show_question(view["question"], view["stop_reason"])
         while True:
             line = _read_line("> ")
             if line is None:
@@ -105,7 +105,8 @@ def register(app: typer.Typer) -> None:
                 continue
             try:
                 if text.startswith(":why"):
-                    _why(text[4:].strip()) if not as_json else None
+                    if not as_json:
+                        _why(text[4:].strip())
                     continue
                 if text == ":skip":
                     view = engine.skip_question(store, interview_id)
@@ -117,8 +118,8 @@ def register(app: typer.Typer) -> None:
                 else:
                     if view.get("status") == "done":
                         raise ValidationError("the interview is finished")
-                    engine.submit_answer(store, interview_id, text, respondent=respondent, llm=llm)
-                    view = engine.get_interview_view(store, interview_id, llm=llm)
+                    # submit_answer already returns the new question and proposal: no second (LLM) analysis
+                    view.update(engine.submit_answer(store, interview_id, text, respondent=respondent, llm=llm))
                     if not as_json:
                         _show_proposal(view["proposal"])
             except AismmError as exc:

@@ -61,13 +61,14 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json({"query": text, "results": [h.as_dict() for h in hits]})
             return
+        from rich.markup import escape
         from rich.table import Table
 
-        table = Table(title=f"search: {text}")
+        table = Table(title=f"search: {escape(text)}")
         for col in ("#", "ID", "Level", "Objective", "Score", "Why"):
             table.add_column(col)
         for i, h in enumerate(hits, 1):
-            table.add_row(str(i), h.control_id, f"L{h.level}", h.name, f"{h.score:.3f}",
+            table.add_row(str(i), h.control_id, f"L{h.level}", escape(h.name), f"{h.score:.3f}",
                           h.match + (f" ({h.field})" if h.match == "hybrid" and h.field else ""))
         console.print(table)
 

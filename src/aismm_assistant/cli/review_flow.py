@@ -5,10 +5,9 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable
 
+from aismm_assistant.assessment.scoring import STATUSES
 from aismm_assistant.cli.common import console
 from aismm_assistant.errors import AismmError, ValidationError
-
-STATUSES = ("met", "partial", "not_met", "not_applicable", "unknown")
 
 
 def _parse(line: str) -> tuple[str, str | None, str]:
@@ -58,7 +57,7 @@ def run_review(assessment_id: str, actor: str | None, read_line: Callable[[str],
         if not _decide(read_line, say, lambda act, val, why, cid=cat_id, lv=lp.level: _apply_level(
                 store, assessment_id, cid, act, val, why, actor, lv, done)):
             break
-    if not pending and not quiet:
+    if not pending:
         say("no pending proposals")
     return done
 
@@ -99,7 +98,7 @@ def _apply_level(store, assessment_id, cat, action, value, why, actor, proposed,
         return
     level = proposed
     if action == "override":
-        if not (value or "").isdigit() or not 1 <= int(value) <= 5:
+        if value not in ("1", "2", "3", "4", "5"):
             raise ValidationError(f"level {value!r} must be 1-5")
         level = int(value)
     store.confirm_level(assessment_id, cat, level=level, actor=actor, rationale=why)

@@ -83,7 +83,7 @@ def judge_category(llm: Any, category: Category, turns: Sequence[TurnInput], sco
         cid = item.control_id.strip().upper()
         if cid not in proposals or proposals[cid].status == "not_applicable":
             continue
-        proposals[cid] = check_item(item, answers, category.controls)
+        proposals[cid] = check_item(item.model_copy(update={"control_id": cid}), answers, category.controls)
     return finish(category, proposals, flags, scope_list, engine=engine)
 
 
@@ -104,7 +104,7 @@ def check_item(item: JudgedControl, answers: Sequence[str], controls: Iterable[A
     if status in ("met", "partial", "not_met") and not cites:
         reasons.append("no verifiable evidence quoted")
         return ControlProposal(item.control_id.upper(), "unknown", min(conf, 0.3), [], reasons, request)
-    if status == "met" and any(detect(c["quote"]).planned or detect(c["quote"]).pilot for c in cites):
+    if status == "met" and any((sig := detect(c["quote"])).planned or sig.pilot for c in cites):
         status = "not_met"
         reasons.append("the evidence is planned or in progress, which never counts as met")
     if conf < ABSTAIN_BELOW and status != "unknown":

@@ -24,7 +24,7 @@ class Question:
     text: str
     controls: list[str]
     level: int
-    kind: str = "primary"  # primary | follow_up
+    kind: str = "primary"  # primary | follow_up | repeat (asked again after "go back")
 
     def as_dict(self) -> dict:
         return {"text": self.text, "controls": list(self.controls), "level": self.level, "kind": self.kind}

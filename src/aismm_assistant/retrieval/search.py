@@ -120,7 +120,7 @@ def make_filters(category: str | None = None, level: int | str | None = None, de
     lvl = None
     if level is not None:
         raw = str(level).strip().upper().removeprefix("L")
-        if not raw.isdigit() or not 2 <= int(raw) <= 5:
+        if not (raw.isascii() and raw.isdigit()) or not 2 <= int(raw) <= 5:
             raise ValidationError(f"level {level!r}: objectives exist at levels 2-5 (L1 has none)")
         lvl = int(raw)
     dep = None
@@ -292,7 +292,7 @@ class Retriever:
             hits.append(SearchHit(cid, score, control.category, control.level, control.name, match, fld))
 
         for m in exact:
-            add(m.control_id, 1.0 if m.kind == "id" else 0.95, m.kind, "id" if m.kind == "id" else m.kind)
+            add(m.control_id, 1.0 if m.kind == "id" else 0.95, m.kind, m.kind)
         if exact and not [w for w in words(rest) if w not in _FILLER]:
             following = self.related([m.control_id for m in exact], filters)
             match = "related"
