@@ -150,14 +150,14 @@ def _corpus_dir() -> Path:
 
 
 @lru_cache(maxsize=4)
-def _load_cached(directory: str, stamp: float) -> Corpus:
+def _load_cached(directory: str, stamp: tuple[tuple[str, float], ...]) -> Corpus:
     return load_corpus_dir(Path(directory))
 
 
 def load_corpus(directory: Path | None = None) -> Corpus:
     """The corpus in ``directory`` (default: settings.corpus_dir), cached until a file changes."""
     d = Path(directory) if directory else _corpus_dir()
-    stamp = max((p.stat().st_mtime for p in d.rglob("*.yaml")), default=0.0)
+    stamp = tuple(sorted((str(p), p.stat().st_mtime) for p in d.rglob("*.yaml")))  # added, changed or removed files
     return _load_cached(str(d.resolve()), stamp)
 
 

@@ -80,13 +80,17 @@ def load_chat_model(spec: str | None) -> Any | None:
             raise AismmError(f"--llm {value}: install {pkg[1]} (pip install {pkg[1]}) or choose --llm offline")
         if pkg[2] and not os.environ.get(pkg[2]):
             raise AismmError(f"set {pkg[2]} or choose --llm offline")
-    from langchain.chat_models import init_chat_model
+    try:
+        from langchain.chat_models import init_chat_model
+    except ImportError:
+        raise AismmError("--llm needs the langchain package (pip install langchain) or choose --llm offline") from None
 
     from aismm_assistant.settings import get_settings
 
     kwargs: dict[str, Any] = {"temperature": 0}
-    if get_settings().llm_base_url:
-        kwargs["base_url"] = get_settings().llm_base_url
+    base_url = get_settings().llm_base_url
+    if base_url:
+        kwargs["base_url"] = base_url
     try:
         return init_chat_model(value, **kwargs)
     except Exception as exc:  # provider packages raise many kinds of errors
