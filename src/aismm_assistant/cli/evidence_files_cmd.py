@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from aismm_assistant.cli.common import JSON_OPTION, console, new_app, print_json
+from aismm_assistant.cli.common import JSON_OPTION, new_app, print_json
 
 app = new_app("Evidence files on objectives, and imports that propose statuses from machine-readable exports.")
 
@@ -45,8 +45,8 @@ def add_cmd(
     if as_json:
         print_json(rec.to_dict())
     else:
-        console.print(f"added {rec.name} to {rec.control_id}: sha256 {rec.sha256[:12]}, {rec.text_chars} characters "
-                      f"of text" + (f", expires {rec.expires}" if rec.expires else ""), highlight=False)
+        typer.echo(f"added {rec.name} to {rec.control_id}: sha256 {rec.sha256[:12]}, {rec.text_chars} characters "
+                      f"of text" + (f", expires {rec.expires}" if rec.expires else ""))
 
 
 @app.command("list")
@@ -63,11 +63,11 @@ def list_cmd(
         print_json({"assessment": assessment_id, "evidence": [r.to_dict() for r in records]})
         return
     if not records:
-        console.print("no evidence files")
+        typer.echo("no evidence files")
     for r in records:
         flag = "  EXPIRED - revalidate" if r.expired() else ""
-        console.print(f"{r.control_id}  {r.sha256[:12]}  {r.name}  {r.added_by} {r.added_at:%Y-%m-%d}"
-                      + (f"  expires {r.expires}" if r.expires else "") + flag, highlight=False)
+        typer.echo(f"{r.control_id}  {r.sha256[:12]}  {r.name}  {r.added_by} {r.added_at:%Y-%m-%d}"
+                      + (f"  expires {r.expires}" if r.expires else "") + flag)
 
 
 @app.command("import")
@@ -87,14 +87,13 @@ def import_cmd(
     if as_json:
         print_json(result)
         return
-    console.print(f"{result['title']}: {len(result['proposals'])} proposals", highlight=False)
+    typer.echo(f"{result['title']}: {len(result['proposals'])} proposals")
     for p in result["proposals"]:
-        console.print(f"  {p['control_id']}  {p['status']:<8} {p['coverage']['text']}", highlight=False)
+        typer.echo(f"  {p['control_id']}  {p['status']:<8} {p['coverage']['text']}")
     if result["stored"]:
-        console.print(f"recorded as proposals on {assessment_id}; confirm them with `aismm assessment confirm`",
-                      highlight=False)
+        typer.echo(f"recorded as proposals on {assessment_id}; confirm them with `aismm assessment confirm`")
     elif assessment_id is None:
-        console.print("not recorded: give --assessment ID to record them as proposals", highlight=False)
+        typer.echo("not recorded: give --assessment ID to record them as proposals")
 
 
 def register(parent: typer.Typer) -> None:
