@@ -93,12 +93,12 @@ def _garak(src: Source) -> tuple[int, float | None, dict[str, list[dict]], list[
         for fam in families_of(str(r.get("probe") or r.get("probe_classname") or "")):
             fams.setdefault(fam, []).append(r)
     cites: list[dict[str, str]] = []
-    init = next((r for r in src.data if r.get("entry_type") == "init"), None)
-    if init and init.get("garak_version"):
-        cites.append(src.quote_pair("garak_version", init["garak_version"]))
     for seg in src.text.segments:
         if '"eval"' in seg.text and len(seg.text) <= 400:
             cites.append(src.cite(seg.text))
+    init = next((r for r in src.data if r.get("entry_type") == "init"), None)
+    if init and init.get("garak_version"):
+        cites.append(src.quote_pair("garak_version", init["garak_version"]))
     return cases, asr, fams, [c for c in cites if c]
 
 
