@@ -10,7 +10,7 @@ import pytest
 from aismm_assistant.errors import NotFoundError, ValidationError
 from aismm_assistant.evidence.extract import EvidenceFileError
 from aismm_assistant.evidence.quotes import locate
-from aismm_assistant.evidence.store import EvidenceStore, add_evidence, list_evidence
+from aismm_assistant.evidence.store import EvidenceStore, add_evidence, due_for_revalidation, list_evidence
 from tests import evidence_samples as samples
 
 
@@ -99,6 +99,8 @@ def test_expired_evidence_is_flagged(assessment_id):
     assert [r.name for r in store.expired(assessment_id, today=date(2100, 1, 1))] == ["old.md", "new.md"]
     flags = {r.name: r.to_dict()["expired"] for r in list_evidence(assessment_id)}
     assert flags == {"old.md": True, "new.md": False, "none.md": False}
+    due = due_for_revalidation(assessment_id)
+    assert [(d["control_id"], d["reason"]) for d in due] == [("GOV-02.1", "evidence old.md expired on 2025-01-31")]
 
 
 def test_final_assessment_takes_no_evidence(assessment_id):

@@ -266,3 +266,12 @@ def list_evidence(assessment_id: str, control_id: str | None = None, *, store: A
 
         cid = get_control(control_id).id
     return (evidence_store or get_evidence_store()).list(record.id, cid)
+
+
+def due_for_revalidation(assessment_id: str, today: date | None = None, *,
+                         evidence_store: EvidenceStore | None = None) -> list[dict[str, Any]]:
+    """Expired attachments as revalidation items for the dashboard and `assessment due`, oldest expiry first."""
+    items = (evidence_store or get_evidence_store()).expired(assessment_id, today)
+    return [{"control_id": r.control_id, "sha256": r.sha256, "name": r.name, "expires": r.expires.isoformat(),
+             "added_by": r.added_by, "reason": f"evidence {r.name} expired on {r.expires.isoformat()}"}
+            for r in sorted(items, key=lambda r: (r.expires, r.control_id))]
