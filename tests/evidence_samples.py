@@ -108,3 +108,15 @@ def broken_pdf() -> bytes:
     """Starts like a PDF, then its objects and cross-reference table are garbage."""
     good = make_pdf()
     return good[:60] + b"\x00garbage" * 40 + b"\n%%EOF\n"
+
+
+def pdf_flate_bomb(inflated_mb: int = 90) -> bytes:
+    """A PDF whose one content stream is ~100 KB deflated and ``inflated_mb`` MB inflated."""
+    import zlib
+
+    comp = zlib.compress(b"BT (x) Tj ET\n" + b" " * (inflated_mb * 1024 * 1024), 9)
+    pdf = make_pdf([["a"]])
+    start = pdf.index(b"4 0 obj")
+    end = pdf.index(b"endobj", start) + len(b"endobj\n")
+    body = b"4 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(comp) + comp + b"\nendstream\nendobj\n"
+    return pdf[:start] + body + pdf[end:]

@@ -47,6 +47,7 @@ def test_expired_evidence_is_flagged_in_list(aid, tmp_path):
     ("bomb.docx", lambda: samples.zip_bomb("docx"), "zip bomb"),
     ("bomb.xlsx", lambda: samples.zip_bomb("xlsx"), "zip bomb"),
     ("broken.pdf", samples.broken_pdf, "not a readable PDF"),
+    ("bomb.pdf", samples.pdf_flate_bomb, "not a readable PDF"),
     ("policy.pdf", lambda: b"<html>not a pdf</html>", "not a PDF"),
     ("setup.exe", lambda: b"MZ", "unsupported file type"),
 ])

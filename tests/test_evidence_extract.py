@@ -49,6 +49,7 @@ def test_text_formats_have_line_locators(name, data, line):
 
 @pytest.mark.parametrize("name,make,reason", [
     ("broken.pdf", samples.broken_pdf, "not a readable PDF"),
+    ("bomb.pdf", samples.pdf_flate_bomb, "not a readable PDF (LimitReachedError"),
     ("bomb.docx", lambda: samples.zip_bomb("docx"), "zip bomb"),
     ("bomb.xlsx", lambda: samples.zip_bomb("xlsx"), "zip bomb"),
     ("crowded.docx", samples.many_entries_docx, "entries, over the limit"),

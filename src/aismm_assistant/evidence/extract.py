@@ -165,10 +165,26 @@ def _rezip(members: dict[str, bytes]) -> io.BytesIO:
 
 
 def _pdf(name: str, data: bytes) -> list[Segment]:
+    """Pages via pypdf, whose own limits stop decompression bombs; its log chatter stays off stderr."""
+    import logging
+    import warnings
+
     try:
         from pypdf import PdfReader
     except ImportError:
         raise EvidenceFileError("reading PDF files needs the pypdf package (pip install pypdf)") from None
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _pdf_pages(name, data, PdfReader)
+    finally:
+        log.setLevel(level)
+
+
+def _pdf_pages(name: str, data: bytes, PdfReader: type) -> list[Segment]:  # noqa: N803 - the class, passed in
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
