@@ -110,7 +110,11 @@ def test_import_without_assessment_only_prints(aid):
 
 def test_import_skips_objectives_outside_scope(aid):
     out = cli_json("evidence", "import", str(DATA / "cyclonedx-mlbom.json"), "--assessment", aid)
-    assert out["skipped"] == ["MOD-03.2"]  # MOD is not in this assessment
+    # MOD is not in this assessment; DAT-03.1 applies to Self-hosted and PaaS, and PaaS is in scope
+    assert out["skipped"] == ["MOD-03.2"]
+    saas = cli_json("assessment", "new", "--org", "Northwind", "-d", "API/SaaS", "-c", "DAT", "-c", "DEV")["id"]
+    out = cli_json("evidence", "import", str(DATA / "cyclonedx-mlbom.json"), "--assessment", saas)
+    assert sorted(out["skipped"]) == ["DAT-03.1", "MOD-03.2"]  # DAT-03.1 does not apply to API/SaaS only
     shown = {r["control_id"]: r for r in cli_json("assessment", "show", aid)["results"]}
     assert shown["DEV-03.1"]["proposed_status"] == "partial"
 

@@ -101,7 +101,13 @@ def import_file(path: str | Path, assessment_id: str | None = None, *, added_by:
         store = get_store()
     record = store.get_assessment(assessment_id)
     in_scope = set(record.scope.category_ids())
-    keep = [q for q in proposals if q["control_id"].split("-")[0] in in_scope and q["status"] != "unknown"]
+    deployment = record.scope.deployment_scope()
+
+    def applies(control_id: str) -> bool:
+        control = corpus.control(control_id)
+        return control is not None and control.category in in_scope and control.applies_to(deployment)
+
+    keep = [q for q in proposals if applies(q["control_id"]) and q["status"] != "unknown"]
     result["skipped"] = [q["control_id"] for q in proposals if q not in keep]
     if keep:
         store.propose_results(record.id, [

@@ -167,8 +167,14 @@ class EvidenceStore:
                    "media_type": text.media_type, "size": len(data), "text_chars": len(text.text),
                    "note": (note or "").strip() or None, "added_by": who,
                    "added_at": datetime.now(UTC).replace(microsecond=0), "expires": expires}
-            with self.engine.begin() as conn:
-                conn.execute(evidence_t.insert().values(**row))
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(evidence_t.insert().values(**row))
+            except sa.exc.IntegrityError:  # a concurrent add of the same file to the same objective won
+                raced = self._find(assessment_id, control_id, sha)
+                if raced is None:
+                    raise
+                return raced
         except BaseException:
             if created and not self._referenced(sha):
                 for p in created:
