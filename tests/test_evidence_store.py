@@ -111,3 +111,24 @@ def test_final_assessment_takes_no_evidence(assessment_id):
     store.set_status(assessment_id, "final", actor="alice")
     with pytest.raises(ValidationError, match="final"):
         add_evidence(assessment_id, "GOV-02.1", "late.md", b"late", added_by="alice")
+
+
+def test_concurrent_adds_of_one_file_give_one_record(assessment_id):
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = samples.make_docx(["Model register", "Owner: ML platform"])
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        records = list(pool.map(lambda i: add_evidence(assessment_id, "DEV-02.3", f"register-{i}.docx", data,
+                                                       added_by=f"user{i}"), range(4)))
+    assert len({(r.sha256, r.added_by) for r in records}) == 1
+    assert len(list_evidence(assessment_id)) == 1
+
+
+def test_library_import_is_lazy():
+    import subprocess
+    import sys
+
+    code = ("import sys, aismm_assistant.cli.main, aismm_assistant.evidence.store, aismm_assistant.evidence.importer;"
+            "print(sorted(m for m in ('pypdf', 'docx', 'openpyxl', 'torch', 'chromadb') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

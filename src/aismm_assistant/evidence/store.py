@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -73,6 +74,26 @@ class EvidenceRecord:
         return out
 
 
+_ENGINES: dict[str, sa.engine.Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _engine_for(root: Path) -> sa.engine.Engine:
+    """One engine per evidence directory; the table is created once, also when processes race to do it."""
+    key = str(root.resolve())
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None or not (root / "evidence.db").exists():  # new, or the directory was wiped
+            engine = sa.create_engine(f"sqlite:///{root / 'evidence.db'}", connect_args={"timeout": 30})
+            try:
+                metadata.create_all(engine)
+            except sa.exc.OperationalError:
+                if not sa.inspect(engine).has_table(evidence_t.name):
+                    raise
+            _ENGINES[key] = engine
+    return engine
+
+
 def _home() -> Path:
     from aismm_assistant.settings import get_settings
 
@@ -91,9 +112,7 @@ class EvidenceStore:
     def __init__(self, root: Path | None = None) -> None:
         self.root = Path(root) if root else _home() / "evidence"
         self.root.mkdir(parents=True, exist_ok=True)
-        self.engine = sa.create_engine(f"sqlite:///{self.root / 'evidence.db'}",
-                                       connect_args={"timeout": 30})
-        metadata.create_all(self.engine)
+        self.engine = _engine_for(self.root)
 
     # ------------------------------------------------------------------ blobs
     def blob_path(self, sha256: str) -> Path:
@@ -215,6 +234,7 @@ class EvidenceStore:
         return [r for r in self.list(assessment_id) if r.expired(today)]
 
     def close(self) -> None:
+        """Release pooled connections (the engine stays cached for this directory)."""
         self.engine.dispose()
 
 
