@@ -3,6 +3,7 @@ and the hostile ones (broken PDF, zip bombs, wrong types). No tests here."""
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 
@@ -110,6 +111,7 @@ def broken_pdf() -> bytes:
     return good[:60] + b"\x00garbage" * 40 + b"\n%%EOF\n"
 
 
+@functools.lru_cache(maxsize=2)
 def pdf_flate_bomb(inflated_mb: int = 90) -> bytes:
     """A PDF whose one content stream is ~100 KB deflated and ``inflated_mb`` MB inflated."""
     import zlib
