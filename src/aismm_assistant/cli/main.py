@@ -6,6 +6,7 @@ from aismm_assistant.cli import (
     assessment_cmd,
     corpus_cmd,
     eval_cmd,
+    evidence_files_cmd,
     interview_cmd,
     retrieval_cmd,
     server_cmd,
@@ -16,6 +17,7 @@ app = new_app("Assess a security program against the AI Security Maturity Model 
 
 for _module in (corpus_cmd, retrieval_cmd, assessment_cmd, interview_cmd, eval_cmd, server_cmd):
     _module.register(app)
+evidence_files_cmd.register(app)
 
 
 def run() -> None:
