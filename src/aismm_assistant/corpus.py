@@ -19,6 +19,7 @@ from pydantic import ValidationError as PydanticValidationError
 from aismm_assistant.errors import CorpusError, NotFoundError
 from aismm_assistant.model import (
     CATEGORY_ORDER,
+    AuthoredCriterion,
     Category,
     Control,
     Corpus,
@@ -120,8 +121,11 @@ def build_corpus(meta: CorpusMeta, categories: list[Category], source: str) -> C
 
 
 def corpus_hash(corpus: Corpus) -> str:
+    """Hash of the categories and objectives; criteria derive from the objective text and stay out of it."""
     payload = json.dumps(
-        [cat.model_dump(mode="json") for cat in corpus.categories], sort_keys=True, ensure_ascii=False
+        [cat.model_dump(mode="json", exclude={"controls": {"__all__": {"criteria"}}}) for cat in corpus.categories],
+        sort_keys=True,
+        ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
@@ -140,7 +144,57 @@ def load_corpus_dir(directory: Path) -> Corpus:
     if not files:
         raise CorpusError(f"{directory / 'categories'}: no category files")
     categories = [parse_category(read_yaml(f), str(f)) for f in files]
+    criteria_path = directory / CRITERIA_FILE
+    if criteria_path.exists():
+        authored = read_criteria_file(criteria_path, {c.id for cat in categories for c in cat.controls})
+        apply_criteria_overrides(categories, authored)
     return build_corpus(meta, categories, str(directory))
+
+
+CRITERIA_FILE = "criteria.yaml"
+
+
+def read_criteria_file(path: Path, known_ids: set[str]) -> dict[str, list[AuthoredCriterion]]:
+    """Hand-written criteria, ``{CONTROL_ID: [{text, measure}]}``; fail naming the entry on any problem."""
+    data = read_yaml(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise CorpusError(f"{path}: expected a mapping of control IDs to lists of criteria")
+    out: dict[str, list[AuthoredCriterion]] = {}
+    for cid, items in data.items():
+        if str(cid) not in known_ids:
+            raise CorpusError(f"{path}: {cid}: no such control in the corpus")
+        if not isinstance(items, list) or not 1 <= len(items) <= 4:
+            raise CorpusError(f"{path}: {cid}: expected a list of 1-4 criteria")
+        parsed = []
+        for i, item in enumerate(items):
+            try:
+                parsed.append(AuthoredCriterion.model_validate(item))
+            except PydanticValidationError as exc:
+                raise CorpusError(f"{path}: {cid} criterion {i + 1}: {_format_pydantic(exc)}") from None
+        out[str(cid)] = parsed
+    return out
+
+
+def apply_criteria_overrides(categories: list[Category], authored: dict[str, list[AuthoredCriterion]]) -> None:
+    """Attach authored criteria only where the parser reads the objective's measures differently."""
+    from aismm_assistant.criteria import measure_keys, parse_objective
+
+    for cat in categories:
+        for control in cat.controls:
+            if control.criteria is not None or control.id not in authored:
+                continue
+            mine = sorted(_authored_key(a) for a in authored[control.id] if a.measure)
+            if measure_keys(parse_objective(control.id, control.objective)) != mine:
+                control.criteria = authored[control.id]
+
+
+def _authored_key(a: AuthoredCriterion) -> tuple[str, str, float, str]:
+    from aismm_assistant.criteria import Measure
+
+    m = a.measure
+    return Measure(m.kind, m.comparator, m.value, m.unit).key()  # type: ignore[union-attr]
 
 
 def _corpus_dir() -> Path:
