@@ -154,6 +154,13 @@ def load_corpus_dir(directory: Path) -> Corpus:
 CRITERIA_FILE = "criteria.yaml"
 
 
+def load_authored_criteria(corpus: Corpus, directory: Path | None = None) -> dict[str, list[AuthoredCriterion]]:
+    """The corpus folder's criteria.yaml (empty when absent), checked against the corpus' control IDs."""
+    d = Path(directory) if directory else _corpus_dir()
+    path = d / CRITERIA_FILE
+    return read_criteria_file(path, set(corpus.control_ids())) if path.exists() else {}
+
+
 def read_criteria_file(path: Path, known_ids: set[str]) -> dict[str, list[AuthoredCriterion]]:
     """Hand-written criteria, ``{CONTROL_ID: [{text, measure}]}``; fail naming the entry on any problem."""
     data = read_yaml(path)

@@ -50,8 +50,11 @@ class Measure:
         return (self.kind, self.comparator, round(self.value, 2), unit)
 
     def describe(self) -> str:
-        """'≥ 95 %', '≤ 24 hours', '≥ quarterly'."""
-        return f"{COMPARATOR_WORDS[self.comparator]} {describe(self.kind, self.value, self.unit)}"
+        """'≥ 95 %', '≤ 24 hours', 'at least quarterly'."""
+        body = describe(self.kind, self.value, self.unit)
+        if self.kind == "cadence" and self.comparator in (">=", "<="):
+            return f"{'at least' if self.comparator == '>=' else 'at most'} {body}"
+        return f"{COMPARATOR_WORDS[self.comparator]} {body}"
 
 
 @dataclass(frozen=True)
@@ -212,7 +215,7 @@ def find_measures(sentence: str) -> list[_Hit]:
         n = _num(m["n"])
         if n is None or n > 100 or _taken(spans, m.start("n"), m.end("n")):
             continue
-        pop = _trim_population(m["pop"] or "")
+        pop = _trim_population(sentence[m.start("pop"):m.end("pop")] if m["pop"] else "")
         add(m, Measure("percent", comparator_of(m["pre"], m["post"], ">="), n, "%", population=pop,
                        text=sentence[m.start():m.end()].strip()))
     for m in _AGE_RE.finditer(low):
@@ -258,7 +261,7 @@ _POP_STOP = frozenset("the a an who whose reach reaches receive receives produce
 def _trim_population(pop: str) -> str:
     words: list[str] = []
     for w in pop.split():
-        if w in _POP_STOP or (len(words) >= 2 and re.search(r"(?:ed|ing)$", w)):
+        if w.lower() in _POP_STOP or (len(words) >= 2 and re.search(r"(?:ed|ing)$", w)):
             break
         words.append(w)
     return " ".join(words)
@@ -393,3 +396,30 @@ def criteria_for(control: Control) -> list[Criterion]:
 
 def measure_keys(criteria: list[Criterion]) -> list[tuple[str, str, float, str]]:
     return sorted(c.measure.key() for c in criteria if c.measure)
+
+
+def criteria_report(controls: list[Control], authored: dict | None = None) -> dict:
+    """Counts for ``corpus validate``: which objectives use parsed or authored criteria, how many carry a
+    measure, and — when the authored file is given — how often the parser recovers the authored measures."""
+    per_control = {}
+    for c in controls:
+        crits = criteria_for(c)
+        per_control[c.id] = {
+            "source": "authored" if c.criteria else "parsed",
+            "criteria": len(crits),
+            "measures": sum(1 for k in crits if k.measure),
+        }
+    out: dict = {
+        "parsed": sum(1 for v in per_control.values() if v["source"] == "parsed"),
+        "authored": sum(1 for v in per_control.values() if v["source"] == "authored"),
+        "with_measure": sum(1 for v in per_control.values() if v["measures"]),
+        "per_control": per_control,
+    }
+    if authored:
+        gold = {cid: sorted(Measure(a.measure.kind, a.measure.comparator, a.measure.value, a.measure.unit).key()
+                            for a in items if a.measure) for cid, items in authored.items()}
+        agree = [c.id for c in controls if c.id in gold and measure_keys(parse_criteria(c)) == gold[c.id]]
+        out["parser_agreement"] = {"agree": len(agree), "authored": len(gold),
+                                   "rate": round(len(agree) / len(gold), 4) if gold else None,
+                                   "disagree": sorted(set(gold) - set(agree))}
+    return out

@@ -132,12 +132,15 @@ def describe(kind: str, value: float, unit: str) -> str:
         return f"{fmt_number(value)} %"
     if kind in ("duration", "age"):
         if unit == "hours":
-            return f"{fmt_number(value * 60)} minutes" if value < 1 else f"{fmt_number(value)} hours"
+            minutes = round(value * 60, 3)
+            if value < 1 or (minutes.is_integer() and minutes % 60):
+                return f"{fmt_number(minutes)} minutes"
+            return "1 hour" if value == 1 else f"{fmt_number(value)} hours"
         for name, days in (("years", 365.0), ("months", 365 / 12), ("weeks", 7.0)):
             n = value / days
             if n >= 1 and abs(n - round(n)) < 0.02:
                 return f"{fmt_number(round(n))} {name}" if round(n) != 1 else f"1 {name[:-1]}"
-        return f"{fmt_number(value)} days"
+        return "1 day" if value == 1 else f"{fmt_number(value)} days"
     if kind == "cadence":
         if unit == "per release":
             return "every release"
