@@ -119,7 +119,7 @@ _EVERY_RE = re.compile(
     rf"(?:(?P<pre>at\s+least|no\s+less\s+than)\s+)?(?:once\s+)?(?:every|each)\s+(?:(?P<n>{NUMBER})\s+)?"
     rf"(?P<unit>{DURATION_UNIT}|fortnight)\b"
 )
-_RELEASE_RE = re.compile(r"(?:on|before|at|with|for)\s+(?:every|each)\s+(?:[a-z-]+\s+){0,2}?release\b")
+_RELEASE_RE = re.compile(r"(?:(?:on|before|at|with|for|after)\s+)?\b(?:every|each)\s+(?:[a-z-]+\s+){0,2}?release\b")
 _ADVERB_RE = re.compile(
     r"(?:(?P<pre>at\s+least|no\s+less\s+than)\s+)?\b(?P<adv>" + "|".join(sorted(PER_YEAR, key=len, reverse=True)) + r")\b"
 )
