@@ -322,7 +322,8 @@ def _in_brackets(text: str, fragment: str) -> bool:
     return i >= 0 and text.rfind("(", 0, i) > text.rfind(")", 0, i)
 
 
-def _terms(text: str) -> list[str]:
+def content_terms(text: str) -> list[str]:
+    """Lower-cased words of three letters or more, without function words."""
     return [w.lower() for w in _WORD_RE.findall(text) if w.lower() not in _STOP]
 
 
@@ -353,8 +354,8 @@ def parse_objective(control_id: str, text: str) -> list[Criterion]:
     texts = [r[1] for r in rows]
     out = []
     for i, (_o, ctext, measure) in enumerate(rows):
-        others = {w for j, t in enumerate(texts) if j != i and t != ctext for w in _terms(t)}
-        distinct = list(dict.fromkeys(w for w in _terms(ctext) if w not in others))[:6]
+        others = {w for j, t in enumerate(texts) if j != i and t != ctext for w in content_terms(t)}
+        distinct = list(dict.fromkeys(w for w in content_terms(ctext) if w not in others))[:6]
         out.append(Criterion(f"{control_id}.c{i + 1}", ctext, measure, tuple(distinct)))
     return out
 
@@ -379,7 +380,7 @@ def authored_criteria(control: Control) -> list[Criterion] | None:
     for i, c in enumerate(control.criteria):
         m = c.measure
         measure = Measure(m.kind, m.comparator, m.value, m.unit, m.window, m.population, c.text) if m else None
-        out.append(Criterion(f"{control.id}.c{i + 1}", c.text, measure, tuple(dict.fromkeys(_terms(c.text)))[:6],
+        out.append(Criterion(f"{control.id}.c{i + 1}", c.text, measure, tuple(dict.fromkeys(content_terms(c.text)))[:6],
                              authored=True))
     return out
 

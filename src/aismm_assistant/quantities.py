@@ -133,7 +133,7 @@ def describe(kind: str, value: float, unit: str) -> str:
     if kind in ("duration", "age"):
         if unit == "hours":
             minutes = round(value * 60, 3)
-            if value < 1 or (minutes.is_integer() and minutes % 60):
+            if value < 1 or (float(minutes).is_integer() and minutes % 60):
                 return f"{fmt_number(minutes)} minutes"
             return "1 hour" if value == 1 else f"{fmt_number(value)} hours"
         for name, days in (("years", 365.0), ("months", 365 / 12), ("weeks", 7.0)):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from aismm_assistant.criteria import Criterion, Measure
+from aismm_assistant.criteria import Criterion, Measure, content_terms
 from aismm_assistant.quantities import (
     COMPARATOR_WORDS,
     DURATION_UNIT,
@@ -138,7 +138,7 @@ _AGE_RE = re.compile(
     rf"(?:{_QUAL})?(?P<n>{_NUM})\s+(?P<unit>{DURATION_UNIT})\s+(?P<tail>ago|old|back)\b"
 )
 _NOT_SINCE_RE = re.compile(
-    rf"\b(?:not|n't|never)\b[^.;]{{0,40}}?\b(?:in|for)\s+(?:{_QUAL})?(?P<n>{_NUM})\s+(?P<unit>{DURATION_UNIT})\b"
+    rf"(?:\b(?:not|never|nobody|no\s+one)\b|n't\b)[^.;]{{0,40}}?\b(?:in|for)\s+(?:{_QUAL})?(?P<n>{_NUM})\s+(?P<unit>{DURATION_UNIT})\b"
 )
 _DURATION_RE = re.compile(
     rf"(?:{_QUAL})?(?P<n>{_NUM})(?:\s*(?:-|to|or)\s*(?P<n2>{NUMBER}))?[\s-]+(?P<unit>{DURATION_UNIT})\b"
@@ -283,7 +283,8 @@ def find_figures(sentence: str) -> list[Figure]:
 
 # ------------------------------------------------------------------ comparison
 
-_EPS = 1e-6
+_EPS = 1e-9
+_OPEN = 1e-4  # how far inside "over 90 %" or "under 95 %" the figure's range starts
 _BIG = 1e12
 
 
@@ -291,9 +292,9 @@ def _interval(fig: Figure, lo_floor: float = 0.0, hi_cap: float = _BIG) -> tuple
     v = fig.value
     return {
         "==": (v, v),
-        ">": (v + _EPS, hi_cap),
+        ">": (v + _OPEN, hi_cap),
         ">=": (v, hi_cap),
-        "<": (lo_floor, v - _EPS),
+        "<": (lo_floor, v - _OPEN),
         "<=": (lo_floor, v),
     }[fig.comparator]
 
@@ -367,8 +368,7 @@ def _straddles(lo: float, hi: float, comparator: str, t: float) -> bool:
 
 
 def _overlap(a: str, b: str) -> int:
-    wa = {w for w in re.findall(r"[a-z]{3,}", a.lower())}
-    return len(wa & {w for w in re.findall(r"[a-z]{3,}", b.lower())})
+    return len(set(content_terms(a)) & set(content_terms(b)))
 
 
 def match_measure(figure: Figure, measures: list[Measure], context: str = "") -> Measure | None:
