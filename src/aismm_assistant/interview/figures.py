@@ -49,12 +49,15 @@ class Figure:
     text: str = ""
     start: int = 0
     end: int = 0
+    low: float | None = None  # "80-85 %": the range's lower end (value is the upper)
 
     def describe(self) -> str:
         if self.kind == "ratio":
             body = f"{fmt_number(round(self.value * 100, 1))} %"
         else:
             body = describe(self.kind, self.value, self.unit)
+        if self.low is not None and self.kind == "percent":
+            body = f"{fmt_number(self.low)}-{body}"
         if self.kind == "age":
             body += " ago"
         qual = {"==": "", ">": "over ", ">=": "at least ", "<": "under ", "<=": "at most "}[self.comparator]
@@ -99,7 +102,8 @@ def _bound(qual: str | None) -> tuple[str, bool]:
 
 # ------------------------------------------------------------------ patterns (lower-cased sentence)
 
-_NUM = rf"(?:{NUMBER}|a\s+couple(?:\s+of)?|a\s+few|a\s+dozen|several|an?)"
+_SOME = r"a\s+couple(?:\s+of)?|a\s+few|a\s+dozen|several"
+_NUM = rf"(?:{NUMBER}|{_SOME}|an?)"
 _PERIOD_ADJ = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "annual": "year",
                "yearly": "year", "annually": "year"}
 _PERIOD_NOUN = r"(?:days?|weeks?|months?|quarters?|years?)"
@@ -125,7 +129,7 @@ _FRACTION_RE = re.compile(
     rf"(?:{_QUAL})?(?P<f>{'|'.join(sorted(_FRACTIONS, key=len, reverse=True))})\s+(?:of|the)\b"
 )
 _TIMES_RE = re.compile(
-    rf"(?:{_QUAL})?(?:(?P<times>once|twice|thrice)|(?P<n>{NUMBER})\s+times)\s+(?:a|an|per|each|every)\s+"
+    rf"(?:{_QUAL})?(?:(?P<times>once|twice|thrice)|(?P<n>{NUMBER}|{_SOME})\s+times)\s+(?:a|an|per|each|every)\s+"
     r"(?P<period>year|quarter|month|week|day|fortnight)\b"
 )
 _EVERY_RE = re.compile(
@@ -133,7 +137,9 @@ _EVERY_RE = re.compile(
 )
 _RELEASE_RE = re.compile(r"\b(?:every|each)\s+(?:[a-z-]+\s+)?release\b")
 _ADVERB_RE = re.compile(r"\b(?P<adv>" + "|".join(sorted(PER_YEAR, key=len, reverse=True)) + r")\b")
-_PERCENT_RE = re.compile(rf"(?:{_QUAL})?(?P<n>{NUMBER})\s*(?:%|per\s?cent\b|percent\b)")
+_PERCENT_RE = re.compile(
+    rf"(?:{_QUAL})?(?:(?P<lo>{NUMBER})\s*%?\s*(?:-|–|to)\s*)?(?P<n>{NUMBER})\s*(?:%|per\s?cent\b|percent\b)"
+)
 _AGE_RE = re.compile(
     rf"(?:{_QUAL})?(?P<n>{_NUM})\s+(?P<unit>{DURATION_UNIT})\s+(?P<tail>ago|old|back)\b"
 )
@@ -142,10 +148,11 @@ _NOT_SINCE_RE = re.compile(
 )
 _DURATION_RE = re.compile(
     rf"(?:{_QUAL})?(?P<n>{_NUM})(?:\s*(?:-|to|or)\s*(?P<n2>{NUMBER}))?[\s-]+(?P<unit>{DURATION_UNIT})\b"
+    rf"(?:\s+or\s+(?P<n3>{NUMBER}|so)\b)?"
 )
 _SAME_DAY_RE = re.compile(r"\b(?:the\s+)?same\s+(?:business\s+|working\s+)?day\b")
 _COUNT_RE = re.compile(
-    rf"(?:{_QUAL})?(?P<n>{NUMBER})\s+(?P<noun>(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*s)\b"
+    rf"(?:{_QUAL})?(?<![\w.-])(?P<n>{NUMBER}|{_SOME})\s+(?P<noun>(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*s)\b"
 )
 _COUNT_NOUN_STOP = re.compile(rf"^(?:{DURATION_UNIT}|times|percent|per|of|in|out|or|and|to|years|is|was)$")
 
@@ -213,11 +220,11 @@ def find_figures(sentence: str) -> list[Figure]:
             comp, approx = _bound(m["qual"])
             add(m, "ratio", _FRACTIONS[m["f"]], comparator=comp, approx=approx)
     for m in _TIMES_RE.finditer(low):
-        n = TIMES[m["times"]] if m["times"] else parse_number(m["n"])
+        n, some = (float(TIMES[m["times"]]), False) if m["times"] else _num(m["n"])
         if n is None or not free(m.start(), m.end()):
             continue
         comp, approx = _bound(m["qual"])
-        add(m, "cadence", n * PERIOD_PER_YEAR[m["period"]], "per year", comp, approx)
+        add(m, "cadence", n * PERIOD_PER_YEAR[m["period"]], "per year", comp, approx or some)
     for m in _EVERY_RE.finditer(low):
         unit = m["unit"]
         n, approx = _num(m["n"]) if m["n"] else (1.0, False)
@@ -228,7 +235,8 @@ def find_figures(sentence: str) -> list[Figure]:
         if n is None or not n or not free(m.start(), m.end()):
             continue
         comp, approx2 = _bound(m["qual"])
-        add(m, "cadence", per_year_from_interval(n, unit), "per year", "==", approx or approx2)
+        comp = {"<": "==", "<=": "=="}.get(comp, comp)  # "within every week" is still weekly
+        add(m, "cadence", per_year_from_interval(n, unit), "per year", comp, approx or approx2)
     for m in _RELEASE_RE.finditer(low):
         if free(m.start(), m.end()):
             add(m, "cadence", 1.0, "per release")
@@ -240,6 +248,12 @@ def find_figures(sentence: str) -> list[Figure]:
         if n is None or n > 100 or not free(m.start("n"), m.end()):
             continue
         comp, approx = _bound(m["qual"])
+        lo = parse_number(m["lo"]) if m["lo"] else None
+        if lo is not None and lo < n:
+            figs.append(Figure("percent", n, "%", "==", approx, "", sentence[m.start():m.end()].strip(), m.start(),
+                               m.end(), low=lo))
+            spans.append((m.start(), m.end()))
+            continue
         add(m, "percent", n, "%", comp, approx)
     for m in _AGE_RE.finditer(low):
         n, approx = _num(m["n"])
@@ -263,20 +277,23 @@ def find_figures(sentence: str) -> list[Figure]:
         if m["n2"]:
             n2 = parse_number(m["n2"])
             n, approx = (n2, True) if n2 is not None else (None, approx)
+        if m["n3"]:  # "a day or two", "a week or so"
+            n3 = parse_number(m["n3"]) if m["n3"] != "so" else n
+            n, approx = (n3, True) if n3 is not None else (n, approx)
         if n is None or not free(m.start(), m.end()):
             continue
         comp, approx2 = _bound(m["qual"])
         value, unit = normalise_duration(n, m["unit"])
         add(m, "duration", value, unit, comp, approx or approx2)
     for m in _COUNT_RE.finditer(low):
-        n = parse_number(m["n"])
+        n, some = _num(m["n"])
         noun = m["noun"]
         if n is None or not free(m.start("n"), m.end("n")) or _COUNT_NOUN_STOP.match(noun.split()[0]):
             continue
         if re.match(r"\d{4}$", m["n"]) and 1900 < n < 2100:  # a year, not a count
             continue
         comp, approx = _bound(m["qual"])
-        add(m, "count", n, comparator=comp, approx=approx, noun=noun)
+        add(m, "count", n, comparator=comp, approx=approx or some, noun=noun)
     figs.sort(key=lambda f: f.start)
     return figs
 
@@ -290,6 +307,8 @@ _BIG = 1e12
 
 def _interval(fig: Figure, lo_floor: float = 0.0, hi_cap: float = _BIG) -> tuple[float, float]:
     v = fig.value
+    if fig.low is not None:
+        return (fig.low, v)
     return {
         "==": (v, v),
         ">": (v + _OPEN, hi_cap),
@@ -351,7 +370,10 @@ def compare(figure: Figure, measure: Measure) -> Comparison:
         return Comparison("not_comparable", f"{stated} is a {figure.kind}; the objective needs {need} "
                           f"(a {measure.kind}) → not comparable", figure, measure)
     value, threshold, cap = mapped
-    scaled = Figure(figure.kind, value, figure.unit, figure.comparator)
+    low = None
+    if figure.low is not None:
+        low = figure.low / 100 if measure.kind == "ratio" else figure.low
+    scaled = Figure(figure.kind, value, figure.unit, figure.comparator, low=low)
     lo, hi = _interval(scaled, 0.0, cap)
     if measure.kind == "cadence":  # "quarterly" meets "every 90 days": allow 3 % for calendar rounding
         threshold = threshold * (0.97 if measure.comparator in (">=", ">") else 1.03)
