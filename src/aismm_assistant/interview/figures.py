@@ -138,7 +138,8 @@ _EVERY_RE = re.compile(
 _RELEASE_RE = re.compile(r"\b(?:every|each)\s+(?:[a-z-]+\s+)?release\b")
 _ADVERB_RE = re.compile(r"\b(?P<adv>" + "|".join(sorted(PER_YEAR, key=len, reverse=True)) + r")\b")
 _PERCENT_RE = re.compile(
-    rf"(?:{_QUAL})?(?:(?P<lo>{NUMBER})\s*%?\s*(?:-|–|to)\s*)?(?P<n>{NUMBER})\s*(?:%|per\s?cent\b|percent\b)"
+    rf"(?:{_QUAL})?(?:(?P<lo>\d+(?:\.\d+)?)\s*%?\s*(?:-|–|to)\s*|(?P<lo2>{NUMBER})\s+(?:per\s?cent\s+|percent\s+)?to\s+)?"
+    rf"(?P<n>{NUMBER})\s*(?:%|per\s?cent\b|percent\b)"
 )
 _AGE_RE = re.compile(
     rf"(?:{_QUAL})?(?P<n>{_NUM})\s+(?P<unit>{DURATION_UNIT})\s+(?P<tail>ago|old|back)\b"
@@ -248,7 +249,7 @@ def find_figures(sentence: str) -> list[Figure]:
         if n is None or n > 100 or not free(m.start("n"), m.end()):
             continue
         comp, approx = _bound(m["qual"])
-        lo = parse_number(m["lo"]) if m["lo"] else None
+        lo = parse_number(m["lo"] or m["lo2"]) if (m["lo"] or m["lo2"]) else None
         if lo is not None and lo < n:
             figs.append(Figure("percent", n, "%", "==", approx, "", sentence[m.start():m.end()].strip(), m.start(),
                                m.end(), low=lo))
