@@ -16,14 +16,27 @@ from typing import TYPE_CHECKING
 from aismm_assistant.quantities import (
     COMPARATOR_WORDS,
     DURATION_UNIT,
+    GATE_AGO,
+    GATE_DIGIT,
+    GATE_EVERY,
+    GATE_OF,
+    GATE_PERCENT,
+    GATE_PERIOD,
+    GATE_TIMES,
+    GATE_UNIT,
+    GATE_WINDOW,
     NUMBER,
     PER_YEAR,
     PERIOD_PER_YEAR,
     TIMES,
     describe,
+    digits_text,
+    gated,
     normalise_duration,
+    original_span,
     parse_number,
     per_year_from_interval,
+    quote,
 )
 
 if TYPE_CHECKING:
@@ -104,19 +117,19 @@ def comparator_of(pre: str | None, post: str | None, default: str) -> str:
 
 _N = rf"(?P<n>{NUMBER})"
 _RATIO_RE = re.compile(
-    rf"(?:{_PRE})?(?P<a>{NUMBER})\s+(?:of|in|out\s+of)\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?"
+    rf"\b(?:{_PRE})?(?P<a>{NUMBER})\s+(?:of|in|out\s+of)\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?"
     rf"(?P<b>{NUMBER})\s+(?P<noun>[a-z][\w-]*)"
 )
 _TIMES_RE = re.compile(
-    rf"(?:(?P<pre>at\s+least|no\s+less\s+than|at\s+most|no\s+more\s+than)\s+)?"
+    rf"\b(?:(?P<pre>at\s+least|no\s+less\s+than|at\s+most|no\s+more\s+than)\s+)?"
     rf"(?:(?P<times>once|twice|thrice)|(?P<n>{NUMBER})\s+times)\s+(?:a|an|per|each|every)\s+"
     r"(?P<period>year|quarter|month|week|day|fortnight)\b"
 )
 _COUNT_PER_RE = re.compile(
-    rf"(?:{_PRE})(?P<n>{NUMBER})\s+(?:[a-z-]+\s+){{0,3}}?(?:per|a|each|every)\s+(?P<period>year|quarter|month|week)\b"
+    rf"\b(?:{_PRE})(?P<n>{NUMBER})\s+(?:[a-z-]+\s+){{0,3}}?(?:per|a|each|every)\s+(?P<period>year|quarter|month|week)\b"
 )
 _EVERY_RE = re.compile(
-    rf"(?:(?P<pre>at\s+least|no\s+less\s+than)\s+)?(?:once\s+)?(?:every|each)\s+(?:(?P<n>{NUMBER})\s+)?"
+    rf"\b(?:(?P<pre>at\s+least|no\s+less\s+than)\s+)?(?:once\s+)?(?:every|each)\s+(?:(?P<n>{NUMBER})\s+)?"
     rf"(?P<unit>{DURATION_UNIT}|fortnight)\b"
 )
 _RELEASE_RE = re.compile(r"(?:(?:on|before|at|with|for|after)\s+)?\b(?:every|each)\s+(?:[a-z-]+\s+){0,2}?release\b")
@@ -124,7 +137,7 @@ _ADVERB_RE = re.compile(
     r"(?:(?P<pre>at\s+least|no\s+less\s+than)\s+)?\b(?P<adv>" + "|".join(sorted(PER_YEAR, key=len, reverse=True)) + r")\b"
 )
 _PERCENT_RE = re.compile(
-    rf"(?:{_PRE})?{_N}\s*(?:%|per\s?cent\b|percent\b){_POST}?"
+    rf"\b(?:{_PRE})?{_N}\s*(?:%|per\s?cent\b|percent\b){_POST}?"
     r"(?:\s+(?:of|in)\s+(?:the\s+|all\s+|each\s+of\s+)?(?P<pop>[a-z][\w/-]*(?:\s+(?!have\b|has\b|are\b|is\b|run\b|"
     r"route\b|authenticate\b|within\b|in\b|by\b|that\b|which\b|with\b|before\b|pass\b|stay\b|for\b|at\b)[a-z][\w/-]*){0,4}))?"
 )
@@ -132,8 +145,8 @@ _WINDOW_RE = re.compile(
     rf"(?P<prep>within|in|over|during)\s+(?:the\s+)?(?:last|past|previous|(?P<rolling>a\s+rolling))\s+"
     rf"(?:(?P<n>{NUMBER})\s+)?(?P<unit>{DURATION_UNIT})\b"
 )
-_AGE_RE = re.compile(rf"(?:{_PRE})?(?P<n>{NUMBER}|an?)\s+(?P<unit>{DURATION_UNIT})\s+(?P<tail>old|ago)\b")
-_DURATION_RE = re.compile(rf"(?:{_PRE})?(?P<n>{NUMBER}|an?)[\s-]+(?P<unit>{DURATION_UNIT}){_POST}?\b")
+_AGE_RE = re.compile(rf"\b(?:{_PRE})?(?P<n>{NUMBER}|an?)\s+(?P<unit>{DURATION_UNIT})\s+(?P<tail>old|ago)\b")
+_DURATION_RE = re.compile(rf"\b(?:{_PRE})?(?P<n>{NUMBER}|an?)[\s-]+(?P<unit>{DURATION_UNIT}){_POST}?\b")
 _SAME_DAY_RE = re.compile(r"(?:within\s+|on\s+)?the\s+same\s+(?:business\s+|working\s+)?day\b")
 _COUNT_RE = re.compile(
     rf"(?:\(|\b)(?P<pre>at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?|no\s+fewer\s+than|at\s+most|no\s+more\s+than"
@@ -162,86 +175,87 @@ def _num(text: str) -> float | None:
 
 def find_measures(sentence: str) -> list[_Hit]:
     """Every measure in one sentence, in text order, with windows attached; spans never overlap."""
-    low = sentence.lower()
+    low, ix = digits_text(sentence)
     hits: list[_Hit] = []
     spans: list[tuple[int, int]] = []
 
     def add(m: re.Match, measure: Measure) -> None:
-        hits.append(_Hit(m.start(), m.end(), measure))
+        hits.append(_Hit(*original_span(ix, m.start(), m.end()), measure))
         spans.append((m.start(), m.end()))
 
     windows: list[tuple[int, int, str, float, bool]] = []  # start, end, text, days, 'within the last'
-    for m in _WINDOW_RE.finditer(low):
+    for m in gated(_WINDOW_RE, GATE_WINDOW, low):
         n = _num(m["n"]) if m["n"] else 1.0
         if n is None:
             continue
         days, unit = normalise_duration(n, m["unit"])
-        windows.append((m.start(), m.end(), sentence[m.start():m.end()], days if unit == "days" else days / 24,
+        windows.append((*original_span(ix, m.start(), m.end()), quote(sentence, ix, m.start(), m.end()),
+                        days if unit == "days" else days / 24,
                         m["prep"] == "within" and not m["rolling"]))
         spans.append((m.start(), m.end()))
-    for m in _RATIO_RE.finditer(low):
+    for m in gated(_RATIO_RE, GATE_OF, low):
         a, b = _num(m["a"]), _num(m["b"])
         if a is None or b is None or not 0 < b or a > b or _taken(spans, m.start(), m.end()):
             continue
         add(m, Measure("ratio", comparator_of(m["pre"], None, ">="), round(a / b, 4), m["noun"],
-                       text=sentence[m.start():m.end()]))
-    for m in _TIMES_RE.finditer(low):
+                       text=quote(sentence, ix, m.start(), m.end())))
+    for m in gated(_TIMES_RE, GATE_TIMES, low):
         n = TIMES[m["times"]] if m["times"] else _num(m["n"])
         if n is None or _taken(spans, m.start(), m.end()):
             continue
         add(m, Measure("cadence", comparator_of(m["pre"], None, ">="), n * PERIOD_PER_YEAR[m["period"]], "per year",
-                       text=sentence[m.start():m.end()]))
-    for m in _COUNT_PER_RE.finditer(low):
+                       text=quote(sentence, ix, m.start(), m.end())))
+    for m in gated(_COUNT_PER_RE, GATE_PERIOD, low):
         n = _num(m["n"])
         if n is None or _taken(spans, m.start(), m.end()) or low[m.end("n"):m.end("n") + 2].strip().startswith("%"):
             continue
         add(m, Measure("cadence", comparator_of(m["pre"], None, ">="), n * PERIOD_PER_YEAR[m["period"]], "per year",
-                       text=sentence[m.start():m.end()]))
-    for m in _EVERY_RE.finditer(low):
+                       text=quote(sentence, ix, m.start(), m.end())))
+    for m in gated(_EVERY_RE, GATE_EVERY, low):
         n = _num(m["n"]) if m["n"] else 1.0
         if n is None or _taken(spans, m.start(), m.end()):
             continue
         unit = "week" if m["unit"] == "fortnight" else m["unit"]
         n = n * 2 if m["unit"] == "fortnight" else n
-        add(m, Measure("cadence", ">=", per_year_from_interval(n, unit), "per year", text=sentence[m.start():m.end()]))
-    for m in _RELEASE_RE.finditer(low):
+        add(m, Measure("cadence", ">=", per_year_from_interval(n, unit), "per year", text=quote(sentence, ix, m.start(), m.end())))
+    for m in gated(_RELEASE_RE, GATE_EVERY, low):
         if not _taken(spans, m.start(), m.end()):
-            add(m, Measure("cadence", ">=", 1.0, "per release", text=sentence[m.start():m.end()]))
+            add(m, Measure("cadence", ">=", 1.0, "per release", text=quote(sentence, ix, m.start(), m.end())))
     for m in _ADVERB_RE.finditer(low):
         if _taken(spans, m.start(), m.end()):
             continue
-        add(m, Measure("cadence", ">=", float(PER_YEAR[m["adv"]]), "per year", text=sentence[m.start():m.end()]))
-    for m in _PERCENT_RE.finditer(low):
+        add(m, Measure("cadence", ">=", float(PER_YEAR[m["adv"]]), "per year", text=quote(sentence, ix, m.start(), m.end())))
+    for m in gated(_PERCENT_RE, GATE_PERCENT, low):
         n = _num(m["n"])
         if n is None or n > 100 or _taken(spans, m.start("n"), m.end("n")):
             continue
-        pop = _trim_population(sentence[m.start("pop"):m.end("pop")] if m["pop"] else "")
+        pop = _trim_population(quote(sentence, ix, m.start("pop"), m.end("pop")) if m["pop"] else "")
         add(m, Measure("percent", comparator_of(m["pre"], m["post"], ">="), n, "%", population=pop,
-                       text=sentence[m.start():m.end()].strip()))
-    for m in _AGE_RE.finditer(low):
+                       text=quote(sentence, ix, m.start(), m.end()).strip()))
+    for m in gated(_AGE_RE, GATE_AGO, low):
         n = _num(m["n"])
         if n is None or _taken(spans, m.start(), m.end()):
             continue
         value, unit = normalise_duration(n, m["unit"])
-        add(m, Measure("age", comparator_of(m["pre"], None, "<="), value, unit, text=sentence[m.start():m.end()]))
+        add(m, Measure("age", comparator_of(m["pre"], None, "<="), value, unit, text=quote(sentence, ix, m.start(), m.end())))
     for m in _SAME_DAY_RE.finditer(low):
         if not _taken(spans, m.start(), m.end()):
-            add(m, Measure("duration", "<=", 1.0, "days", text=sentence[m.start():m.end()]))
-    for m in _DURATION_RE.finditer(low):
+            add(m, Measure("duration", "<=", 1.0, "days", text=quote(sentence, ix, m.start(), m.end())))
+    for m in gated(_DURATION_RE, GATE_UNIT, low):
         n = _num(m["n"])
         if n is None or _taken(spans, m.start(), m.end()):
             continue
         value, unit = normalise_duration(n, m["unit"])
         add(m, Measure("duration", comparator_of(m["pre"], m["post"], "<="), value, unit,
-                       text=sentence[m.start():m.end()].strip()))
-    for m in _COUNT_RE.finditer(low):
+                       text=quote(sentence, ix, m.start(), m.end()).strip()))
+    for m in gated(_COUNT_RE, GATE_DIGIT, low):
         n = _num(m["n"])
         if n is None or _taken(spans, m.start("n"), m.end("n")):
             continue
         add(m, Measure("count", comparator_of(m["pre"], None, ">="), n, (m["noun"] or "").strip(),
-                       text=sentence[m.start():m.end()].strip("( ")))
+                       text=quote(sentence, ix, m.start(), m.end()).strip("( ")))
     ratio_nouns = {h.measure.unit.rstrip("s") for h in hits if h.measure.kind == "ratio"}
-    hits = [h for h in hits if not (h.measure.kind == "cadence" and _ADJ_PERIOD.get(low[h.start:h.end].split()[-1])
+    hits = [h for h in hits if not (h.measure.kind == "cadence" and _ADJ_PERIOD.get(h.measure.text.lower().split()[-1])
                                      in ratio_nouns)]  # "quarterly targets met in 3 of the last 4 quarters"
     hits.sort(key=lambda h: h.start)
     for ws, _we, wtext, wdays, within_last in windows:
@@ -292,19 +306,13 @@ def split_sentences(text: str) -> list[str]:
 
 def split_clauses(sentence: str) -> list[tuple[int, str]]:
     """Top-level clauses (not inside brackets) with their offsets; very short pieces join the previous one."""
-    cuts, depth = [], 0
-    for i, ch in enumerate(sentence):
-        depth += ch == "("
-        depth -= ch == ")" and depth > 0
-        if depth == 0:
-            m = _CLAUSE_RE.match(sentence, i)
-            if m:
-                cuts.append((m.start(), m.end()))
     pieces, pos = [], 0
-    for s, e in cuts:
-        if s >= pos:
-            pieces.append((pos, sentence[pos:s]))
-            pos = e
+    for m in _CLAUSE_RE.finditer(sentence):
+        before = sentence[:m.start()]
+        if before.count("(") > before.count(")") or m.start() < pos:
+            continue
+        pieces.append((pos, sentence[pos:m.start()]))
+        pos = m.end()
     pieces.append((pos, sentence[pos:]))
     out: list[tuple[int, str]] = []
     for off, text in pieces:

@@ -9,6 +9,7 @@ percentages to 0..100; ratios to a fraction 0..1.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 MEASURE_KINDS: tuple[str, ...] = ("percent", "count", "ratio", "duration", "cadence", "age")
 COMPARATORS: tuple[str, ...] = (">=", "<=", ">", "<", "==")
@@ -30,8 +31,68 @@ NUMBER_WORD = (
     rf"(?:(?:one|a)\s+hundred(?:\s+(?:and\s+)?(?:(?:{_TENS})(?:[\s-](?:{_SMALL}))?|{_SMALL}))?"
     rf"|(?:{_TENS})(?:[\s-](?:{_SMALL}))?|{_SMALL}|hundred)"
 )
-NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{NUMBER_WORD})"
-_NUMBER_RE = re.compile(rf"^{NUMBER}$", re.IGNORECASE)
+_SPELLED_OR_DIGITS = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{NUMBER_WORD})"
+# Patterns run on text whose spelled numbers are already digits (see digits_text), so NUMBER is digits only:
+# one pass over the text instead of a large word alternation tried at every position of every pattern.
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_NUMBER_RE = re.compile(rf"^{_SPELLED_OR_DIGITS}$", re.IGNORECASE)
+_NUMBER_WORD_RE = re.compile(rf"\b{NUMBER_WORD}\b")
+
+
+class Index:
+    """Where the characters of digits_text's result came from: replaced spans map to their whole original."""
+
+    __slots__ = ("starts", "spans")
+
+    def __init__(self, spans: list[tuple[int, int, int, int]]) -> None:
+        self.spans = spans  # (new_start, new_end, orig_start, orig_end), in order
+        self.starts = [sp[0] for sp in spans]
+
+    def _orig(self, pos: int, end: bool) -> int:
+        i = bisect_right(self.starts, pos) - 1
+        if i < 0:
+            return pos
+        ns, ne, os_, oe = self.spans[i]
+        if pos < ne:
+            return oe if end else os_
+        return oe + (pos - ne)
+
+
+def digits_text(text: str) -> tuple[str, Index]:
+    """Lower-cased text with spelled numbers as digits ('ninety-three' -> '93'), and an Index mapping
+    positions back to the original (so matches can quote the original wording)."""
+    low = text.lower()
+    if not _NUMBER_WORD_RE.search(low):
+        return low, Index([])
+    out: list[str] = []
+    spans: list[tuple[int, int, int, int]] = []
+    pos = new_len = 0
+    for m in _NUMBER_WORD_RE.finditer(low):
+        value = parse_number(m.group(0))
+        if value is None:
+            continue
+        out.append(low[pos:m.start()])
+        new_len += m.start() - pos
+        digits = fmt_number(value)
+        out.append(digits)
+        spans.append((new_len, new_len + len(digits), m.start(), m.end()))
+        new_len += len(digits)
+        pos = m.end()
+    out.append(low[pos:])
+    return "".join(out), Index(spans)
+
+
+def original_span(index: Index, start: int, end: int) -> tuple[int, int]:
+    """Map a [start, end) span of digits_text's result back to the original text."""
+    if end <= start:
+        o = index._orig(start, False)
+        return o, o
+    return index._orig(start, False), index._orig(end - 1, True) if _inside(index, end - 1) else index._orig(end, False)
+
+
+def _inside(index: Index, pos: int) -> bool:
+    i = bisect_right(index.starts, pos) - 1
+    return i >= 0 and pos < index.spans[i][1]
 
 
 def parse_number(text: str) -> float | None:
@@ -153,3 +214,25 @@ def describe(kind: str, value: float, unit: str) -> str:
     if kind == "ratio":
         return f"{fmt_number(value * 100)} %" if not unit else f"{fmt_number(value * 100)} % of {unit}"
     return f"{fmt_number(value)} {unit}".strip()
+
+
+def quote(text: str, index: Index, start: int, end: int) -> str:
+    """The original wording behind a [start, end) span of digits_text's result."""
+    a, b = original_span(index, start, end)
+    return text[a:b]
+
+
+# Cheap gates: a pattern runs only when its trigger words occur in the sentence at all.
+GATE_PERCENT = re.compile(r"%|per\s?cent")
+GATE_UNIT = re.compile(rf"\b{DURATION_UNIT}\b")
+GATE_TIMES = re.compile(r"\b(?:once|twice|thrice|times)\b")
+GATE_EVERY = re.compile(r"\b(?:every|each)\b")
+GATE_AGO = re.compile(r"\b(?:ago|old|back)\b")
+GATE_OF = re.compile(r"\d\s+(?:of|in|out)\b")
+GATE_PERIOD = re.compile(r"\b(?:per|a|each|every)\s+(?:year|quarter|month|week)\b")
+GATE_WINDOW = re.compile(r"\b(?:last|past|previous|rolling)\b")
+GATE_DIGIT = re.compile(r"\d")
+
+
+def gated(pattern: re.Pattern[str], gate: re.Pattern[str] | None, text: str):  # noqa: ANN201 - iterator of matches
+    return pattern.finditer(text) if gate is None or gate.search(text) else iter(())

@@ -16,13 +16,22 @@ from aismm_assistant.criteria import Criterion, Measure, content_terms
 from aismm_assistant.quantities import (
     COMPARATOR_WORDS,
     DURATION_UNIT,
+    GATE_AGO,
+    GATE_EVERY,
+    GATE_OF,
+    GATE_PERCENT,
+    GATE_TIMES,
+    GATE_UNIT,
     NUMBER,
     PER_YEAR,
     PERIOD_PER_YEAR,
     TIMES,
     describe,
+    digits_text,
     fmt_number,
+    gated,
     normalise_duration,
+    original_span,
     parse_number,
     per_year_from_interval,
     to_days,
@@ -113,47 +122,48 @@ _MISSED_RE = re.compile(
     rf"(?P<adj>daily|weekly|monthly|quarterly|annual|yearly)?\s*(?P<noun>{_PERIOD_NOUN}|[a-z-]+s)?\b"
 )
 _RATIO_RE = re.compile(
-    rf"(?:{_QUAL})?(?P<a>{NUMBER})\s+(?P<sep>of|in|out\s+of)\s+(?:the\s+|our\s+|every\s+|their\s+)?"
+    rf"(?:\b|(?=~))(?:{_QUAL})?(?P<a>{NUMBER})\s+(?P<sep>of|in|out\s+of)\s+(?:the\s+|our\s+|every\s+|their\s+)?"
     rf"(?:last\s+|past\s+|previous\s+)?(?P<b>{NUMBER})\b(?:\s+(?P<adj>daily|weekly|monthly|quarterly|annual|yearly))?"
     r"(?:\s+(?P<noun>[a-z][\w-]*))?"
 )
 _ALL_BUT_RE = re.compile(
-    rf"(?:{_QUAL})?all\s+but\s+(?P<a>{NUMBER})\s+(?:of|out\s+of)\s+(?:the\s+|our\s+)?(?P<b>{NUMBER})\b"
+    rf"(?:\b|(?=~))(?:{_QUAL})?all\s+but\s+(?P<a>{NUMBER})\s+(?:of|out\s+of)\s+(?:the\s+|our\s+)?(?P<b>{NUMBER})\b"
     r"(?:\s+(?P<noun>[a-z][\w-]*))?"
 )
 _FRACTIONS = {"half": 0.5, "a half": 0.5, "one half": 0.5, "a third": 1 / 3, "one third": 1 / 3,
               "two thirds": 2 / 3, "two-thirds": 2 / 3, "a quarter": 0.25, "one quarter": 0.25,
               "three quarters": 0.75, "three-quarters": 0.75, "a fifth": 0.2, "one fifth": 0.2,
               "four fifths": 0.8, "four-fifths": 0.8, "a tenth": 0.1, "one tenth": 0.1, "nine tenths": 0.9}
+_FRACTIONS = {digits_text(k)[0]: v for k, v in _FRACTIONS.items()}  # patterns see "2 thirds"
 _FRACTION_RE = re.compile(
-    rf"(?:{_QUAL})?(?P<f>{'|'.join(sorted(_FRACTIONS, key=len, reverse=True))})\s+(?:of|the)\b"
+    rf"(?:\b|(?=~))(?:{_QUAL})?(?P<f>{'|'.join(sorted(_FRACTIONS, key=len, reverse=True))})\s+(?:of|the)\b"
 )
 _TIMES_RE = re.compile(
-    rf"(?:{_QUAL})?(?:(?P<times>once|twice|thrice)|(?P<n>{NUMBER}|{_SOME})\s+times)\s+(?:a|an|per|each|every)\s+"
+    rf"(?:\b|(?=~))(?:{_QUAL})?(?:(?P<times>once|twice|thrice)|(?P<n>{NUMBER}|{_SOME})\s+times)\s+(?:a|an|per|each|every)\s+"
     r"(?P<period>year|quarter|month|week|day|fortnight)\b"
 )
 _EVERY_RE = re.compile(
-    rf"(?:{_QUAL})?(?:once\s+)?(?:every|each)\s+(?:(?P<n>{_NUM})\s+)?(?P<unit>{DURATION_UNIT}|fortnight|other\s+(?:week|month|year))\b"
+    rf"(?:\b|(?=~))(?:{_QUAL})?(?:once\s+)?(?:every|each)\s+(?:(?P<n>{_NUM})\s+)?(?P<unit>{DURATION_UNIT}|fortnight|other\s+(?:week|month|year))\b"
 )
 _RELEASE_RE = re.compile(r"\b(?:every|each)\s+(?:[a-z-]+\s+)?release\b")
 _ADVERB_RE = re.compile(r"\b(?P<adv>" + "|".join(sorted(PER_YEAR, key=len, reverse=True)) + r")\b")
 _PERCENT_RE = re.compile(
-    rf"(?:{_QUAL})?(?:(?P<lo>\d+(?:\.\d+)?)\s*%?\s*(?:-|–|to)\s*|(?P<lo2>{NUMBER})\s+(?:per\s?cent\s+|percent\s+)?to\s+)?"
+    rf"(?:\b|(?=~))(?:{_QUAL})?(?:(?P<lo>\d+(?:\.\d+)?)\s*%?\s*(?:-|–|to)\s*|(?P<lo2>{NUMBER})\s+(?:per\s?cent\s+|percent\s+)?to\s+)?"
     rf"(?P<n>{NUMBER})\s*(?:%|per\s?cent\b|percent\b)"
 )
 _AGE_RE = re.compile(
-    rf"(?:{_QUAL})?(?P<n>{_NUM})\s+(?P<unit>{DURATION_UNIT})\s+(?P<tail>ago|old|back)\b"
+    rf"(?:\b|(?=~))(?:{_QUAL})?(?P<n>{_NUM})\s+(?P<unit>{DURATION_UNIT})\s+(?P<tail>ago|old|back)\b"
 )
 _NOT_SINCE_RE = re.compile(
     rf"(?:\b(?:not|never|nobody|no\s+one)\b|n't\b)[^.;]{{0,40}}?\b(?:in|for)\s+(?:{_QUAL})?(?P<n>{_NUM})\s+(?P<unit>{DURATION_UNIT})\b"
 )
 _DURATION_RE = re.compile(
-    rf"(?:{_QUAL})?(?P<n>{_NUM})(?:\s*(?:-|to|or)\s*(?P<n2>{NUMBER}))?[\s-]+(?P<unit>{DURATION_UNIT})\b"
+    rf"(?:\b|(?=~))(?:{_QUAL})?(?P<n>{_NUM})(?:\s*(?:-|to|or)\s*(?P<n2>{NUMBER}))?[\s-]+(?P<unit>{DURATION_UNIT})\b"
     rf"(?:\s+or\s+(?P<n3>{NUMBER}|so)\b)?"
 )
 _SAME_DAY_RE = re.compile(r"\b(?:the\s+)?same\s+(?:business\s+|working\s+)?day\b")
 _COUNT_RE = re.compile(
-    rf"(?:{_QUAL})?(?<![\w.-])(?P<n>{NUMBER}|{_SOME})\s+(?P<noun>(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*s)\b"
+    rf"(?:\b|(?=~))(?:{_QUAL})?(?<![\w.-])(?P<n>{NUMBER}|{_SOME})\s+(?P<noun>(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*s)\b"
 )
 _COUNT_NOUN_STOP = re.compile(rf"^(?:{DURATION_UNIT}|times|percent|per|of|in|out|or|and|to|years|is|was)$")
 
@@ -174,7 +184,7 @@ def _num(text: str | None) -> tuple[float | None, bool]:
 
 def find_figures(sentence: str) -> list[Figure]:
     """Every figure in a sentence, in text order; overlapping readings resolved by family precedence."""
-    low = sentence.lower()
+    low, ix = digits_text(sentence)
     figs: list[Figure] = []
     spans: list[tuple[int, int]] = []
 
@@ -183,8 +193,8 @@ def find_figures(sentence: str) -> list[Figure]:
 
     def add(m: re.Match, kind: str, value: float, unit: str = "", comparator: str = "==", approx: bool = False,
             noun: str = "") -> None:
-        figs.append(Figure(kind, round(value, 6), unit, comparator, approx, noun, sentence[m.start():m.end()].strip(),
-                           m.start(), m.end()))
+        a, b = original_span(ix, m.start(), m.end())
+        figs.append(Figure(kind, round(value, 6), unit, comparator, approx, noun, sentence[a:b].strip(), a, b))
         spans.append((m.start(), m.end()))
 
     for m in _MISSED_RE.finditer(low):
@@ -196,13 +206,13 @@ def find_figures(sentence: str) -> list[Figure]:
         of, _ = _num(m["of"])
         total = of if of else per_year
         add(m, "cadence", max(total - n, 0) * per_year / total, "per year", approx=approx, noun=f"{period}s")
-    for m in _ALL_BUT_RE.finditer(low):
+    for m in gated(_ALL_BUT_RE, GATE_OF, low):
         a, b = parse_number(m["a"]), parse_number(m["b"])
         if a is None or not b or a > b or not free(m.start(), m.end()):
             continue
         comp, approx = _bound(m["qual"])
         add(m, "ratio", (b - a) / b, comparator=comp, approx=approx, noun=m["noun"] or "")
-    for m in _RATIO_RE.finditer(low):
+    for m in gated(_RATIO_RE, GATE_OF, low):
         a, b = parse_number(m["a"]), parse_number(m["b"])
         if a is None or not b or a > b or not free(m.start(), m.end()):
             continue
@@ -220,13 +230,13 @@ def find_figures(sentence: str) -> list[Figure]:
         if free(m.start(), m.end()):
             comp, approx = _bound(m["qual"])
             add(m, "ratio", _FRACTIONS[m["f"]], comparator=comp, approx=approx)
-    for m in _TIMES_RE.finditer(low):
+    for m in gated(_TIMES_RE, GATE_TIMES, low):
         n, some = (float(TIMES[m["times"]]), False) if m["times"] else _num(m["n"])
         if n is None or not free(m.start(), m.end()):
             continue
         comp, approx = _bound(m["qual"])
         add(m, "cadence", n * PERIOD_PER_YEAR[m["period"]], "per year", comp, approx or some)
-    for m in _EVERY_RE.finditer(low):
+    for m in gated(_EVERY_RE, GATE_EVERY, low):
         unit = m["unit"]
         n, approx = _num(m["n"]) if m["n"] else (1.0, False)
         if unit.startswith("other"):
@@ -238,42 +248,43 @@ def find_figures(sentence: str) -> list[Figure]:
         comp, approx2 = _bound(m["qual"])
         comp = {"<": "==", "<=": "=="}.get(comp, comp)  # "within every week" is still weekly
         add(m, "cadence", per_year_from_interval(n, unit), "per year", comp, approx or approx2)
-    for m in _RELEASE_RE.finditer(low):
+    for m in gated(_RELEASE_RE, GATE_EVERY, low):
         if free(m.start(), m.end()):
             add(m, "cadence", 1.0, "per release")
     for m in _ADVERB_RE.finditer(low):
         if free(m.start(), m.end()):
             add(m, "cadence", float(PER_YEAR[m["adv"]]), "per year")
-    for m in _PERCENT_RE.finditer(low):
+    for m in gated(_PERCENT_RE, GATE_PERCENT, low):
         n = parse_number(m["n"])
         if n is None or n > 100 or not free(m.start("n"), m.end()):
             continue
         comp, approx = _bound(m["qual"])
         lo = parse_number(m["lo"] or m["lo2"]) if (m["lo"] or m["lo2"]) else None
         if lo is not None and lo < n:
-            figs.append(Figure("percent", n, "%", "==", approx, "", sentence[m.start():m.end()].strip(), m.start(),
-                               m.end(), low=lo))
+            a, b = original_span(ix, m.start(), m.end())
+            figs.append(Figure("percent", n, "%", "==", approx, "", sentence[a:b].strip(), a, b, low=lo))
             spans.append((m.start(), m.end()))
             continue
         add(m, "percent", n, "%", comp, approx)
-    for m in _AGE_RE.finditer(low):
+    for m in gated(_AGE_RE, GATE_AGO, low):
         n, approx = _num(m["n"])
         if n is None or not free(m.start(), m.end()):
             continue
         comp, approx2 = _bound(m["qual"])
         value, unit = normalise_duration(n, m["unit"])
         add(m, "age", value, unit, comp, approx or approx2)
-    for m in _NOT_SINCE_RE.finditer(low):  # "not reviewed in 18 months" -> at least that long ago
+    for m in gated(_NOT_SINCE_RE, GATE_UNIT, low):  # "not reviewed in 18 months" -> at least that long ago
         n, approx = _num(m["n"])
         if n is None or not free(m.start("n"), m.end()):
             continue
         value, unit = normalise_duration(n, m["unit"])
-        figs.append(Figure("age", value, unit, ">=", approx, "", sentence[m.start("n"):m.end()], m.start("n"), m.end()))
+        a, b = original_span(ix, m.start("n"), m.end())
+        figs.append(Figure("age", value, unit, ">=", approx, "", sentence[a:b], a, b))
         spans.append((m.start("n"), m.end()))
     for m in _SAME_DAY_RE.finditer(low):
         if free(m.start(), m.end()):
             add(m, "duration", 1.0, "days", "<=")
-    for m in _DURATION_RE.finditer(low):
+    for m in gated(_DURATION_RE, GATE_UNIT, low):
         n, approx = _num(m["n"])
         if m["n2"]:
             n2 = parse_number(m["n2"])
