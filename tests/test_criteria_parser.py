@@ -10,7 +10,7 @@ import yaml
 from typer.testing import CliRunner
 
 from aismm_assistant.cli.main import app
-from aismm_assistant.corpus import load_corpus_dir, read_criteria_file
+from aismm_assistant.corpus import load_authored_criteria, load_corpus_dir, read_criteria_file
 from aismm_assistant.criteria import Measure, criteria_for, measure_keys, parse_criteria, parse_objective
 from aismm_assistant.errors import CorpusError
 from aismm_assistant.model import AuthoredCriterion, Control
@@ -54,7 +54,7 @@ def test_every_objective_gets_one_to_four_criteria(corpus):
 
 
 def test_overrides_applied_only_where_the_parser_disagrees(corpus, gold):
-    overridden = {c.id for c in corpus.controls if c.criteria}
+    overridden = {c.id for c in corpus.controls if criteria_for(c)[0].authored}
     disagree = {c.id for c in corpus.controls if measure_keys(parse_criteria(c)) != _gold_keys(gold[c.id])}
     assert overridden == disagree
     for cid in overridden:
@@ -172,10 +172,14 @@ BAD = {
 def test_bad_authored_criteria_fail_naming_file_and_entry(tmp_path, name):
     payload, reason = BAD[name]
     d = _write_with_criteria(tmp_path / "c", payload)
+    corpus = load_corpus_dir(d)  # lookups never read criteria.yaml, so they keep working
+    assert corpus.control("GOV-02.1") is not None
     with pytest.raises(CorpusError) as exc:
-        load_corpus_dir(d)
+        load_authored_criteria(corpus, d)
     assert "criteria.yaml" in str(exc.value)
     assert reason in str(exc.value)
+    with pytest.raises(CorpusError):
+        criteria_for(corpus.control("GOV-02.1"))
 
 
 def test_validate_cli_reports_criteria_counts(tmp_path):

@@ -284,3 +284,26 @@ def test_any_ratio_meets_iff_its_share_reaches_the_threshold(b, data, t):
     fig = one(f"{a} of {b} teams have done it.", "ratio")
     outcome = compare(fig, Measure("percent", ">=", t, "%")).outcome
     assert outcome == ("meets" if a * 100 >= t * b - 1e-6 else "falls_short")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "per_year"),
+    [
+        ("We missed the review in two quarters last year.", 2),
+        ("The check ran every quarter except one.", 3),
+        ("The sync ran every month except for two.", 10),
+    ],
+)
+def test_missed_periods_lower_the_cadence(sentence, per_year):
+    fig = one(sentence, "cadence")
+    assert fig.value == pytest.approx(per_year)
+    assert compare(fig, Measure("cadence", ">=", fig.value + 1, "per year")).outcome == "falls_short"
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=200))
+def test_any_text_gives_figures_that_quote_it(text):
+    for fig in find_figures(text):
+        assert 0 <= fig.start <= fig.end <= len(text)
+        assert fig.text == text[fig.start:fig.end].strip()
+        assert fig.kind in ("percent", "ratio", "count", "duration", "cadence", "age")

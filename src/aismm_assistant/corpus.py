@@ -145,9 +145,11 @@ def load_corpus_dir(directory: Path) -> Corpus:
         raise CorpusError(f"{directory / 'categories'}: no category files")
     categories = [parse_category(read_yaml(f), str(f)) for f in files]
     criteria_path = directory / CRITERIA_FILE
-    if criteria_path.exists():
-        authored = read_criteria_file(criteria_path, {c.id for cat in categories for c in cat.controls})
-        apply_criteria_overrides(categories, authored)
+    if criteria_path.exists():  # read on first use: a lookup never pays for it
+        source = AuthoredCriteriaFile(criteria_path, {c.id for cat in categories for c in cat.controls})
+        for cat in categories:
+            for control in cat.controls:
+                control._criteria_file = source
     return build_corpus(meta, categories, str(directory))
 
 
@@ -184,24 +186,27 @@ def read_criteria_file(path: Path, known_ids: set[str]) -> dict[str, list[Author
     return out
 
 
-def apply_criteria_overrides(categories: list[Category], authored: dict[str, list[AuthoredCriterion]]) -> None:
-    """Attach authored criteria only where the parser reads the objective's measures differently."""
-    from aismm_assistant.criteria import measure_keys, parse_objective
+class AuthoredCriteriaFile:
+    """A corpus folder's criteria.yaml, read and validated on first use, re-read when it changes."""
 
-    for cat in categories:
-        for control in cat.controls:
-            if control.criteria is not None or control.id not in authored:
-                continue
-            mine = sorted(_authored_key(a) for a in authored[control.id] if a.measure)
-            if measure_keys(parse_objective(control.id, control.objective)) != mine:
-                control.criteria = authored[control.id]
+    def __init__(self, path: Path, known_ids: set[str]) -> None:
+        self.path = path
+        self.known_ids = known_ids
+        self._stamp: float | None = None
+        self._data: dict[str, list[AuthoredCriterion]] = {}
 
+    def key(self) -> str:
+        return f"{self.path}:{self._stamp}"
 
-def _authored_key(a: AuthoredCriterion) -> tuple[str, str, float, str]:
-    from aismm_assistant.criteria import Measure
+    def load(self) -> dict[str, list[AuthoredCriterion]]:
+        stamp = self.path.stat().st_mtime if self.path.exists() else None
+        if stamp != self._stamp or (stamp is not None and not self._data):
+            self._data = read_criteria_file(self.path, self.known_ids) if stamp is not None else {}
+            self._stamp = stamp
+        return self._data
 
-    m = a.measure
-    return Measure(m.kind, m.comparator, m.value, m.unit).key()  # type: ignore[union-attr]
+    def get(self, control_id: str) -> list[AuthoredCriterion] | None:
+        return self.load().get(control_id)
 
 
 def _corpus_dir() -> Path:

@@ -381,25 +381,40 @@ def parse_criteria(control: Control) -> list[Criterion]:
     return list(_CACHE[key])
 
 
-def authored_criteria(control: Control) -> list[Criterion] | None:
-    if not control.criteria:
-        return None
+def _from_authored(control_id: str, items: list) -> list[Criterion]:
     out = []
-    for i, c in enumerate(control.criteria):
+    for i, c in enumerate(items):
         m = c.measure
         measure = Measure(m.kind, m.comparator, m.value, m.unit, m.window, m.population, c.text) if m else None
-        out.append(Criterion(f"{control.id}.c{i + 1}", c.text, measure, tuple(dict.fromkeys(content_terms(c.text)))[:6],
+        out.append(Criterion(f"{control_id}.c{i + 1}", c.text, measure, tuple(dict.fromkeys(content_terms(c.text)))[:6],
                              authored=True))
     return out
 
 
+def authored_criteria(control: Control) -> list[Criterion] | None:
+    """Hand-written criteria for the control: inline on it, else from its corpus folder's criteria.yaml."""
+    if control.criteria:
+        return _from_authored(control.id, control.criteria)
+    source = getattr(control, "_criteria_file", None)
+    items = source.get(control.id) if source is not None else None
+    return _from_authored(control.id, items) if items else None
+
+
 def criteria_for(control: Control) -> list[Criterion]:
-    """The authored overrides when the control carries them, else the parsed criteria (cached)."""
-    if not control.criteria:
+    """Authored criteria where the control carries them inline, or where the corpus' criteria.yaml
+    reads the objective's measures differently from the parser; else the parsed criteria (cached)."""
+    source = getattr(control, "_criteria_file", None)
+    if not control.criteria and source is None:
         return parse_criteria(control)
-    key = (control.id, control.objective, repr([c.model_dump() for c in control.criteria]))
+    if source is not None:
+        source.load()
+    key = (control.id, control.objective, repr([c.model_dump() for c in control.criteria or ()]) +
+           (source.key() if source is not None else ""))
     if key not in _CACHE:
-        _CACHE[key] = tuple(authored_criteria(control) or ())
+        parsed = parse_criteria(control)
+        authored = authored_criteria(control)
+        use = authored if authored and (control.criteria or measure_keys(authored) != measure_keys(parsed)) else parsed
+        _CACHE[key] = tuple(use)
     return list(_CACHE[key])
 
 
@@ -414,7 +429,7 @@ def criteria_report(controls: list[Control], authored: dict | None = None) -> di
     for c in controls:
         crits = criteria_for(c)
         per_control[c.id] = {
-            "source": "authored" if c.criteria else "parsed",
+            "source": "authored" if crits and crits[0].authored else "parsed",
             "criteria": len(crits),
             "measures": sum(1 for k in crits if k.measure),
         }

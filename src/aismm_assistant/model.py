@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 DOMAINS: dict[str, tuple[str, ...]] = {
     "Foundational": ("GOV", "ORG", "IAM", "MON"),
@@ -138,6 +138,8 @@ class Control(BaseModel):
     key_terms: list[str] = Field(default_factory=list)
     # Hand-written criteria that override the parsed ones (criteria.py); None = parse the objective.
     criteria: list[AuthoredCriterion] | None = Field(default=None, min_length=1, max_length=4)
+    # The corpus folder's criteria.yaml (corpus.AuthoredCriteriaFile), consulted by criteria.criteria_for.
+    _criteria_file: object = PrivateAttr(default=None)
 
     @property
     def category(self) -> str:

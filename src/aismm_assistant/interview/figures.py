@@ -126,6 +126,13 @@ _RATIO_RE = re.compile(
     rf"(?:last\s+|past\s+|previous\s+)?(?P<b>{NUMBER})\b(?:\s+(?P<adj>daily|weekly|monthly|quarterly|annual|yearly))?"
     r"(?:\s+(?P<noun>[a-z][\w-]*))?"
 )
+_MISSED_IN_RE = re.compile(
+    rf"\b(?:missed|skipped|dropped|did\s+not\s+(?:run|hold|do)|didn't\s+(?:run|hold|do))\s+(?:[a-z'-]+\s+){{0,3}}?"
+    rf"(?:in|for)\s+(?P<n>{_NUM})\s+(?:of\s+(?:the\s+)?(?:(?P<of>{NUMBER})\s+)?)?(?P<noun>{_PERIOD_NOUN})\b"
+)
+_EXCEPT_RE = re.compile(
+    rf"\b(?:every|each)\s+(?P<period>quarter|month|week|year)\s+(?:but|except(?:\s+for)?)\s+(?P<n>{_NUM})\b"
+)
 _ALL_BUT_RE = re.compile(
     rf"(?:\b|(?=~))(?:{_QUAL})?all\s+but\s+(?P<a>{NUMBER})\s+(?:of|out\s+of)\s+(?:the\s+|our\s+)?(?P<b>{NUMBER})\b"
     r"(?:\s+(?P<noun>[a-z][\w-]*))?"
@@ -206,6 +213,21 @@ def find_figures(sentence: str) -> list[Figure]:
         of, _ = _num(m["of"])
         total = of if of else per_year
         add(m, "cadence", max(total - n, 0) * per_year / total, "per year", approx=approx, noun=f"{period}s")
+    for m in _MISSED_IN_RE.finditer(low):  # "missed the review in two quarters"
+        n, approx = _num(m["n"])
+        period = unit_key(m["noun"])
+        if n is None or period not in PERIOD_PER_YEAR or not free(m.start(), m.end()):
+            continue
+        per_year = PERIOD_PER_YEAR[period]
+        of, _ = _num(m["of"])
+        total = of if of else per_year
+        add(m, "cadence", max(total - n, 0) * per_year / total, "per year", approx=approx, noun=f"{period}s")
+    for m in gated(_EXCEPT_RE, GATE_EVERY, low):  # "every quarter except one"
+        n, approx = _num(m["n"])
+        if n is None or not free(m.start(), m.end()):
+            continue
+        per_year = PERIOD_PER_YEAR[m["period"]]
+        add(m, "cadence", max(per_year - n, 0), "per year", approx=approx, noun=f"{m['period']}s")
     for m in gated(_ALL_BUT_RE, GATE_OF, low):
         a, b = parse_number(m["a"]), parse_number(m["b"])
         if a is None or not b or a > b or not free(m.start(), m.end()):
