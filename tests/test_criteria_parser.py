@@ -90,6 +90,10 @@ def _keys(text: str) -> list:
         ("Mean error stays below 3 percent of all requests.", [("percent", "<", 3.0, "%")]),
         ("Snapshots are less than 2 days old.", [("age", "<", 2.0, "days")]),
         ("Keys are held in a vault and owners are named.", []),
+        ("Coverage is ≥ 90 % of endpoints and the scan runs twice annually.",
+         [("percent", ">=", 90.0, "%"), ("cadence", ">=", 2.0, "per year")]),
+        ("Findings are closed no later than 45 days after discovery.", [("duration", "<=", 45.0, "days")]),
+        ("Error budget use stays ≤ 2% per quarter.", [("percent", "<=", 2.0, "%")]),
     ],
 )
 def test_parser_reads_generic_measures(text, expected):

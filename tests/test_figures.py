@@ -62,6 +62,13 @@ def test_upper_limit_percentages():
     assert compare(one("Our false alarm share is 7%."), PCT_MAX5).outcome == "falls_short"
 
 
+def test_comparator_signs_in_answers():
+    assert one("We are at ≥ 96% of hosts.").comparator == ">="
+    assert compare(one("Coverage is >97% today."), PCT95).outcome == "meets"
+    assert compare(one("Closure is ≤ 20 days."), DUR30D).outcome == "meets"
+    assert one("We test it twice annually.", "cadence").value == 2
+
+
 def test_stated_bounds_are_respected():
     assert compare(one("Just under 95% of hosts are scanned."), PCT95).outcome == "falls_short"
     assert compare(one("Well over 95% of hosts are scanned."), PCT95).outcome == "meets"

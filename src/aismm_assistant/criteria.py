@@ -86,13 +86,19 @@ _PRE = (
     r"|(?:stays?|kept|remains?|is)\s+at\s+or\s+(?:above|below)|at\s+or\s+(?:above|below)"
     r"|(?:stays?|kept|remains?)\s+(?:below|under|above)|no\s+more\s+than|not\s+more\s+than|at\s+most|up\s+to"
     r"|a\s+maximum\s+of|maximum(?:\s+of)?|more\s+than|greater\s+than|fewer\s+than|less\s+than|exceeds?|over"
-    r"|above|below|under|within|exactly)\s+"
+    r"|no\s+later\s+than|not\s+later\s+than|above|below|under|within|exactly)\s+|(?P<sym>[≥≤<>]=?|=[<>])\s*"
 )
+_START = r"(?:\b|(?=[≥≤<>=]))"  # a match starts at a word or at a comparator sign
 _POST = r"(?:\s+(?P<post>or\s+(?:more|above|higher|greater|less|fewer|below|lower|under)))"
 
 
+_SYMBOLS = {"≥": ">=", ">=": ">=", "=>": ">=", "≤": "<=", "<=": "<=", "=<": "<=", ">": ">", "<": "<"}
+
+
 def comparator_of(pre: str | None, post: str | None, default: str) -> str:
-    """Map comparator wording to >=, <=, >, <, ==."""
+    """Map comparator wording ('at least', 'no later than', '≥', 'or less') to >=, <=, >, <, ==."""
+    if pre and pre.strip() in _SYMBOLS:
+        return _SYMBOLS[pre.strip()]
     if post:
         return ">=" if re.search(r"more|above|higher|greater", post) else "<="
     if not pre:
@@ -102,7 +108,7 @@ def comparator_of(pre: str | None, post: str | None, default: str) -> str:
             or p.startswith("not less") or p.startswith("no fewer") or p.startswith("not fewer"):
         return ">="
     if "at or below" in p or p in ("at most", "up to", "within", "a maximum of", "maximum", "maximum of") \
-            or p.startswith("no more") or p.startswith("not more"):
+            or p.startswith(("no more", "not more", "no later", "not later")):
         return "<="
     if re.search(r"below|under|less than|fewer than", p):
         return "<"
@@ -117,16 +123,16 @@ def comparator_of(pre: str | None, post: str | None, default: str) -> str:
 
 _N = rf"(?P<n>{NUMBER})"
 _RATIO_RE = re.compile(
-    rf"\b(?:{_PRE})?(?P<a>{NUMBER})\s+(?:of|in|out\s+of)\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?"
+    rf"{_START}(?:{_PRE})?(?P<a>{NUMBER})\s+(?:of|in|out\s+of)\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?"
     rf"(?P<b>{NUMBER})\s+(?P<noun>[a-z][\w-]*)"
 )
 _TIMES_RE = re.compile(
     rf"\b(?:(?P<pre>at\s+least|no\s+less\s+than|at\s+most|no\s+more\s+than)\s+)?"
-    rf"(?:(?P<times>once|twice|thrice)|(?P<n>{NUMBER})\s+times)\s+(?:a|an|per|each|every)\s+"
-    r"(?P<period>year|quarter|month|week|day|fortnight)\b"
+    rf"(?:(?P<times>once|twice|thrice)|(?P<n>{NUMBER})\s+times)\s+(?:(?:a|an|per|each|every)\s+"
+    r"(?P<period>year|quarter|month|week|day|fortnight)|(?P<adv>annually|yearly|quarterly|monthly|weekly|daily))\b"
 )
 _COUNT_PER_RE = re.compile(
-    rf"\b(?:{_PRE})(?P<n>{NUMBER})\s+(?:[a-z-]+\s+){{0,3}}?(?:per|a|each|every)\s+(?P<period>year|quarter|month|week)\b"
+    rf"{_START}(?:{_PRE})(?P<n>{NUMBER})\s+(?:[a-z-]+\s+){{0,3}}?(?:per|a|each|every)\s+(?P<period>year|quarter|month|week)\b"
 )
 _EVERY_RE = re.compile(
     rf"\b(?:(?P<pre>at\s+least|no\s+less\s+than)\s+)?(?:once\s+)?(?:every|each)\s+(?:(?P<n>{NUMBER})\s+)?"
@@ -137,7 +143,7 @@ _ADVERB_RE = re.compile(
     r"(?:(?P<pre>at\s+least|no\s+less\s+than)\s+)?\b(?P<adv>" + "|".join(sorted(PER_YEAR, key=len, reverse=True)) + r")\b"
 )
 _PERCENT_RE = re.compile(
-    rf"\b(?:{_PRE})?{_N}\s*(?:%|per\s?cent\b|percent\b){_POST}?"
+    rf"{_START}(?:{_PRE})?{_N}\s*(?:%|per\s?cent\b|percent\b){_POST}?"
     r"(?:\s+(?:of|in)\s+(?:the\s+|all\s+|each\s+of\s+)?(?P<pop>[a-z][\w/-]*(?:\s+(?!have\b|has\b|are\b|is\b|run\b|"
     r"route\b|authenticate\b|within\b|in\b|by\b|that\b|which\b|with\b|before\b|pass\b|stay\b|for\b|at\b)[a-z][\w/-]*){0,4}))?"
 )
@@ -145,8 +151,8 @@ _WINDOW_RE = re.compile(
     rf"(?P<prep>within|in|over|during)\s+(?:the\s+)?(?:last|past|previous|(?P<rolling>a\s+rolling))\s+"
     rf"(?:(?P<n>{NUMBER})\s+)?(?P<unit>{DURATION_UNIT})\b"
 )
-_AGE_RE = re.compile(rf"\b(?:{_PRE})?(?P<n>{NUMBER}|an?)\s+(?P<unit>{DURATION_UNIT})\s+(?P<tail>old|ago)\b")
-_DURATION_RE = re.compile(rf"\b(?:{_PRE})?(?P<n>{NUMBER}|an?)[\s-]+(?P<unit>{DURATION_UNIT}){_POST}?\b")
+_AGE_RE = re.compile(rf"{_START}(?:{_PRE})?(?P<n>{NUMBER}|an?)\s+(?P<unit>{DURATION_UNIT})\s+(?P<tail>old|ago)\b")
+_DURATION_RE = re.compile(rf"{_START}(?:{_PRE})?(?P<n>{NUMBER}|an?)[\s-]+(?P<unit>{DURATION_UNIT}){_POST}?\b")
 _SAME_DAY_RE = re.compile(r"(?:within\s+|on\s+)?the\s+same\s+(?:business\s+|working\s+)?day\b")
 _COUNT_RE = re.compile(
     rf"(?:\(|\b)(?P<pre>at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?|no\s+fewer\s+than|at\s+most|no\s+more\s+than"
@@ -197,19 +203,20 @@ def find_measures(sentence: str) -> list[_Hit]:
         a, b = _num(m["a"]), _num(m["b"])
         if a is None or b is None or not 0 < b or a > b or _taken(spans, m.start(), m.end()):
             continue
-        add(m, Measure("ratio", comparator_of(m["pre"], None, ">="), round(a / b, 4), m["noun"],
+        add(m, Measure("ratio", comparator_of(m["pre"] or m.groupdict().get("sym"), None, ">="), round(a / b, 4), m["noun"],
                        text=quote(sentence, ix, m.start(), m.end())))
     for m in gated(_TIMES_RE, GATE_TIMES, low):
         n = TIMES[m["times"]] if m["times"] else _num(m["n"])
         if n is None or _taken(spans, m.start(), m.end()):
             continue
-        add(m, Measure("cadence", comparator_of(m["pre"], None, ">="), n * PERIOD_PER_YEAR[m["period"]], "per year",
+        per = PERIOD_PER_YEAR[m["period"]] if m["period"] else PER_YEAR[m["adv"]]
+        add(m, Measure("cadence", comparator_of(m["pre"] or m.groupdict().get("sym"), None, ">="), n * per, "per year",
                        text=quote(sentence, ix, m.start(), m.end())))
     for m in gated(_COUNT_PER_RE, GATE_PERIOD, low):
         n = _num(m["n"])
         if n is None or _taken(spans, m.start(), m.end()) or low[m.end("n"):m.end("n") + 2].strip().startswith("%"):
             continue
-        add(m, Measure("cadence", comparator_of(m["pre"], None, ">="), n * PERIOD_PER_YEAR[m["period"]], "per year",
+        add(m, Measure("cadence", comparator_of(m["pre"] or m.groupdict().get("sym"), None, ">="), n * PERIOD_PER_YEAR[m["period"]], "per year",
                        text=quote(sentence, ix, m.start(), m.end())))
     for m in gated(_EVERY_RE, GATE_EVERY, low):
         n = _num(m["n"]) if m["n"] else 1.0
@@ -230,14 +237,14 @@ def find_measures(sentence: str) -> list[_Hit]:
         if n is None or n > 100 or _taken(spans, m.start("n"), m.end("n")):
             continue
         pop = _trim_population(quote(sentence, ix, m.start("pop"), m.end("pop")) if m["pop"] else "")
-        add(m, Measure("percent", comparator_of(m["pre"], m["post"], ">="), n, "%", population=pop,
+        add(m, Measure("percent", comparator_of(m["pre"] or m.groupdict().get("sym"), m["post"], ">="), n, "%", population=pop,
                        text=quote(sentence, ix, m.start(), m.end()).strip()))
     for m in gated(_AGE_RE, GATE_AGO, low):
         n = _num(m["n"])
         if n is None or _taken(spans, m.start(), m.end()):
             continue
         value, unit = normalise_duration(n, m["unit"])
-        add(m, Measure("age", comparator_of(m["pre"], None, "<="), value, unit, text=quote(sentence, ix, m.start(), m.end())))
+        add(m, Measure("age", comparator_of(m["pre"] or m.groupdict().get("sym"), None, "<="), value, unit, text=quote(sentence, ix, m.start(), m.end())))
     for m in _SAME_DAY_RE.finditer(low):
         if not _taken(spans, m.start(), m.end()):
             add(m, Measure("duration", "<=", 1.0, "days", text=quote(sentence, ix, m.start(), m.end())))
@@ -246,13 +253,13 @@ def find_measures(sentence: str) -> list[_Hit]:
         if n is None or _taken(spans, m.start(), m.end()):
             continue
         value, unit = normalise_duration(n, m["unit"])
-        add(m, Measure("duration", comparator_of(m["pre"], m["post"], "<="), value, unit,
+        add(m, Measure("duration", comparator_of(m["pre"] or m.groupdict().get("sym"), m["post"], "<="), value, unit,
                        text=quote(sentence, ix, m.start(), m.end()).strip()))
     for m in gated(_COUNT_RE, GATE_DIGIT, low):
         n = _num(m["n"])
         if n is None or _taken(spans, m.start("n"), m.end("n")):
             continue
-        add(m, Measure("count", comparator_of(m["pre"], None, ">="), n, (m["noun"] or "").strip(),
+        add(m, Measure("count", comparator_of(m["pre"] or m.groupdict().get("sym"), None, ">="), n, (m["noun"] or "").strip(),
                        text=quote(sentence, ix, m.start(), m.end()).strip("( ")))
     ratio_nouns = {h.measure.unit.rstrip("s") for h in hits if h.measure.kind == "ratio"}
     hits = [h for h in hits if not (h.measure.kind == "cadence" and _ADJ_PERIOD.get(h.measure.text.lower().split()[-1])

@@ -88,12 +88,17 @@ _QUAL = (
     rf"(?P<qual>(?:{_APPROX})|just\s+(?:over|under|below|above|short\s+of)|nearly|almost|not\s+quite|a\s+bit\s+(?:over|under)"
     r"|slightly\s+(?:over|under|below|above)|well\s+(?:over|under|below|above)|over|more\s+than|above|greater\s+than"
     r"|upwards\s+of|in\s+excess\s+of|under|below|less\s+than|fewer\s+than|at\s+least|at\s+most|no\s+more\s+than"
-    r"|up\s+to|within|inside|at\s+or\s+above|at\s+or\s+below)\s+"
+    r"|up\s+to|within|inside|no\s+later\s+than|at\s+or\s+above|at\s+or\s+below)\s+|(?P<sym>[≥≤<>]=?|=[<>])\s*"
 )
 _APPROX_RE = re.compile(rf"^(?:{_APPROX})$")
 
 
+_SYMBOLS = {"≥": ">=", ">=": ">=", "=>": ">=", "≤": "<=", "<=": "<=", "=<": "<=", ">": ">", "<": "<"}
+
+
 def _bound(qual: str | None) -> tuple[str, bool]:
+    if qual and qual.strip() in _SYMBOLS:
+        return _SYMBOLS[qual.strip()], False
     if not qual:
         return "==", False
     q = re.sub(r"\s+", " ", qual.strip().lower())
@@ -102,7 +107,7 @@ def _bound(qual: str | None) -> tuple[str, bool]:
     approx = q.startswith(("just", "nearly", "almost", "not quite", "a bit", "slightly"))
     if q in ("at least", "at or above"):
         return ">=", False
-    if q in ("at most", "no more than", "up to", "within", "inside", "at or below"):
+    if q in ("at most", "no more than", "up to", "within", "inside", "no later than", "at or below"):
         return "<=", False
     if re.search(r"under|below|less|fewer|nearly|almost|not quite|short of", q):
         return "<", approx
@@ -122,7 +127,7 @@ _MISSED_RE = re.compile(
     rf"(?P<adj>daily|weekly|monthly|quarterly|annual|yearly)?\s*(?P<noun>{_PERIOD_NOUN}|[a-z-]+s)?\b"
 )
 _RATIO_RE = re.compile(
-    rf"(?:\b|(?=~))(?:{_QUAL})?(?P<a>{NUMBER})\s+(?P<sep>of|in|out\s+of)\s+(?:the\s+|our\s+|every\s+|their\s+)?"
+    rf"(?:\b|(?=[~≥≤<>=]))(?:{_QUAL})?(?P<a>{NUMBER})\s+(?P<sep>of|in|out\s+of)\s+(?:the\s+|our\s+|every\s+|their\s+)?"
     rf"(?:last\s+|past\s+|previous\s+)?(?P<b>{NUMBER})\b(?:\s+(?P<adj>daily|weekly|monthly|quarterly|annual|yearly))?"
     r"(?:\s+(?P<noun>[a-z][\w-]*))?"
 )
@@ -134,7 +139,7 @@ _EXCEPT_RE = re.compile(
     rf"\b(?:every|each)\s+(?P<period>quarter|month|week|year)\s+(?:but|except(?:\s+for)?)\s+(?P<n>{_NUM})\b"
 )
 _ALL_BUT_RE = re.compile(
-    rf"(?:\b|(?=~))(?:{_QUAL})?all\s+but\s+(?P<a>{NUMBER})\s+(?:of|out\s+of)\s+(?:the\s+|our\s+)?(?P<b>{NUMBER})\b"
+    rf"(?:\b|(?=[~≥≤<>=]))(?:{_QUAL})?all\s+but\s+(?P<a>{NUMBER})\s+(?:of|out\s+of)\s+(?:the\s+|our\s+)?(?P<b>{NUMBER})\b"
     r"(?:\s+(?P<noun>[a-z][\w-]*))?"
 )
 _FRACTIONS = {"half": 0.5, "a half": 0.5, "one half": 0.5, "a third": 1 / 3, "one third": 1 / 3,
@@ -143,34 +148,35 @@ _FRACTIONS = {"half": 0.5, "a half": 0.5, "one half": 0.5, "a third": 1 / 3, "on
               "four fifths": 0.8, "four-fifths": 0.8, "a tenth": 0.1, "one tenth": 0.1, "nine tenths": 0.9}
 _FRACTIONS = {digits_text(k)[0]: v for k, v in _FRACTIONS.items()}  # patterns see "2 thirds"
 _FRACTION_RE = re.compile(
-    rf"(?:\b|(?=~))(?:{_QUAL})?(?P<f>{'|'.join(sorted(_FRACTIONS, key=len, reverse=True))})\s+(?:of|the)\b"
+    rf"(?:\b|(?=[~≥≤<>=]))(?:{_QUAL})?(?P<f>{'|'.join(sorted(_FRACTIONS, key=len, reverse=True))})\s+(?:of|the)\b"
 )
 _TIMES_RE = re.compile(
-    rf"(?:\b|(?=~))(?:{_QUAL})?(?:(?P<times>once|twice|thrice)|(?P<n>{NUMBER}|{_SOME})\s+times)\s+(?:a|an|per|each|every)\s+"
-    r"(?P<period>year|quarter|month|week|day|fortnight)\b"
+    rf"(?:\b|(?=[~≥≤<>=]))(?:{_QUAL})?(?:(?P<times>once|twice|thrice)|(?P<n>{NUMBER}|{_SOME})\s+times)\s+"
+    r"(?:(?:a|an|per|each|every)\s+(?P<period>year|quarter|month|week|day|fortnight)"
+    r"|(?P<adv>annually|yearly|quarterly|monthly|weekly|daily))\b"
 )
 _EVERY_RE = re.compile(
-    rf"(?:\b|(?=~))(?:{_QUAL})?(?:once\s+)?(?:every|each)\s+(?:(?P<n>{_NUM})\s+)?(?P<unit>{DURATION_UNIT}|fortnight|other\s+(?:week|month|year))\b"
+    rf"(?:\b|(?=[~≥≤<>=]))(?:{_QUAL})?(?:once\s+)?(?:every|each)\s+(?:(?P<n>{_NUM})\s+)?(?P<unit>{DURATION_UNIT}|fortnight|other\s+(?:week|month|year))\b"
 )
 _RELEASE_RE = re.compile(r"\b(?:every|each)\s+(?:[a-z-]+\s+)?release\b")
 _ADVERB_RE = re.compile(r"\b(?P<adv>" + "|".join(sorted(PER_YEAR, key=len, reverse=True)) + r")\b")
 _PERCENT_RE = re.compile(
-    rf"(?:\b|(?=~))(?:{_QUAL})?(?:(?P<lo>\d+(?:\.\d+)?)\s*%?\s*(?:-|–|to)\s*|(?P<lo2>{NUMBER})\s+(?:per\s?cent\s+|percent\s+)?to\s+)?"
+    rf"(?:\b|(?=[~≥≤<>=]))(?:{_QUAL})?(?:(?P<lo>\d+(?:\.\d+)?)\s*%?\s*(?:-|–|to)\s*|(?P<lo2>{NUMBER})\s+(?:per\s?cent\s+|percent\s+)?to\s+)?"
     rf"(?P<n>{NUMBER})\s*(?:%|per\s?cent\b|percent\b)"
 )
 _AGE_RE = re.compile(
-    rf"(?:\b|(?=~))(?:{_QUAL})?(?P<n>{_NUM})\s+(?P<unit>{DURATION_UNIT})\s+(?P<tail>ago|old|back)\b"
+    rf"(?:\b|(?=[~≥≤<>=]))(?:{_QUAL})?(?P<n>{_NUM})\s+(?P<unit>{DURATION_UNIT})\s+(?P<tail>ago|old|back)\b"
 )
 _NOT_SINCE_RE = re.compile(
     rf"(?:\b(?:not|never|nobody|no\s+one)\b|n't\b)[^.;]{{0,40}}?\b(?:in|for)\s+(?:{_QUAL})?(?P<n>{_NUM})\s+(?P<unit>{DURATION_UNIT})\b"
 )
 _DURATION_RE = re.compile(
-    rf"(?:\b|(?=~))(?:{_QUAL})?(?P<n>{_NUM})(?:\s*(?:-|to|or)\s*(?P<n2>{NUMBER}))?[\s-]+(?P<unit>{DURATION_UNIT})\b"
+    rf"(?:\b|(?=[~≥≤<>=]))(?:{_QUAL})?(?P<n>{_NUM})(?:\s*(?:-|to|or)\s*(?P<n2>{NUMBER}))?[\s-]+(?P<unit>{DURATION_UNIT})\b"
     rf"(?:\s+or\s+(?P<n3>{NUMBER}|so)\b)?"
 )
 _SAME_DAY_RE = re.compile(r"\b(?:the\s+)?same\s+(?:business\s+|working\s+)?day\b")
 _COUNT_RE = re.compile(
-    rf"(?:\b|(?=~))(?:{_QUAL})?(?<![\w.-])(?P<n>{NUMBER}|{_SOME})\s+(?P<noun>(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*s)\b"
+    rf"(?:\b|(?=[~≥≤<>=]))(?:{_QUAL})?(?<![\w.-])(?P<n>{NUMBER}|{_SOME})\s+(?P<noun>(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*s)\b"
 )
 _COUNT_NOUN_STOP = re.compile(rf"^(?:{DURATION_UNIT}|times|percent|per|of|in|out|or|and|to|years|is|was)$")
 
@@ -232,7 +238,7 @@ def find_figures(sentence: str) -> list[Figure]:
         a, b = parse_number(m["a"]), parse_number(m["b"])
         if a is None or not b or a > b or not free(m.start(), m.end()):
             continue
-        comp, approx = _bound(m["qual"])
+        comp, approx = _bound(m["qual"] or m.groupdict().get("sym"))
         add(m, "ratio", (b - a) / b, comparator=comp, approx=approx, noun=m["noun"] or "")
     for m in gated(_RATIO_RE, GATE_OF, low):
         a, b = parse_number(m["a"]), parse_number(m["b"])
@@ -240,7 +246,7 @@ def find_figures(sentence: str) -> list[Figure]:
             continue
         if m["sep"] == "in" and re.match(r"\d", m["b"]) and b > 100:  # "in 2024"
             continue
-        comp, approx = _bound(m["qual"])
+        comp, approx = _bound(m["qual"] or m.groupdict().get("sym"))
         adj = m["adj"]
         noun = m["noun"] or ""
         if adj and _PERIOD_ADJ[adj] in PERIOD_PER_YEAR:  # "three of the four quarterly reviews"
@@ -250,14 +256,15 @@ def find_figures(sentence: str) -> list[Figure]:
         add(m, "ratio", a / b, comparator=comp, approx=approx, noun=noun)
     for m in _FRACTION_RE.finditer(low):
         if free(m.start(), m.end()):
-            comp, approx = _bound(m["qual"])
+            comp, approx = _bound(m["qual"] or m.groupdict().get("sym"))
             add(m, "ratio", _FRACTIONS[m["f"]], comparator=comp, approx=approx)
     for m in gated(_TIMES_RE, GATE_TIMES, low):
         n, some = (float(TIMES[m["times"]]), False) if m["times"] else _num(m["n"])
         if n is None or not free(m.start(), m.end()):
             continue
-        comp, approx = _bound(m["qual"])
-        add(m, "cadence", n * PERIOD_PER_YEAR[m["period"]], "per year", comp, approx or some)
+        comp, approx = _bound(m["qual"] or m.groupdict().get("sym"))
+        per = PERIOD_PER_YEAR[m["period"]] if m["period"] else PER_YEAR[m["adv"]]
+        add(m, "cadence", n * per, "per year", comp, approx or some)
     for m in gated(_EVERY_RE, GATE_EVERY, low):
         unit = m["unit"]
         n, approx = _num(m["n"]) if m["n"] else (1.0, False)
@@ -267,7 +274,7 @@ def find_figures(sentence: str) -> list[Figure]:
             n, unit = 2 * (n or 1), "week"
         if n is None or not n or not free(m.start(), m.end()):
             continue
-        comp, approx2 = _bound(m["qual"])
+        comp, approx2 = _bound(m["qual"] or m.groupdict().get("sym"))
         comp = {"<": "==", "<=": "=="}.get(comp, comp)  # "within every week" is still weekly
         add(m, "cadence", per_year_from_interval(n, unit), "per year", comp, approx or approx2)
     for m in gated(_RELEASE_RE, GATE_EVERY, low):
@@ -280,7 +287,7 @@ def find_figures(sentence: str) -> list[Figure]:
         n = parse_number(m["n"])
         if n is None or n > 100 or not free(m.start("n"), m.end()):
             continue
-        comp, approx = _bound(m["qual"])
+        comp, approx = _bound(m["qual"] or m.groupdict().get("sym"))
         lo = parse_number(m["lo"] or m["lo2"]) if (m["lo"] or m["lo2"]) else None
         if lo is not None and lo < n:
             a, b = original_span(ix, m.start(), m.end())
@@ -292,7 +299,7 @@ def find_figures(sentence: str) -> list[Figure]:
         n, approx = _num(m["n"])
         if n is None or not free(m.start(), m.end()):
             continue
-        comp, approx2 = _bound(m["qual"])
+        comp, approx2 = _bound(m["qual"] or m.groupdict().get("sym"))
         value, unit = normalise_duration(n, m["unit"])
         add(m, "age", value, unit, comp, approx or approx2)
     for m in gated(_NOT_SINCE_RE, GATE_UNIT, low):  # "not reviewed in 18 months" -> at least that long ago
@@ -316,7 +323,7 @@ def find_figures(sentence: str) -> list[Figure]:
             n, approx = (n3, True) if n3 is not None else (n, approx)
         if n is None or not free(m.start(), m.end()):
             continue
-        comp, approx2 = _bound(m["qual"])
+        comp, approx2 = _bound(m["qual"] or m.groupdict().get("sym"))
         value, unit = normalise_duration(n, m["unit"])
         add(m, "duration", value, unit, comp, approx or approx2)
     for m in _COUNT_RE.finditer(low):
@@ -326,7 +333,7 @@ def find_figures(sentence: str) -> list[Figure]:
             continue
         if re.match(r"\d{4}$", m["n"]) and 1900 < n < 2100:  # a year, not a count
             continue
-        comp, approx = _bound(m["qual"])
+        comp, approx = _bound(m["qual"] or m.groupdict().get("sym"))
         add(m, "count", n, comparator=comp, approx=approx or some, noun=noun)
     figs.sort(key=lambda f: f.start)
     return figs
