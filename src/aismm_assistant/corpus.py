@@ -19,6 +19,7 @@ from pydantic import ValidationError as PydanticValidationError
 from aismm_assistant.errors import CorpusError, NotFoundError
 from aismm_assistant.model import (
     CATEGORY_ORDER,
+    AuthoredCriterion,
     Category,
     Control,
     Corpus,
@@ -120,8 +121,11 @@ def build_corpus(meta: CorpusMeta, categories: list[Category], source: str) -> C
 
 
 def corpus_hash(corpus: Corpus) -> str:
+    """Hash of the categories and objectives; criteria derive from the objective text and stay out of it."""
     payload = json.dumps(
-        [cat.model_dump(mode="json") for cat in corpus.categories], sort_keys=True, ensure_ascii=False
+        [cat.model_dump(mode="json", exclude={"controls": {"__all__": {"criteria"}}}) for cat in corpus.categories],
+        sort_keys=True,
+        ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
@@ -140,7 +144,69 @@ def load_corpus_dir(directory: Path) -> Corpus:
     if not files:
         raise CorpusError(f"{directory / 'categories'}: no category files")
     categories = [parse_category(read_yaml(f), str(f)) for f in files]
+    criteria_path = directory / CRITERIA_FILE
+    if criteria_path.exists():  # read on first use: a lookup never pays for it
+        source = AuthoredCriteriaFile(criteria_path, {c.id for cat in categories for c in cat.controls})
+        for cat in categories:
+            for control in cat.controls:
+                control._criteria_file = source
     return build_corpus(meta, categories, str(directory))
+
+
+CRITERIA_FILE = "criteria.yaml"
+
+
+def load_authored_criteria(corpus: Corpus, directory: Path | None = None) -> dict[str, list[AuthoredCriterion]]:
+    """The corpus folder's criteria.yaml (empty when absent), checked against the corpus' control IDs."""
+    d = Path(directory) if directory else _corpus_dir()
+    path = d / CRITERIA_FILE
+    return read_criteria_file(path, set(corpus.control_ids())) if path.exists() else {}
+
+
+def read_criteria_file(path: Path, known_ids: set[str]) -> dict[str, list[AuthoredCriterion]]:
+    """Hand-written criteria, ``{CONTROL_ID: [{text, measure}]}``; fail naming the entry on any problem."""
+    data = read_yaml(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise CorpusError(f"{path}: expected a mapping of control IDs to lists of criteria")
+    out: dict[str, list[AuthoredCriterion]] = {}
+    for cid, items in data.items():
+        if str(cid) not in known_ids:
+            raise CorpusError(f"{path}: {cid}: no such control in the corpus")
+        if not isinstance(items, list) or not 1 <= len(items) <= 4:
+            raise CorpusError(f"{path}: {cid}: expected a list of 1-4 criteria")
+        parsed = []
+        for i, item in enumerate(items):
+            try:
+                parsed.append(AuthoredCriterion.model_validate(item))
+            except PydanticValidationError as exc:
+                raise CorpusError(f"{path}: {cid} criterion {i + 1}: {_format_pydantic(exc)}") from None
+        out[str(cid)] = parsed
+    return out
+
+
+class AuthoredCriteriaFile:
+    """A corpus folder's criteria.yaml, read and validated on first use, re-read when it changes."""
+
+    def __init__(self, path: Path, known_ids: set[str]) -> None:
+        self.path = path
+        self.known_ids = known_ids
+        self._stamp: float | None = None
+        self._data: dict[str, list[AuthoredCriterion]] = {}
+
+    def key(self) -> str:
+        return f"{self.path}:{self._stamp}"
+
+    def load(self) -> dict[str, list[AuthoredCriterion]]:
+        stamp = self.path.stat().st_mtime if self.path.exists() else None
+        if stamp != self._stamp or (stamp is not None and not self._data):
+            self._data = read_criteria_file(self.path, self.known_ids) if stamp is not None else {}
+            self._stamp = stamp
+        return self._data
+
+    def get(self, control_id: str) -> list[AuthoredCriterion] | None:
+        return self.load().get(control_id)
 
 
 def _corpus_dir() -> Path:

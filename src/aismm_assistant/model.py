@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 DOMAINS: dict[str, tuple[str, ...]] = {
     "Foundational": ("GOV", "ORG", "IAM", "MON"),
@@ -54,6 +54,68 @@ def normalize_deployment_type(value: str) -> str:
     return table[key]
 
 
+class AuthoredMeasure(BaseModel):
+    """A measure written by hand in the corpus; values are normalised like the parser's (see criteria.py).
+
+    Durations and ages may be written in minutes..years (stored as hours or days); cadences as
+    events "per year", "per release" or as an interval in a duration unit ("every 6 months").
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str
+    comparator: str
+    value: float
+    unit: str = ""
+    window: str = ""
+    population: str = ""
+
+    @model_validator(mode="after")
+    def _known(self) -> AuthoredMeasure:
+        from aismm_assistant.quantities import (
+            COMPARATORS,
+            DAYS_PER_UNIT,
+            MEASURE_KINDS,
+            normalise_duration,
+            per_year_from_interval,
+            unit_key,
+        )
+
+        if self.kind not in MEASURE_KINDS:
+            raise ValueError(f"measure kind {self.kind!r} not one of {', '.join(MEASURE_KINDS)}")
+        if self.comparator not in COMPARATORS:
+            raise ValueError(f"measure comparator {self.comparator!r} not one of {', '.join(COMPARATORS)}")
+        if self.value < 0 or self.value != self.value:
+            raise ValueError(f"measure value {self.value} must be a non-negative number")
+        unit = self.unit.strip()
+        if self.kind == "percent":
+            if self.value > 100 or unit not in ("", "%"):
+                raise ValueError("a percent measure needs a value 0-100 and unit '%'")
+            self.unit = "%"
+        elif self.kind == "ratio":
+            if self.value > 1:
+                raise ValueError("a ratio measure needs a fraction 0-1 (3 of 4 -> 0.75)")
+        elif self.kind in ("duration", "age"):
+            if unit_key(unit) not in DAYS_PER_UNIT:
+                raise ValueError(f"a {self.kind} measure needs a time unit (minutes..years), got {unit!r}")
+            self.value, self.unit = normalise_duration(self.value, unit)
+        elif self.kind == "cadence":
+            if unit in ("per year", "per release"):
+                pass
+            elif unit_key(unit) in DAYS_PER_UNIT and self.value > 0:
+                self.value, self.unit = per_year_from_interval(self.value, unit), "per year"
+            else:
+                raise ValueError(f"a cadence measure needs unit 'per year', 'per release' or an interval unit, got {unit!r}")
+        return self
+
+
+class AuthoredCriterion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=3)
+    measure: AuthoredMeasure | None = None
+
+
 class Control(BaseModel):
     """One control objective (a KPI) with the workbook columns and the details-document fields."""
 
@@ -74,6 +136,10 @@ class Control(BaseModel):
     question: str | None = None
     follow_up: str | None = None
     key_terms: list[str] = Field(default_factory=list)
+    # Hand-written criteria that override the parsed ones (criteria.py); None = parse the objective.
+    criteria: list[AuthoredCriterion] | None = Field(default=None, min_length=1, max_length=4)
+    # The corpus folder's criteria.yaml (corpus.AuthoredCriteriaFile), consulted by criteria.criteria_for.
+    _criteria_file: object = PrivateAttr(default=None)
 
     @property
     def category(self) -> str:

@@ -262,7 +262,7 @@ def write_corpus_dir(corpus: Corpus, target: Path) -> None:
         for cat in corpus.categories:
             data = cat.model_dump(mode="json", exclude_defaults=False)
             for c in data["controls"]:
-                for k in ("question", "follow_up", "key_terms"):
+                for k in ("question", "follow_up", "key_terms", "criteria"):
                     if not c.get(k):
                         c.pop(k, None)
             (tmp / "categories" / f"{cat.id}.yaml").write_text(

@@ -61,10 +61,12 @@ def register(app: typer.Typer) -> None:
         as_json: bool = JSON_OPTION,
     ) -> None:
         """Check IDs, levels, vocabularies and per-level counts; fail naming file, entry and reason."""
-        from aismm_assistant.corpus import load_corpus, load_corpus_dir
+        from aismm_assistant.corpus import load_authored_criteria, load_corpus, load_corpus_dir
+        from aismm_assistant.criteria import criteria_report
 
         corpus = load_corpus_dir(path) if path else load_corpus()
         counts = {c.id: len(c.controls) for c in corpus.categories}
+        criteria = criteria_report(corpus.controls, load_authored_criteria(corpus, path))
         data = {
             "valid": True,
             "name": corpus.meta.name,
@@ -72,12 +74,19 @@ def register(app: typer.Typer) -> None:
             "hash": corpus.content_hash,
             "objectives": sum(counts.values()),
             "per_category": counts,
+            "criteria": criteria,
         }
         if as_json:
             print_json(data)
         else:
             per = ", ".join(f"{k} {v}" for k, v in counts.items())
             console.print(f"[green]valid[/]: {data['objectives']} objectives ({per}); hash {corpus.content_hash}")
+            line = (f"criteria: {criteria['parsed']} parsed, {criteria['authored']} authored overrides, "
+                    f"{criteria['with_measure']} with a measure")
+            if "parser_agreement" in criteria:
+                agr = criteria["parser_agreement"]
+                line += f"; parser agrees with authored criteria for {agr['agree']}/{agr['authored']}"
+            console.print(line)
 
     @corpus_app.command("import-xlsx")
     def import_xlsx_cmd(
