@@ -59,32 +59,37 @@ _TNOUN = (r"(?:transcripts?|interviews?|conversations?|questionnaires?|answers?|
 # Verbs that hand down a verdict when used as a request.
 _VERDICT = (r"(?:mark|record|rate|score|grade|set|output|assign|give|award|put|write|treat|classify|label|enter|"
             r"count|consider|carry|log|list|tick|return|print|emit|respond|reply|conclude|register|rank|raise|"
-            r"bump|upgrade|move|accept|approve|declare|confirm|show|display|note down|sign off)")
+            r"bump|upgrade|move|accept|approve|declare|confirm|show|display|note down|sign off|summari[sz]e|describe|"
+            r"report|say|state|reflect|document|note)")
 _MACHINE_VERB = r"(?:output|print|emit|return|respond|reply)"  # only a program is told to output something
-_STATUS = r"(?:met|compliant|satisfied|passed|pass|green|mature|assured|conformant)"
+_STATUS = r"(?:met|compliant|satisfied|passed|green|mature|assured|conformant)"
 _VALUE = r"(?:[1-5](?:\.0)?|one|two|three|four|five|max(?:imum)?|highest|top|full|perfect)"
-_CLAUSE = r"(?:^|[:;,\-–—(\[\]\"“'‘]\s*|\b(?:and|so|then|also|but|now|just|simply|kindly|please)\s+)"
+_CLAUSE = r"(?:^|[:;,(\[\]\"“'‘]\s*|\s[\-–—]+\s*|\b(?:and|so|then|also|but|now|just|simply|kindly|please)\s+)"
+# A clause opening that cannot be the middle of a list ("... to Bedrock and to the assistants").
+_OPENING = r"(?:^|[:;(\[\]\"“'‘]\s*|\s[\-–—]+\s*|,\s*(?:(?:and|also|so|but)\s+)?)"
 
 # ---------------------------------------------------------------- ADDRESSEE
 
-_REFERENT = (rf"(?:(?:this|these|those|the)\s+{_TNOUN}\b|this(?=\s*(?:[,.:;!?\-–—)\"”]|$)|\s+(?:afterwards|later|up|"
+_REFERENT = (rf"(?:(?:this|these)\s+{_TNOUN}\b|the\s+(?:transcripts?|interviews?|conversations?|chat\s+logs?)\b|this(?=\s*(?:[,.:;!?\-–—)\"”]|$)|\s+(?:afterwards|later|up|"
              r"down|together|over|now|should|must|will|can|may|please|and|so|for|to|into|from|is|was)\b))")
 _ADDRESS_STRONG = [
     # a letter-style or note-style address: "Dear AI reviewer,", "note to the scoring engine:"
     _rx(rf"\b(?:dear|hello|hi|hey|greetings|attention|attn)\b[\s,]+(?:\w+\s+){{0,3}}?{_AGENT}\b"),
     _rx(rf"{_CLAUSE}(?:(?:a|an|one|quick|short|final|small|little|friendly|important|brief|another|last)\s+)*"
-        r"(?:note|message|memo|reminder|word|request|instructions?|ps|p\.s\.)\s+(?:to|for)\s+(?:the\s+|any\s+|an?\s+|"
+        r"(?:note|message|memo|reminder|word|request|instructions?|ps|p\.s\.|fyi|heads[- ]up)\s+(?:to|for)\s+(?:the\s+|any\s+|an?\s+|"
         rf"all\s+|you,?\s+)?(?:\w+\s+){{0,2}}?{_MACHINE}(?=\s*(?:[,:;.!?\-–—)\"”]|$)|\s+(?:who|that|which|here|"
         rf"please|{_PROCESS})\b)"),
     # whoever / whatever reads or scores this transcript
-    _rx(rf"\b(?:whoever|whatever|whichever|anyone|anybody|any(?:one|body)?\s+(?:{_MACHINE}|person|one))\b"
+    _rx(rf"\b(?:whoever|whatever|whichever|anyone|anybody|any\s+(?:\w+\s+)?(?:{_MACHINE}|person|one))\b"
         rf"(?:\s+or\s+(?:whoever|whatever)(?:\s+{_MACHINE})?)?(?:\s+[\w'’-]+){{0,3}}?\s+{_PROCESS}\b"
         rf"(?:\s+[\w'’-]+){{0,6}}?\s+{_REFERENT}"),
     _rx(rf"\b(?:whoever|whatever)\b(?:\s+or\s+(?:whoever|whatever))?(?:\s+[\w'’-]+){{0,3}}?\s+{_SCORING}\s+it\b"),
     # the AI / assessment tool reading this transcript
-    _rx(rf"\b(?:the|this|that|an?)\s+(?:\w+\s+){{0,2}}?{_MACHINE}\s+(?:that\s+is\s+|which\s+is\s+|who\s+is\s+)?"
-        rf"(?:reading|processing|scoring|summari[sz]ing|reviewing|evaluating|assessing|grading|analy[sz]ing|"
-        rf"parsing|compiling)\s+(?:\w+\s+){{0,2}}?{_REFERENT}"),
+    # (a present-tense "the assistant summarises those notes" describes a practice, so only -ing, relative or
+    # future forms count)
+    _rx(rf"\b(?:the|this|that|an?|any)\s+(?:\w+\s+){{0,2}}?{_MACHINE}\s+(?:(?:that|which|who)\s+"
+        r"(?:(?:is|will|will\s+be|'ll|’ll|is\s+going\s+to|gets\s+to|has\s+to|may|might)\s+)?(?=\w+\s)|(?=\w+ing\s))"
+        rf"{_PROCESS}\s+(?:\w+\s+){{0,2}}?{_REFERENT}"),
     # a new role for the reader: "you are now in audit mode", "from now on you are the grader"
     _rx(r"\byou\s+(?:are|'re|’re)\s+now\s+(?:in\s+\w+\s+mode|an?\s+|the\s+|acting\b|operating\b)"),
     _rx(r"\bfrom\s+now\s+on,?\s+you\b|\byour\s+(?:new|real|actual)\s+(?:role|task|instructions?|job)\b"),
@@ -99,9 +104,14 @@ _ADDRESS_VOCATIVE = [
         r"(?:note|notice|message|memo|instruction)\s*(?:from\s+[\w'’ ]{1,20}?)?\s*[:\-–—]"),
     # whoever-clauses with a person as head: "the reviewer reading this"
     _rx(rf"\b(?:the|any|an?)\s+{_HUMAN}\s+(?:who\s+)?{_PROCESS}\s+(?:\w+\s+){{0,2}}?{_REFERENT}"),
-    # second person asked to judge: "before you score this", "you must rate us"
-    _rx(r"\byou(?:'ll|’ll|'d|’d)?\s+(?:\w+\s+){0,2}?(?:score|rate|grade|mark|assess|evaluate|record|output|assign|"
-        r"classify|conclude)\b"),
+    # "To the bot: ...", "for the scoring model - ..."
+    _rx(rf"{_OPENING}(?:to|for)\s+(?:the|any|all|every)\s+(?:\w+\s+){{0,2}}?{_AGENT}s?\s*(?::|\s[\-–—])"),
+    # whoever/whatever does the judging, whatever it is judging
+    _rx(rf"\b(?:whoever|whatever)\b(?:\s+[\w'’-]+){{0,3}}?\s+(?:{_SCORING}|compil(?:e|es|ing)|summari[sz](?:e|es|ing))\b"),
+    # second person asked to judge: "before you score this", "could you record us", "your summary"
+    _rx(rf"\byou(?:'ll|’ll|'d|’d)?\s+(?:(?!can\b|can't\b|cannot\b)\w+\s+){{0,2}}?{_VERDICT}(?:s|ing|ting)?\b"),
+    _rx(r"\byour\s+(?:summary|rating|score|verdict|assessment|output|evaluation|grading|scoring|conclusion|write-?up|"
+        r"report)\b"),
 ]
 # Naming the assessing system in the third person: "the assessment tool must ...", "AI scoring tools".
 _ADDRESS_REFERENCE = [
@@ -114,15 +124,16 @@ _ADDRESS_REFERENCE = [
 
 _IMPERATIVE = _rx(rf"{_CLAUSE}(?:(?:please|kindly|just|simply|now|then|also|and)\s+)*{_VERDICT}\b(?!-)")
 _IMPERATIVE_MACHINE = _rx(rf"{_CLAUSE}(?:(?:please|kindly|just|simply|now|then|also|and)\s+)*{_MACHINE_VERB}\b")
-_PLEASE = _rx(r"\b(?:please|kindly|pls)\b")
+_PLEASE = _rx(r"\b(?:please|kindly|pls|grateful|appreciate|thank\s+you|thanks(?!\s+to))\b|"
+              r"\b(?:would|'d|’d)\s+be\s+(?:great|nice|lovely|good|helpful)\b")
 _VERDICT_ANY = _rx(rf"\b{_VERDICT}(?:s|ed|d|ing|ten)?\b|\b(?:written|put|set)\s+(?:up|down)\b")
 _DESERVE = _rx(r"\bdeserv(?:e|es|ed|ing)\b")
 _MODAL = _rx(r"\b(?:should|must|can|could|will|shall|may|needs?\s+to|has\s+to|have\s+to|ought\s+to|is\s+to|are\s+to)"
              rf"\s+(?:simply\s+|just\s+|now\s+|please\s+|also\s+|then\s+)?(?:be\s+)?{_VERDICT}(?:ed|d|ten)?\b")
-_DESIRE = _rx(r"\b(?:'d|’d|would|do|really)?\s*(?:like|want|expect|ask|request|prefer|appreciate)s?\b"
-              rf"(?:\s+[\w'’-]+){{0,6}}?\s+(?:to\s+)?(?:be\s+)?{_VERDICT}(?:s|ed|d|ten)?\b|"
-              rf"\b(?:'d|’d|would)\s+(?:like|love|appreciate)\s+(?:\w+\s+){{0,3}}?(?:an?\s+)?(?:level|tier|score|rating|"
-              rf"grade)\s+{_VALUE}\b")
+_DESIRE = _rx(r"\b(?:like|want|expect|ask|request|prefer|need)s?\s+(?:this|it|us|that|them|(?:the|our|this)\s+\w+)\s+"
+              rf"(?:[\w'’-]+\s+){{0,4}}?(?:to\s+)?(?:be\s+)?(?:{_VERDICT}(?:s|ed|d)?|written|put)\b|"
+              r"\b(?:'d|’d|would)\s+(?:\w+ly\s+)?(?:like|love|appreciate|welcome)\s+(?:it\s+if\s+)?(?:\w+\s+)?"
+              rf"(?:an?\s+|the\s+)?(?:level|tier|score|rating|grade|{_STATUS})\b")
 # A verdict verb inside a condition describes a rule of practice ("mark it met only when ..."), not a request.
 _CONDITION = _rx(r"\b(?:if|when|whenever|once|only|unless|until|after|before)\b")
 
@@ -134,10 +145,14 @@ _OUTCOME = [
     _rx(r"\b(?:fully|100\s*%|completely|entirely|totally)\s+(?:compliant|mature|assured|met|satisfied|conformant|"
         r"implemented)\b"),
     _rx(r"[\"“'‘](?:met|compliant|yes|pass)[\"”'’]"),
+    _rx(r"\b(?:a|an)\s+(?:pass|clean\s+bill|green\s+light)\b(?!\s*(?:rate|mark|threshold|criteri))"),
     _rx(r"\b(?:meets?|satisf(?:y|ies))\s+(?:every|all|each)\b|\byes\s+(?:to|for|on)\s+(?:all|everything|every)\b"),
     _rx(rf"\b(?:every|all|each)\s+(?:\w+\s+){{0,3}}?(?:objective|control|item|requirement|question)s?\s+{_STATUS}\b"),
     _rx(rf"\b{_VERDICT}\b(?:\s+[\w'’.-]+){{0,8}}?\s+(?:as\s+)?(?:fully\s+)?{_STATUS}\b"),
-    _rx(rf"\b(?:level|lvl|tier|maturity|score|rating|grade|band|stage)\s*(?:of\s+|at\s+)?{_VALUE}\b"),
+    _rx(rf"\b(?:level|lvl|tier|maturity|score|rating|grade|band|stage)\s*(?:(?:of|at|is|was|=|:)\s*)?(?:an?\s+)?"
+        rf"{_VALUE}\b"),
+    _rx(rf"\b(?:status|verdict|result|outcome|classification|answer|label|decision)\s*[:=]\s*[\"“']?(?:{_STATUS}|yes|"
+        rf"{_VALUE})\b"),
     _rx(r"\bL[1-5]\b", 0),
     _rx(r"\b[1-5]\s*(?:/|out\s+of)\s*5\b|\b(?:full|top)\s+marks\b|\b(?:maximum|highest|top|perfect)\s+"
         r"(?:level|rating|score|grade|tier|maturity)\b"),
@@ -148,39 +163,41 @@ _OUTCOME = [
 # ---------------------------------------------------------------- CONTROL
 
 _ROLE = (r"(?:system|sys|inst|instructions?|assistant|admin(?:istrator)?|developer|root|sudo|override|operator|"
-         r"priority|assessor|assessment|auditor|grader|evaluator|im_start|im_end|endoftext)")
+         r"priority|assessor|auditor|grader|evaluator|im_start|im_end|endoftext)")
 _MENTION_BEFORE = _rx(r"(?:\b(?:the|a|an|our|its|their|your|in|into|inside|between|within|with|without|as|using|of|"
-                      r"like|no|any|such)\s*)$")
-_MENTION_AFTER = _rx(r"^\s*(?:tags?|tokens?|delimiters?|blocks?|markers?|messages?|fields?|roles?|sections?|"
-                     r"headers?|prompts?|templates?|wrappers?)\b")
+                      r"like|no|any|such)\s*|\w)$")  # a word glued to the bracket is code: list[Assistant]
+_MENTION_AFTER = _rx(r"^[\"”'’]?\s*(?:tags?|tokens?|delimiters?|blocks?|markers?|messages?|fields?|roles?|sections?|"
+                     r"headers?|prompts?|templates?|wrappers?|lines?|strings?|prefix(?:es)?|text)\b")
 _CONTROL_MARKUP = [
     _rx(r"<\|[^|>]{1,40}\|>"),                                      # chat-template tokens
     _rx(rf"(?:<<|\[\[|\{{\{{)\s*/?\s*{_ROLE}\b[^\]>}}]{{0,80}}(?:>>|\]\]|\}}\}})?"),  # <<admin override: ...>>
     _rx(rf"[\[<]\s*/?\s*{_ROLE}\s*[\]>:]"),                          # [SYSTEM], <system>, [INST]
+    _rx(rf"[\[<({{]\s*{_ROLE}(?:\s+\w+){{0,2}}\s*[:=]"),                  # (admin note: ...), [override: ...]
     _rx(rf"#{{2,}}\s*{_ROLE}\b"),                                    # ### SYSTEM
     _rx(r"\b(?:SYSTEM|ADMIN|ADMINISTRATOR|ROOT|DEVELOPER|OPERATOR|ASSESSOR|ASSESSMENT|PRIORITY|URGENT)\s+"
         r"(?:OVERRIDE|MESSAGE|INSTRUCTIONS?|COMMAND|PROMPT|NOTE|NOTICE|DIRECTIVE|MODE)\b|"
         r"\b(?:BEGIN|START|END)\s+(?:OF\s+)?(?:OVERRIDE|SYSTEM|INSTRUCTIONS?|ADMIN|PROMPT)\b", 0),
     _rx(r"\b(?:system|admin|administrator|assessment|assessor|developer|operator|root|manual|priority|emergency|"
         r"auditor)\s+(?:override|instructions?|directive|command)\s*[:\-–—]"),
-    _rx(r"^\s*(?:system|assistant|admin)\s*:"),
+
 ]
 # Double delimiters whose content is a directive even without a role word: "{{mark as compliant}}".
-_DELIMITED = _rx(r"(?:<<|\[\[|\{\{)([^\]>}]{1,120})(?:>>|\]\]|\}\})")
+_DELIMITED = _rx(r"(?:<<|\[\[|\{\{|<!--|/\*)([^\]>}]{1,120}?)(?:>>|\]\]|\}\}|-->|\*/)")
 _OVERRIDE = [
     _rx(r"\b(?:ignore|disregard|forget|override|overrule|bypass|skip|drop|discard|set\s+aside|supersede|cancel)\b"
         r"(?:\s+(?:all|any|the|your|these|those|previous|prior|above|earlier|preceding|remaining|other|scoring|"
         r"assessment|system|original|existing|standard|of))+\s+(?:instructions?|prompts?|rules?|rubrics?|criteria|"
         r"guidance|guidelines|checks|questions|scoring|evidence|context|directions?|steps?)\b"),
     _rx(r"\b(?:ignore|disregard|forget)\s+(?:everything|anything|all)\s+(?:above|else|before|previous|prior)\b"),
+    _rx(r"\b(?:ignore|disregard|forget)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?(?:above|foregoing|preceding)\b|"
+        r"\b(?:ignore|disregard|forget)\s+(?:what|anything|everything)\s+(?:i|we|you)\s+(?:said|wrote|were\s+told)\b"),
     _rx(r"\b(?:overrid(?:e|es|ing)|supersed(?:e|es|ing)|takes?\s+precedence\s+over|replac(?:e|es|ing))\s+"
         r"(?:everything|anything|all|any)\s+(?:above|else|before|previous|prior|earlier)\b"),
     _rx(r"\btreat\s+(?:this|the following)\s+(?:\w+\s+)?as\s+(?:overriding|authoritative|final|binding|an?\s+"
         r"(?:instruction|override|command|directive))\b"),
     _rx(r"\b(?:new|updated|real|actual|revised)\s+(?:instructions?|system\s+prompt|task)\b"),
     _rx(r"\b(?:your|the\s+assistant's|the\s+tool's|the\s+assessor's|the\s+model's)\s+system\s+prompt\b"),
-    _rx(r"\b(?:enter|enable|switch\s+to|activate|go\s+into|you\s+are\s+now\s+in)\s+(?:\w+\s+)?(?:developer|dev|debug|"
-        r"audit|admin|god|jailbreak|unrestricted|override|evaluation|assessment|sudo|root|maintenance)\s+mode\b"),
+    _rx(r"\b(?:enter|enable|switch\s+to|activate|go\s+into|you\s+are\s+now\s+in)\s+(?:\w+\s+){0,2}mode\b"),
     _rx(r"\b(?:act|behave|respond)\s+as\s+(?:an?|the)\s+(?:\w+\s+)?(?:assessor|auditor|grader|evaluator|reviewer)\b"),
 ]
 
@@ -197,6 +214,9 @@ _META_SELF = [
     _rx(r"\b(?:confidence|certainty)\s+(?:of\s+)?(?:1(?:\.0+)?|100\s*%|maximum|full)\b|"
         r"\bwith\s+(?:high|full|maximum|total)\s+confidence\b"),
 ]
+# A claim about what the assessment's result must be: "the correct output for this category is ...".
+_VERDICT_CLAIM = _rx(r"\b(?:the|my|our)\s+(?:only\s+)?(?:right|correct|proper|expected|appropriate|accurate|true|valid|"
+                     r"only)\s+(?:answer|output|rating|level|score|status|result|verdict|grade|classification|response)\b")
 _META_SCOPE = [
     _rx(r"\b(?:every|all|each|any)\s+(?:of\s+(?:the|these|our|its)\s+)?(?:\w+\s+){0,3}?(?:controls?|objectives?|items?|"
         r"categor(?:y|ies)|questions?|sections?|requirements?|boxes|criteria)\b"),
@@ -233,6 +253,7 @@ class Features:
     override: str = ""       # an instruction to drop instructions, or a mode switch
     meta_self: str = ""      # this assessment, its rubric, objective or category IDs
     meta_scope: str = ""     # every control / everything / us
+    claim: str = ""          # what the result must be ("the correct output is")
     conditional: bool = False
     fired: list[str] = field(default_factory=list)
 
@@ -257,7 +278,7 @@ def _markup(text: str) -> str:
                 continue
             return m.group(0).strip()[:60]
     for m in _DELIMITED.finditer(text):
-        inner = m.group(1)
+        inner = m.group(1).replace("_", " ")
         if _IMPERATIVE.search(inner) or _first(_OUTCOME, inner) or _first(_OVERRIDE, inner):
             return m.group(0)[:60]
     return ""
@@ -274,6 +295,8 @@ def features(sentence: str) -> Features:
     f.override = _first(_OVERRIDE, sentence)
     f.meta_self = _first(_META_SELF, sentence)
     f.meta_scope = _first(_META_SCOPE, sentence)
+    claim = _VERDICT_CLAIM.search(sentence)
+    f.claim = claim.group(0) if claim else ""
     imperative = _IMPERATIVE.search(sentence)
     please = _PLEASE.search(sentence) and _VERDICT_ANY.search(sentence)
     strong = please or _DESERVE.search(sentence) or _DESIRE.search(sentence)
@@ -281,8 +304,12 @@ def features(sentence: str) -> Features:
         f.request = strong.group(0).strip()[:60]
     elif imperative:
         f.request, f.imperative_only = imperative.group(0).strip(" ,:;-–—\"“”'([]")[:60], True
+    if imperative and not _first(_OUTCOME, sentence[imperative.start():]):
+        f.imperative_only = False if strong else f.imperative_only
+        f.request = f.request if strong else ""   # an imperative counts only when the outcome is its object
     machine = _IMPERATIVE_MACHINE.search(sentence)
-    f.machine_verb = machine.group(0).strip(" ,:;-–—\"“”'([]") if machine else ""
+    if machine and _first(_OUTCOME, sentence[machine.end(): machine.end() + 30]):
+        f.machine_verb = machine.group(0).strip(" ,:;-–—\"“”'([]")
     modal = _MODAL.search(sentence)
     f.modal = modal.group(0) if modal else ""
     f.conditional = bool(_CONDITION.search(sentence))
@@ -300,7 +327,8 @@ def steering_reason(f: Features) -> str | None:
         say("control markup", f.markup)
     elif f.address:
         say("addresses the assessing system", f.address)
-    elif f.override and (f.vocative or f.reference or f.outcome or f.meta_self or f.meta_scope or f.request):
+    elif f.override and (f.vocative or f.reference or f.outcome or f.meta_self or f.meta_scope
+                         or f.request and not f.imperative_only):
         say("override instruction", f.override)
     elif f.vocative and (f.outcome or f.request and not f.imperative_only or f.meta_self):
         say("addresses the assessor", f.vocative)
@@ -308,6 +336,8 @@ def steering_reason(f: Features) -> str | None:
         say("names the assessing system", f.reference)
     elif f.outcome and f.request and not f.imperative_only:
         say("asks for a verdict", f.request)
+    elif f.outcome and f.claim:
+        say("states what the verdict must be", f.claim)
     elif f.outcome and f.machine_verb:
         say("tells the system to output", f.machine_verb)
     elif f.outcome and f.request and (f.meta_self or f.meta_scope) and not f.conditional:
