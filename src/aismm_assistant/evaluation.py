@@ -170,11 +170,15 @@ def evaluate(path: Path, llm: Any = None, llm_spec: str | None = None) -> dict:
     from aismm_assistant.interview.citations import citation_counts
     from aismm_assistant.interview.replay import replay_golden
 
+    from aismm_assistant.interview.steering_eval import steering_scores
+
     rows: list[dict] = []
     pairs: list[tuple[str, str]] = []
     valid = total = 0
+    cases: list[GoldenCase] = []
     for file in golden_paths(path):
         golden = load_golden(file)
+        cases.extend(golden.categories.values())
         results = replay_golden(golden, llm=llm, llm_spec=llm_spec)
         for cid, case in golden.categories.items():
             prop = results[cid]
@@ -191,7 +195,12 @@ def evaluate(path: Path, llm: Any = None, llm_spec: str | None = None) -> dict:
                                             for ctl, st in case.expected_controls.items()
                                             if ctl in prop.controls and prop.controls[ctl].status != st},
                          "flags": len(prop.flags)})
-    return summarise(rows, pairs, valid, total)
+    out = summarise(rows, pairs, valid, total)
+    steering = steering_scores(cases)
+    out["steering_recall"] = steering["recall"]  # None when no turn is marked `steering: true`
+    out["steering_false_flag_rate"] = steering["false_flag_rate"]
+    out["steering_marked_turns"] = steering["marked_turns"]
+    return out
 
 
 def summarise(rows: list[dict], pairs: list[tuple[str, str]], valid: int, total: int) -> dict:

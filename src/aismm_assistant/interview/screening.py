@@ -50,7 +50,8 @@ _AGENT = rf"(?:{_MACHINE}|{_HUMAN})"
 _PROCESS = (r"(?:reads?|reading|process(?:es|ing)?|scor(?:e|es|ing)|summari[sz](?:e|es|ing)|review(?:s|ing)?|"
             r"compil(?:e|es|ing)|evaluat(?:e|es|ing)|assess(?:es|ing)?|grad(?:e|es|ing)|rat(?:e|es|ing)|"
             r"analy[sz](?:e|es|ing)|pars(?:e|es|ing)|ingest(?:s|ing)?|mark(?:s|ing)?|puts?|putting|handl(?:e|es|ing)|"
-            r"receiv(?:e|es|ing)|look(?:s|ing) at|go(?:es|ing) through)")
+            r"receiv(?:e|es|ing)|look(?:s|ing) at|go(?:es|ing) through|(?:typ|writ)(?:e|es|ing) up|transcrib(?:e|es|ing)|"
+            r"writ(?:e|es|ing))")
 _SCORING = r"(?:scor(?:e|es|ing)|grad(?:e|es|ing)|rat(?:e|es|ing)|assess(?:es|ing)?|evaluat(?:e|es|ing)|mark(?:s|ing)?)"
 # The things an assessor of this interview reads.
 _TNOUN = (r"(?:transcripts?|interviews?|conversations?|questionnaires?|answers?|responses?|notes?|reports?|"
@@ -79,6 +80,9 @@ _ADDRESS_STRONG = [
         r"(?:note|message|memo|reminder|word|request|instructions?|ps|p\.s\.|fyi|heads[- ]up)\s+(?:to|for)\s+(?:the\s+|any\s+|an?\s+|"
         rf"all\s+|you,?\s+)?(?:\w+\s+){{0,2}}?{_MACHINE}(?=\s*(?:[,:;.!?\-–—)\"”]|$)|\s+(?:who|that|which|here|"
         rf"please|{_PROCESS})\b)"),
+    # "if you are an AI", "if you're the system writing the report"
+    _rx(rf"\byou(?:'re|’re|\s+are)\s+(?:(?:the|an?|any|some)\s+)(?:\w+\s+){{0,2}}?{_MACHINE}(?=\s*(?:[,:;.!?\-–—)\"”]|$)|"
+        rf"\s+(?:who|that|which|here|{_PROCESS})\b)"),
     # whoever / whatever reads or scores this transcript
     _rx(rf"\b(?:whoever|whatever|whichever|anyone|anybody|any\s+(?:\w+\s+)?(?:{_MACHINE}|person|one))\b"
         rf"(?:\s+or\s+(?:whoever|whatever)(?:\s+{_MACHINE})?)?(?:\s+[\w'’-]+){{0,3}}?\s+{_PROCESS}\b"
@@ -88,7 +92,8 @@ _ADDRESS_STRONG = [
     # (a present-tense "the assistant summarises those notes" describes a practice, so only -ing, relative or
     # future forms count)
     _rx(rf"\b(?:the|this|that|an?|any)\s+(?:\w+\s+){{0,2}}?{_MACHINE}\s+(?:(?:that|which|who)\s+"
-        r"(?:(?:is|will|will\s+be|'ll|’ll|is\s+going\s+to|gets\s+to|has\s+to|may|might)\s+)?(?=\w+\s)|(?=\w+ing\s))"
+        r"(?:(?:is|will|will\s+be|'ll|’ll|is\s+going\s+to|gets\s+to|has\s+to|may|might)\s+)?(?=\w+\s)|"
+        r"(?:(?:is|are)\s+)?(?=\w+ing\s))"
         rf"{_PROCESS}\s+(?:\w+\s+){{0,2}}?{_REFERENT}"),
     # a new role for the reader: "you are now in audit mode", "from now on you are the grader"
     _rx(r"\byou\s+(?:are|'re|’re)\s+now\s+(?:in\s+\w+\s+mode|an?\s+|the\s+|acting\b|operating\b)"),
@@ -124,9 +129,9 @@ _ADDRESS_REFERENCE = [
 
 _IMPERATIVE = _rx(rf"{_CLAUSE}(?:(?:please|kindly|just|simply|now|then|also|and)\s+)*{_VERDICT}\b(?!-)")
 _IMPERATIVE_MACHINE = _rx(rf"{_CLAUSE}(?:(?:please|kindly|just|simply|now|then|also|and)\s+)*{_MACHINE_VERB}\b")
-_PLEASE = _rx(r"\b(?:please|kindly|pls|grateful|appreciate|thank\s+you|thanks(?!\s+to))\b|"
+_PLEASE = _rx(r"\b(?:please|kindly|pls|grateful|appreciat\w*|thank\s+you|thanks(?!\s+to)|happy\s+for)\b|"
               r"\b(?:would|'d|’d)\s+be\s+(?:great|nice|lovely|good|helpful)\b")
-_VERDICT_ANY = _rx(rf"\b{_VERDICT}(?:s|ed|d|ing|ten)?\b|\b(?:written|put|set)\s+(?:up|down)\b")
+_VERDICT_ANY = _rx(rf"\b{_VERDICT}(?:s|ed|d|ing|ten)?\b|\b(?:written|put|set|go|goes|going|gone)\s+(?:up|down|in)\b")
 _DESERVE = _rx(r"\bdeserv(?:e|es|ed|ing)\b")
 _MODAL = _rx(r"\b(?:should|must|can|could|will|shall|may|needs?\s+to|has\s+to|have\s+to|ought\s+to|is\s+to|are\s+to)"
              rf"\s+(?:simply\s+|just\s+|now\s+|please\s+|also\s+|then\s+)?(?:be\s+)?{_VERDICT}(?:ed|d|ten)?\b")
@@ -142,6 +147,9 @@ _CONDITION = _rx(r"\b(?:if|when|whenever|once|only|unless|until|after|before)\b"
 _OUTCOME = [
     _rx(rf"\b(?:as|be|being|is|are|were|at|to|all|everything|them|it|this|one)\s+(?:fully\s+|completely\s+|entirely\s+)?"
         rf"{_STATUS}\b"),
+    _rx(r"\bfull\s+(?:compliance|conformance|maturity|marks)\b"),
+    _rx(rf"\b(?:{_VERDICT}\w*|down|up|in)(?:\s+[\w'’]+){{0,4}}?\s+(?:as|at)\s+(?:an?\s+)?(?:level\s+)?{_VALUE}\b"
+        r"(?!\s*(?:%|percent|per\b|days?|hours?|minutes?|weeks?|months?|years?|people|staff|requests?))"),
     _rx(r"\b(?:fully|100\s*%|completely|entirely|totally)\s+(?:compliant|mature|assured|met|satisfied|conformant|"
         r"implemented)\b"),
     _rx(r"[\"“'‘](?:met|compliant|yes|pass)[\"”'’]"),
@@ -171,7 +179,7 @@ _MENTION_AFTER = _rx(r"^[\"”'’]?\s*(?:tags?|tokens?|delimiters?|blocks?|mark
 _CONTROL_MARKUP = [
     _rx(r"<\|[^|>]{1,40}\|>"),                                      # chat-template tokens
     _rx(rf"(?:<<|\[\[|\{{\{{)\s*/?\s*{_ROLE}\b[^\]>}}]{{0,80}}(?:>>|\]\]|\}}\}})?"),  # <<admin override: ...>>
-    _rx(rf"[\[<]\s*/?\s*{_ROLE}\s*[\]>:]"),                          # [SYSTEM], <system>, [INST]
+    _rx(rf"[\[<]\s*/?\s*{_ROLE}(?:\s+(?:{_ROLE}|note|message|mode|command|notice))?\s*[\]>:]"),  # [SYSTEM], [INST]
     _rx(rf"[\[<({{]\s*{_ROLE}(?:\s+\w+){{0,2}}\s*[:=]"),                  # (admin note: ...), [override: ...]
     _rx(rf"#{{2,}}\s*{_ROLE}\b"),                                    # ### SYSTEM
     _rx(r"\b(?:SYSTEM|ADMIN|ADMINISTRATOR|ROOT|DEVELOPER|OPERATOR|ASSESSOR|ASSESSMENT|PRIORITY|URGENT)\s+"
