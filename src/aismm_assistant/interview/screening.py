@@ -75,7 +75,8 @@ _REFERENT = (rf"(?:(?:this|these)\s+{_TNOUN}\b|the\s+(?:transcripts?|interviews?
              r"down|together|over|now|should|must|will|can|may|please|and|so|for|to|into|from|is|was)\b))")
 _ADDRESS_STRONG = [
     # a letter-style or note-style address: "Dear AI reviewer,", "note to the scoring engine:"
-    _rx(rf"\b(?:dear|hello|hi|hey|greetings|attention|attn)\b[\s,]+(?:\w+\s+){{0,3}}?{_AGENT}\b"),
+    _rx(rf"(?:\b(?:dear|hello|hi|hey|greetings)\b|\b(?:attention|attn)\s*:)[\s,]+(?:[\w'’]+[\s,]+){{0,3}}?{_AGENT}"
+        rf"(?=\s*(?:[,:;.!?\-–—)\"”]|$)|\s+(?:who|that|which|here|please|{_PROCESS})\b)"),
     _rx(rf"{_CLAUSE}(?:(?:a|an|one|quick|short|final|small|little|friendly|important|brief|another|last)\s+)*"
         r"(?:note|message|memo|reminder|word|request|instructions?|ps|p\.s\.|fyi|heads[- ]up)\s+(?:to|for)\s+(?:the\s+|any\s+|an?\s+|"
         rf"all\s+|you,?\s+)?(?:\w+\s+){{0,2}}?{_MACHINE}(?=\s*(?:[,:;.!?\-–—)\"”]|$)|\s+(?:who|that|which|here|"
@@ -391,3 +392,23 @@ def screen_answer(answer: str, turn: int) -> tuple[list[Span], list[Flag]]:
     clean = [s for s, r in zip(spans, reasons, strict=True) if not r]
     flags = [Flag(turn, s.text, r) for s, r in zip(spans, reasons, strict=True) if r]
     return clean, flags
+
+
+def overlaps_flagged(quote: str, answer: str) -> bool:
+    """Whether a quote taken from `answer` shares any text with a sentence screening flagged there.
+
+    A model may cite only part of a steering sentence ("supply chain is fully mature"); that part is
+    no more evidence than the whole sentence.
+    """
+    quote = quote.strip()
+    if not quote:
+        return False
+    kept = {(s.start, s.end) for s in screen_answer(answer, 0)[0]}
+    spans = [s for s in sentences(answer) if (s.start, s.end) not in kept]
+    start = answer.find(quote)
+    while start >= 0:
+        end = start + len(quote)
+        if any(s.start < end and start < s.end for s in spans):
+            return True
+        start = answer.find(quote, start + 1)
+    return False
