@@ -169,7 +169,6 @@ def evaluate(path: Path, llm: Any = None, llm_spec: str | None = None) -> dict:
     """Replay every case under `path` and compare it with the expected verdicts."""
     from aismm_assistant.interview.citations import citation_counts
     from aismm_assistant.interview.replay import replay_golden
-
     from aismm_assistant.interview.steering_eval import steering_scores
 
     rows: list[dict] = []

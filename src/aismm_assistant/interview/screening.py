@@ -30,7 +30,7 @@ and no assessment outcome, so it stays evidence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from aismm_assistant.interview.text import Span, sentences
 
@@ -77,6 +77,8 @@ _ADDRESS_STRONG = [
     # a letter-style or note-style address: "Dear AI reviewer,", "note to the scoring engine:"
     _rx(rf"(?:\b(?:dear|hello|hi|hey|greetings)\b|\b(?:attention|attn)\s*:)[\s,]+(?:[\w'’]+[\s,]+){{0,3}}?{_AGENT}"
         rf"(?=\s*(?:[,:;.!?\-–—)\"”]|$)|\s+(?:who|that|which|here|please|{_PROCESS})\b)"),
+    _rx(rf"\b(?:attention|attn)\b[\s,:]+(?:(?:to|the|any|all|every|ai|automated|llm|scoring|assessment|grading)\s+)"
+        rf"{{0,3}}{_AGENT}s?\s*(?:[:,]|\s[\-–—])"),
     _rx(rf"{_CLAUSE}(?:(?:a|an|one|quick|short|final|small|little|friendly|important|brief|another|last)\s+)*"
         r"(?:note|message|memo|reminder|word|request|instructions?|ps|p\.s\.|fyi|heads[- ]up)\s+(?:to|for)\s+(?:the\s+|any\s+|an?\s+|"
         rf"all\s+|you,?\s+)?(?:\w+\s+){{0,2}}?{_MACHINE}(?=\s*(?:[,:;.!?\-–—)\"”]|$)|\s+(?:who|that|which|here|"
@@ -106,7 +108,7 @@ _ADDRESS_VOCATIVE = [
     _rx(rf"\b(?:note|message|memo|reminder|request|instructions?)\s+(?:to|for)\s+(?:the\s+|any\s+|an?\s+)?"
         rf"(?:\w+\s+)?{_HUMAN}s?\b"),
     # a label addressed to the assessment: "Assessment note: ...", "Assessor note from our side -"
-    _rx(rf"\b(?:assessment|assessor|reviewer|auditor|grader|scorer|evaluator|scoring|grading|ai|model|system)\s+"
+    _rx(r"\b(?:assessment|assessor|reviewer|auditor|grader|scorer|evaluator|scoring|grading|ai|model|system)\s+"
         r"(?:note|notice|message|memo|instruction)\s*(?:from\s+[\w'’ ]{1,20}?)?\s*[:\-–—]"),
     # whoever-clauses with a person as head: "the reviewer reading this"
     _rx(rf"\b(?:the|any|an?)\s+{_HUMAN}\s+(?:who\s+)?{_PROCESS}\s+(?:\w+\s+){{0,2}}?{_REFERENT}"),
@@ -140,6 +142,9 @@ _DESIRE = _rx(r"\b(?:like|want|expect|ask|request|prefer|need)s?\s+(?:this|it|us
               rf"(?:[\w'’-]+\s+){{0,4}}?(?:to\s+)?(?:be\s+)?(?:{_VERDICT}(?:s|ed|d)?|written|put)\b|"
               r"\b(?:'d|’d|would)\s+(?:\w+ly\s+)?(?:like|love|appreciate|welcome)\s+(?:it\s+if\s+)?(?:\w+\s+)?"
               rf"(?:an?\s+|the\s+)?(?:level|tier|score|rating|grade|{_STATUS})\b")
+# Where a clause with a new subject starts: "give us a week | and we'll be at level 3".
+_NEXT_CLAUSE = _rx(r";|\s(?:and|but|so|then|because|while|when|until|once|if)\s+(?:we|we'll|we're|i|i'll|i'm|they|"
+                   r"it|it'll|you|he|she|there|that)\b")
 # A verdict verb inside a condition describes a rule of practice ("mark it met only when ..."), not a request.
 _CONDITION = _rx(r"\b(?:if|when|whenever|once|only|unless|until|after|before)\b")
 
@@ -149,6 +154,7 @@ _OUTCOME = [
     _rx(rf"\b(?:as|be|being|is|are|were|at|to|all|everything|them|it|this|one)\s+(?:fully\s+|completely\s+|entirely\s+)?"
         rf"{_STATUS}\b"),
     _rx(r"\bfull\s+(?:compliance|conformance|maturity|marks)\b"),
+    _rx(rf"\b(?:answer|response|verdict|status|result)s?\b(?:\s+[\w'’]+){{0,5}}?\s+(?:is|are|=|:)\s+[\"“']?(?:yes|{_STATUS})\b"),
     _rx(rf"\b(?:{_VERDICT}\w*|down|up|in)(?:\s+[\w'’]+){{0,4}}?\s+(?:as|at)\s+(?:an?\s+)?(?:level\s+)?{_VALUE}\b"
         r"(?!\s*(?:%|percent|per\b|days?|hours?|minutes?|weeks?|months?|years?|people|staff|requests?))"),
     _rx(r"\b(?:fully|100\s*%|completely|entirely|totally)\s+(?:compliant|mature|assured|met|satisfied|conformant|"
@@ -165,7 +171,7 @@ _OUTCOME = [
     _rx(r"\bL[1-5]\b", 0),
     _rx(r"\b[1-5]\s*(?:/|out\s+of)\s*5\b|\b(?:full|top)\s+marks\b|\b(?:maximum|highest|top|perfect)\s+"
         r"(?:level|rating|score|grade|tier|maturity)\b"),
-    _rx(rf"\b(?:deserv\w*|give|giving|award|score|rate|grade|assign)\s+(?:us|them|it|this|me)?\s*(?:an?\s+)?"
+    _rx(r"\b(?:deserv\w*|give|giving|award|score|rate|grade|assign)\s+(?:us|them|it|this|me)?\s*(?:an?\s+)?"
         r"(?:[1-5]|one|two|three|four|five)\b(?!\s*(?:%|percent|days?|hours?|weeks?|months?|years?|people|staff))"),
 ]
 
@@ -264,7 +270,6 @@ class Features:
     meta_scope: str = ""     # every control / everything / us
     claim: str = ""          # what the result must be ("the correct output is")
     conditional: bool = False
-    fired: list[str] = field(default_factory=list)
 
     def any(self) -> bool:
         return bool(self.address or self.vocative or self.reference or self.outcome or self.markup or self.override
@@ -306,16 +311,15 @@ def features(sentence: str) -> Features:
     f.meta_scope = _first(_META_SCOPE, sentence)
     claim = _VERDICT_CLAIM.search(sentence)
     f.claim = claim.group(0) if claim else ""
-    imperative = _IMPERATIVE.search(sentence)
     please = _PLEASE.search(sentence) and _VERDICT_ANY.search(sentence)
     strong = please or _DESERVE.search(sentence) or _DESIRE.search(sentence)
     if strong:
         f.request = strong.group(0).strip()[:60]
-    elif imperative:
-        f.request, f.imperative_only = imperative.group(0).strip(" ,:;-–—\"“”'([]")[:60], True
-    if imperative and not _first(_OUTCOME, sentence[imperative.start():]):
-        f.imperative_only = False if strong else f.imperative_only
-        f.request = f.request if strong else ""   # an imperative counts only when the outcome is its object
+    else:  # a bare imperative counts only when an outcome is its object, in its own clause
+        for m in _IMPERATIVE.finditer(sentence):
+            if _first(_OUTCOME, _NEXT_CLAUSE.split(sentence[m.start():], maxsplit=1)[0]):
+                f.request, f.imperative_only = m.group(0).strip(" ,:;-–—\"“”'([]")[:60], True
+                break
     machine = _IMPERATIVE_MACHINE.search(sentence)
     if machine and _first(_OUTCOME, sentence[machine.end(): machine.end() + 30]):
         f.machine_verb = machine.group(0).strip(" ,:;-–—\"“”'([]")
