@@ -51,7 +51,7 @@ _PROCESS = (r"(?:reads?|reading|process(?:es|ing)?|scor(?:e|es|ing)|summari[sz](
             r"compil(?:e|es|ing)|evaluat(?:e|es|ing)|assess(?:es|ing)?|grad(?:e|es|ing)|rat(?:e|es|ing)|"
             r"analy[sz](?:e|es|ing)|pars(?:e|es|ing)|ingest(?:s|ing)?|mark(?:s|ing)?|puts?|putting|handl(?:e|es|ing)|"
             r"receiv(?:e|es|ing)|look(?:s|ing) at|go(?:es|ing) through|(?:typ|writ)(?:e|es|ing) up|transcrib(?:e|es|ing)|"
-            r"writ(?:e|es|ing))")
+            r"writ(?:e|es|ing)|gets?|getting|sees?|seeing)")
 _SCORING = r"(?:scor(?:e|es|ing)|grad(?:e|es|ing)|rat(?:e|es|ing)|assess(?:es|ing)?|evaluat(?:e|es|ing)|mark(?:s|ing)?)"
 # The things an assessor of this interview reads.
 _TNOUN = (r"(?:transcripts?|interviews?|conversations?|questionnaires?|answers?|responses?|notes?|reports?|"
@@ -71,8 +71,9 @@ _OPENING = r"(?:^|[:;(\[\]\"“'‘]\s*|\s[\-–—]+\s*|,\s*(?:(?:and|also|so|b
 
 # ---------------------------------------------------------------- ADDRESSEE
 
-_REFERENT = (rf"(?:(?:this|these)\s+{_TNOUN}\b|the\s+(?:transcripts?|interviews?|conversations?|chat\s+logs?)\b|this(?=\s*(?:[,.:;!?\-–—)\"”]|$)|\s+(?:afterwards|later|up|"
-             r"down|together|over|now|should|must|will|can|may|please|and|so|for|to|into|from|is|was)\b))")
+_REFERENT = (rf"(?:(?:this|these)\s+{_TNOUN}\b|the\s+(?:transcripts?|interviews?|conversations?|chat\s+logs?)\b|"
+             r"this(?=\s*(?:[,.:;!?\-–—)\"”]|$)|\s+(?:afterwards|later|up|down|together|over|now|should|must|will|"
+             r"can|may|please|and|so|for|to|into|from|is|was)\b)|along\b)")
 _ADDRESS_STRONG = [
     # a letter-style or note-style address: "Dear AI reviewer,", "note to the scoring engine:"
     _rx(rf"(?:\b(?:dear|hello|hi|hey|greetings)\b|\b(?:attention|attn)\s*:)[\s,]+(?:[\w'’]+[\s,]+){{0,3}}?{_AGENT}"
@@ -140,7 +141,9 @@ _MODAL = _rx(r"\b(?:should|must|can|could|will|shall|may|needs?\s+to|has\s+to|ha
              rf"\s+(?:simply\s+|just\s+|now\s+|please\s+|also\s+|then\s+)?(?:be\s+)?{_VERDICT}(?:ed|d|ten)?\b")
 _DESIRE = _rx(r"\b(?:like|want|expect|ask|request|prefer|need)s?\s+(?:this|it|us|that|them|(?:the|our|this)\s+\w+)\s+"
               rf"(?:[\w'’-]+\s+){{0,4}}?(?:to\s+)?(?:be\s+)?(?:{_VERDICT}(?:s|ed|d)?|written|put)\b|"
-              r"\b(?:'d|’d|would)\s+(?:\w+ly\s+)?(?:like|love|appreciate|welcome)\s+(?:it\s+if\s+)?(?:\w+\s+)?"
+              r"\b(?:'d|’d|would)\s+(?:\w+ly\s+)?(?:like|love|appreciate|welcome|prefer)\s+it\s+if\s+(?:[\w'’-]+\s+){0,5}?"
+              rf"(?:an?\s+|the\s+)?(?:level|tier|score|rating|grade|{_STATUS})\b|"
+              r"\b(?:'d|’d|would)\s+(?:\w+ly\s+)?(?:like|love|appreciate|welcome)\s+(?:\w+\s+)?"
               rf"(?:an?\s+|the\s+)?(?:level|tier|score|rating|grade|{_STATUS})\b")
 # Where a clause with a new subject starts: "give us a week | and we'll be at level 3".
 _NEXT_CLAUSE = _rx(r";|\s(?:and|but|so|then|because|while|when|until|once|if)\s+(?:we|we'll|we're|i|i'll|i'm|they|"
