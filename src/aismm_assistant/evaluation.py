@@ -23,6 +23,7 @@ class GoldenCase:
     turns: list[TurnInput]
     expected_level: int | None = None
     expected_controls: dict[str, str] = field(default_factory=dict)
+    steering_turns: frozenset[int] = frozenset()  # 0-based turns marked `steering: true` (scored by steering_eval)
 
 
 @dataclass
@@ -77,15 +78,20 @@ def _load_case(path: Path, cat_id: str, body: dict, require_expected: bool, corp
     if not isinstance(raw_turns, list) or not raw_turns:
         raise _fail(path, cat_id, "'turns' must be a non-empty list")
     turns = []
+    steering: set[int] = set()
     for i, t in enumerate(raw_turns):
         if not isinstance(t, dict) or not isinstance(t.get("answer"), str) or not t["answer"].strip():
             raise _fail(path, cat_id, f"turn {i}: needs a non-empty 'answer'")
+        if not isinstance(t.get("steering", False), bool):
+            raise _fail(path, cat_id, f"turn {i}: 'steering' must be true or false")
+        if t.get("steering"):
+            steering.add(i)
         turns.append(TurnInput(answer=t["answer"], question=t.get("question"), respondent=t.get("respondent")))
     expected = body.get("expected")
     if expected is None:
         if require_expected:
             raise _fail(path, cat_id, "no 'expected' block")
-        return GoldenCase(cat_id, turns)
+        return GoldenCase(cat_id, turns, steering_turns=frozenset(steering))
     if not isinstance(expected, dict):
         raise _fail(path, cat_id, "'expected' must be a mapping")
     level = expected.get("level")
@@ -104,7 +110,7 @@ def _load_case(path: Path, cat_id: str, body: dict, require_expected: bool, corp
         if status not in STATUSES:
             raise _fail(path, cat_id, f"control {ctl_id}: invalid status {status!r} (one of {', '.join(STATUSES)})")
         controls[ctl_id] = status
-    return GoldenCase(cat_id, turns, level if isinstance(level, int) else None, controls)
+    return GoldenCase(cat_id, turns, level if isinstance(level, int) else None, controls, frozenset(steering))
 
 
 def golden_paths(path: Path) -> list[Path]:
@@ -163,12 +169,15 @@ def evaluate(path: Path, llm: Any = None, llm_spec: str | None = None) -> dict:
     """Replay every case under `path` and compare it with the expected verdicts."""
     from aismm_assistant.interview.citations import citation_counts
     from aismm_assistant.interview.replay import replay_golden
+    from aismm_assistant.interview.steering_eval import steering_scores
 
     rows: list[dict] = []
     pairs: list[tuple[str, str]] = []
     valid = total = 0
+    cases: list[GoldenCase] = []
     for file in golden_paths(path):
         golden = load_golden(file)
+        cases.extend(golden.categories.values())
         results = replay_golden(golden, llm=llm, llm_spec=llm_spec)
         for cid, case in golden.categories.items():
             prop = results[cid]
@@ -185,7 +194,12 @@ def evaluate(path: Path, llm: Any = None, llm_spec: str | None = None) -> dict:
                                             for ctl, st in case.expected_controls.items()
                                             if ctl in prop.controls and prop.controls[ctl].status != st},
                          "flags": len(prop.flags)})
-    return summarise(rows, pairs, valid, total)
+    out = summarise(rows, pairs, valid, total)
+    steering = steering_scores(cases)
+    out["steering_recall"] = steering["recall"]  # None when no turn is marked `steering: true`
+    out["steering_false_flag_rate"] = steering["false_flag_rate"]
+    out["steering_marked_turns"] = steering["marked_turns"]
+    return out
 
 
 def summarise(rows: list[dict], pairs: list[tuple[str, str]], valid: int, total: int) -> dict:

@@ -23,7 +23,7 @@ from aismm_assistant.interview.analysis import (
     finish,
 )
 from aismm_assistant.interview.citations import citation_valid
-from aismm_assistant.interview.screening import injection_reason, screen_answer
+from aismm_assistant.interview.screening import injection_reason, overlaps_flagged, screen_answer
 from aismm_assistant.interview.signals import detect
 from aismm_assistant.model import Category
 
@@ -97,7 +97,8 @@ def check_item(item: JudgedControl, answers: Sequence[str], controls: Iterable[A
         reasons.append("a quote from the model is not verbatim in the transcript; downgraded to unknown")
         return ControlProposal(item.control_id.upper(), "unknown", min(conf, 0.3),
                                [c for c in cites if citation_valid(c, answers)], reasons, request)
-    injected = [c for c in cites if injection_reason(c["quote"])]
+    injected = [c for c in cites if injection_reason(c["quote"])
+                or overlaps_flagged(c["quote"], answers[c["turn"]] if 0 <= c["turn"] < len(answers) else "")]
     if injected:
         cites = [c for c in cites if c not in injected]
         reasons.append("quotes that try to instruct the assessment were excluded")
