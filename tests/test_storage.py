@@ -140,7 +140,7 @@ def test_users_store_only_a_token_hash(corpus_dir):
     assert store.user_by_token(token).name == "ann"
     assert store.user_by_token("wrong") is None
     with pytest.raises(ValidationError, match="already exists"):
-        store.add_user("ann", "viewer")
+        store.add_user("ann", "assessor")
     with pytest.raises(ValidationError, match="invalid role"):
         store.add_user("bob", "superuser")
     store.remove_user("ann")

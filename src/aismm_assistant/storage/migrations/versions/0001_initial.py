@@ -1,4 +1,4 @@
-"""The four tables of docs/architecture.md: assessments, interviews, turns, users.
+"""The four tables of storage/db.py: assessments, interviews, turns, users (tests/storage checks they agree).
 
 Revision ID: 0001
 Revises:
