@@ -10,13 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.ci import need
 from tests.test_api_support import GOV_ANSWER, Server, server_env
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
-]
+pytestmark = pytest.mark.browser
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 XSS = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">"
@@ -24,6 +22,10 @@ XSS = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 
 
 @pytest.fixture
 def site(tmp_path: Path):
+    need(CHROMIUM.exists(), "needs Debian chromium at /usr/bin/chromium")
+    import importlib.util
+
+    need(importlib.util.find_spec("playwright"), "needs the playwright package (dev extra)")
     from aismm_assistant.assessment.storage import Store
 
     env = server_env(tmp_path / "browser-home")

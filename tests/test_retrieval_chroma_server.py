@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from aismm_assistant.settings import reset_settings
+from tests.support.ci import need
 
 pytestmark = pytest.mark.slow
 
@@ -26,8 +27,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def chroma_server(tmp_path):
-    if not CHROMA.exists():
-        pytest.skip("chroma CLI not installed")
+    need(CHROMA.exists(), f"chroma CLI not installed at {CHROMA} (it comes with the chromadb package)")
     port = _free_port()
     proc = subprocess.Popen(
         [str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "chroma-data")],

@@ -1,6 +1,7 @@
 """The store on PostgreSQL (AISMM_DATABASE_URL): migrations, transactions and concurrent writers.
 
-Starts a throwaway cluster on loopback with the machine's PostgreSQL binaries; skipped where none exist.
+Starts a throwaway cluster on loopback with the machine's PostgreSQL binaries; skipped where none exist,
+except in CI (CI=true), where a missing PostgreSQL fails (tests/support/ci.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import threading
 from pathlib import Path
 
 import pytest
+
+from tests.support.ci import need
 
 pytestmark = pytest.mark.slow
 
@@ -37,12 +40,10 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def pg_url():
     initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
-    if not initdb or not pg_ctl:
-        pytest.skip("PostgreSQL binaries not installed")
+    need(initdb and pg_ctl, "PostgreSQL binaries (initdb, pg_ctl) not installed")
     as_user: list[str] = []
     if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        if not shutil.which("runuser"):
-            pytest.skip("running as root without runuser")
+        need(shutil.which("runuser"), "running as root without runuser")
         as_user = ["runuser", "-u", "postgres", "--"]
     # pytest's temp folders are private to root; the server user needs its own folder
     base = Path(tempfile.mkdtemp(prefix="aismm-pg-"))
@@ -109,3 +110,14 @@ def test_store_round_trip_and_concurrent_writers_on_postgres(pg_url):
     turns = store.list_turns(interview.id)
     assert sorted(t.answer for t in turns) == sorted(f"answer {i}" for i in range(10))
     assert [t.seq for t in turns] == list(range(10))
+
+
+def test_migrated_postgres_matches_the_table_definitions(pg_url):
+    """The same drift check as on SQLite (tests/test_storage_schema.py), on the other backend."""
+    from aismm_assistant.storage import Store, schema_drift
+
+    store = Store(pg_url)
+    try:
+        assert schema_drift(store.engine) == []
+    finally:
+        store.close()

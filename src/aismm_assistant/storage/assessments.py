@@ -42,8 +42,8 @@ def _check_append_only(before: Assessment, after: Assessment) -> None:
     """History lists may only grow: every old entry stays, in place."""
     pairs = [(before.history, after.history, "assessment")]
     for cid, res in before.results.items():
-        new = after.results.get(cid)
-        pairs.append((res.provenance.history, new.provenance.history if new else [], cid))
+        new_res = after.results.get(cid)
+        pairs.append((res.provenance.history, new_res.provenance.history if new_res else [], cid))
     for cid, cat in before.categories.items():
         new_cat = after.categories.get(cid)
         pairs.append((cat.provenance.history, new_cat.provenance.history if new_cat else [], cid))
