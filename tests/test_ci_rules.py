@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import ci
+from tests.support import PROJECT, ci
 
 
 @pytest.mark.parametrize("value", ["true", "1", "TRUE", "yes"])
@@ -30,9 +30,8 @@ def test_a_present_binary_runs(monkeypatch):
 
 
 def test_ci_script_installs_what_those_tests_need():
-    from pathlib import Path
 
-    script = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    script = (PROJECT / ".ci" / "run").read_text(encoding="utf-8")
     assert "CI=true" in script.split("set -euo pipefail", 1)[1].split("pytest", 1)[0]
     assert "apt-get install" in script
     for package in ("postgresql", "chromium"):
