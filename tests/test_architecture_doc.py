@@ -10,7 +10,7 @@ DOC = PROJECT / "docs" / "architecture.md"
 SRC = PROJECT / "src" / "aismm_assistant"
 OUTSIDE_SRC = ("tests/", "corpus/", "web/", "docs/", ".ci/", "evals/", "benchmarks/", "src/")
 # a path: words separated by '/', ending in .py or '/' (e.g. storage/db.py, api/routes_*.py, retrieval/)
-PATH = re.compile(r"(?<![\w./*-])((?:\.?[\w*]+/)*[\w*]+\.py|(?:\.?[\w]+/)+)(?![\w/])")
+PATH = re.compile(r"(?<![\w./*-])((?:\.?[\w*]+/)*[\w*]+\.py(?:\.mako)?|(?:\.?[\w]+/)+)(?![\w/.])")
 
 
 def named_paths() -> set[str]:

@@ -4,7 +4,7 @@
 produce exactly it: ``schema_drift()`` compares a migrated database with ``metadata`` (Alembic's
 autogenerate comparison) and tests/storage fails on any difference. A schema change is therefore
 two edits in one commit: the table here, and a new revision (write it by hand, or generate it with
-``python -m aismm_assistant.storage.db revision "message"``, which runs Alembic autogenerate
+``python -m aismm_assistant.storage.migrations "message"``, which runs Alembic autogenerate
 against a database migrated to head).
 
 SQLite under AISMM_HOME by default (WAL, busy timeout, ``BEGIN IMMEDIATE`` writers), any
@@ -14,7 +14,6 @@ SQLAlchemy URL (PostgreSQL) through AISMM_DATABASE_URL. Every write is one trans
 from __future__ import annotations
 
 import random
-import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -186,25 +185,3 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def _revision(message: str) -> None:  # pragma: no cover - a developer tool
-    """Autogenerate a new revision from the difference between head and ``metadata``."""
-    import tempfile
-
-    from alembic import command
-
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = create_engine(f"sqlite:///{tmp}/schema.db")
-        migrate(engine)
-        cfg = alembic_config()
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.revision(cfg, message=message, autogenerate=True)
-        engine.dispose()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    if len(sys.argv) != 3 or sys.argv[1] != "revision":
-        sys.exit('usage: python -m aismm_assistant.storage.db revision "what changed"')
-    _revision(sys.argv[2])
