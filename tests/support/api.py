@@ -13,11 +13,14 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.support import PROJECT
+
+if TYPE_CHECKING:
+    from aismm_assistant.storage import Store
 
 GOV_ANSWER = (
     "We published a version-controlled AI acceptable use policy in March 2024; "
@@ -30,7 +33,7 @@ class Api:
     """A TestClient plus a bearer header per user name."""
 
     client: Any
-    store: Any
+    store: Store
     tokens: dict[str, str] = field(default_factory=dict)
 
     def auth(self, name: str) -> dict[str, str]:
