@@ -27,8 +27,8 @@ def main() -> None:
     from aismm_assistant.assessment.exports import FORMATS, export_assessment
     from aismm_assistant.assessment.importing import import_assessment
     from aismm_assistant.assessment.record import AssessmentCreate, Scope
-    from aismm_assistant.assessment.storage import get_store
     from aismm_assistant.corpus import load_corpus
+    from aismm_assistant.storage import get_store
 
     corpus = load_corpus()
     store = get_store()
@@ -53,7 +53,7 @@ def main() -> None:
         store.insert_assessment(rec)
         rows.append((f"import {fmt}", f"{(time.perf_counter() - t) * 1000:.0f} ms"))
     iv = store.create_interview(aid, "GOV")
-    script = ("import sys\nfrom aismm_assistant.assessment.storage import get_store\ns = get_store()\n"
+    script = ("import sys\nfrom aismm_assistant.storage import get_store\ns = get_store()\n"
               "for i in range(25):\n    s.append_turn(sys.argv[1], respondent=sys.argv[2], question=None, "
               "question_controls=[], answer=f'{sys.argv[2]}-{i}')\n")
     env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}

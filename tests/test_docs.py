@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from aismm_assistant.cli.main import app
+from tests.support import PROJECT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT
 
 
 def _command_paths(group: typer.Typer, prefix: str = "aismm") -> list[str]:

@@ -6,12 +6,15 @@ store, so any number of uvicorn workers can serve the same database.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aismm_assistant.settings import Settings, get_settings
 
+if TYPE_CHECKING:
+    from aismm_assistant.storage import Store
 
-def create_app(settings: Settings | None = None, store: Any | None = None) -> Any:
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Any:
     """Build the FastAPI app; ``store`` lets tests share one store with the app (default: built on first use)."""
     from fastapi import FastAPI
     from fastapi.staticfiles import StaticFiles

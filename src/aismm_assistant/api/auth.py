@@ -7,16 +7,14 @@ so several workers share one truth and a removed user is locked out at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from aismm_assistant.api.errors import Unauthorized
 from aismm_assistant.errors import PermissionDenied
-
-ROLES: tuple[str, ...] = ("admin", "assessor", "respondent")
-#: roles that may create, review and confirm assessments (admin can also manage users).
-STAFF: frozenset[str] = frozenset({"admin", "assessor"})
+from aismm_assistant.storage import InterviewRow, Store
+from aismm_assistant.users import is_staff
 
 
 @dataclass(frozen=True)
@@ -26,21 +24,21 @@ class Principal:
 
     @property
     def is_staff(self) -> bool:
-        return self.role in STAFF
+        return is_staff(self.role)
 
 
-def get_store(request: Request) -> Any:
+def get_store(request: Request) -> Store:
     """The app's store, built once per process on first use (the database is the shared state)."""
-    store = getattr(request.app.state, "store", None)
+    store: Store | None = getattr(request.app.state, "store", None)
     if store is None:
-        from aismm_assistant.assessment.storage import get_store as build_store
+        from aismm_assistant.storage import get_store as build_store
 
         store = build_store(request.app.state.settings.resolved_database_url)
         request.app.state.store = store
     return store
 
 
-StoreDep = Annotated[Any, Depends(get_store)]
+StoreDep = Annotated[Store, Depends(get_store)]
 
 
 def _bearer(request: Request) -> str:
@@ -79,9 +77,9 @@ StaffDep = Annotated[Principal, Depends(staff_user)]
 AdminDep = Annotated[Principal, Depends(admin_user)]
 
 
-def check_interview_access(user: Principal, interview: Any) -> None:
+def check_interview_access(user: Principal, interview: InterviewRow) -> None:
     """Staff see every interview; a respondent only the ones assigned to them by name."""
     if user.is_staff:
         return
-    if getattr(interview, "respondent", None) != user.name:
+    if interview.respondent != user.name:
         raise PermissionDenied("this interview is assigned to someone else")

@@ -8,6 +8,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aismm_assistant.errors import AismmError, CorpusError, NotFoundError, PermissionDenied, ValidationError
@@ -71,3 +73,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(500, "internal error; see the server log")
+
+
+def validated(model: type[BaseModel], **values: Any) -> Any:
+    """Build a library model from request values; a schema failure is a one-line 422, not a 500."""
+    try:
+        return model.model_validate(values)
+    except PydanticValidationError as exc:
+        raise ValidationError(describe_validation(list(exc.errors()))) from None

@@ -8,8 +8,10 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from aismm_assistant.api import library
+from aismm_assistant import service
 from aismm_assistant.api.auth import StaffDep, StoreDep
+from aismm_assistant.api.errors import validated
+from aismm_assistant.errors import ValidationError
 
 router = APIRouter(prefix="/api", tags=["assessments"])
 
@@ -75,7 +77,7 @@ def list_assessments(user: StaffDep, store: StoreDep) -> dict:
 def create_assessment(body: AssessmentIn, user: StaffDep, store: StoreDep) -> dict:
     from aismm_assistant.assessment.record import AssessmentCreate
 
-    create = library.validated(
+    create = validated(
         AssessmentCreate,
         organization=body.organization,
         scope={"deployment_types": body.deployment_types, "categories": body.categories},
@@ -89,13 +91,13 @@ def create_assessment(body: AssessmentIn, user: StaffDep, store: StoreDep) -> di
 @router.get("/assessments/{assessment_id}")
 def show_assessment(assessment_id: IdPath, user: StaffDep, store: StoreDep) -> dict:
     """The record with levels, progress, gaps and pending proposals, as `aismm assessment show --json`."""
-    return library.assessment_view(store, assessment_id)
+    return service.assessment_view(store, assessment_id)
 
 
 @router.get("/assessments/{assessment_id}/interviews")
 def assessment_interviews(assessment_id: IdPath, user: StaffDep, store: StoreDep) -> dict:
     store.get_assessment(assessment_id)
-    return {"interviews": [library.interview_row(r) for r in store.list_interviews(assessment_id)]}
+    return {"interviews": [r.public() for r in store.list_interviews(assessment_id)]}
 
 
 @router.get(
@@ -109,22 +111,23 @@ def export_assessment(
     store: StoreDep,
     format: Annotated[Literal["json", "yaml", "csv", "xlsx", "md", "html", "oscal"], Query()] = "json",
 ) -> Response:
-    content, media_type, filename = library.export(store, assessment_id, format)
-    return Response(content, media_type=media_type, headers={"content-disposition": f'attachment; filename="{filename}"'})
+    out = service.export(store, assessment_id, format)
+    return Response(out.content, media_type=out.media_type,
+                    headers={"content-disposition": f'attachment; filename="{out.filename}"'})
 
 
 @router.post("/assessments/{assessment_id}/categories/{category}/confirm")
 def confirm_level(assessment_id: IdPath, category: CatPath, body: LevelConfirm, user: StaffDep, store: StoreDep) -> dict:
     """Sign off a category level; it must agree with the confirmed statuses (the scoring rule)."""
     store.confirm_level(assessment_id, category, level=body.level, actor=user.name, rationale=body.rationale)
-    return library.assessment_view(store, assessment_id)
+    return service.assessment_view(store, assessment_id)
 
 
 @router.post("/assessments/{assessment_id}/categories/{category}/target")
 def set_target(assessment_id: IdPath, category: CatPath, body: TargetIn, user: StaffDep, store: StoreDep) -> dict:
     """The level leadership aims for; the dashboard draws it against the current level."""
     store.set_target(assessment_id, category, body.level, by_date=body.by_date, actor=user.name)
-    return library.assessment_view(store, assessment_id)
+    return service.assessment_view(store, assessment_id)
 
 
 @router.post("/assessments/{assessment_id}/controls/{control_id}/confirm")
@@ -137,12 +140,14 @@ def confirm_control(
 ) -> dict:
     """Accept a proposal (no status) or override it (a status); either way with a rationale."""
     store.confirm_result(assessment_id, control_id, status=body.status, actor=user.name, rationale=body.rationale)
-    return library.assessment_view(store, assessment_id)
+    return service.assessment_view(store, assessment_id)
 
 
 @router.post("/evidence-requests")
 def evidence_requests(body: EvidenceRequestIn, user: StaffDep, store: StoreDep) -> dict:
     """Draft what to send, to whom, for which control: the gaps and unknowns of an assessment."""
-    return library.evidence_requests(
+    if not body.assessment_id and not body.controls:
+        raise ValidationError("give assessment_id or a list of controls")
+    return service.evidence_requests(
         store, body.assessment_id, category=body.category, controls=body.controls, owner=body.owner, due=body.due
     )

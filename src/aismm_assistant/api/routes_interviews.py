@@ -17,11 +17,11 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from aismm_assistant.api.auth import StaffDep, StoreDep, UserDep, check_interview_access
+from aismm_assistant.api.auth import Principal, StaffDep, StoreDep, UserDep, check_interview_access
 from aismm_assistant.api.errors import status_for
-from aismm_assistant.api.library import interview_row
-from aismm_assistant.api.routes_users import USER_NAME_PATTERN
 from aismm_assistant.errors import AismmError, ValidationError
+from aismm_assistant.storage import InterviewRow, Store
+from aismm_assistant.users import USER_NAME_PATTERN
 
 router = APIRouter(prefix="/api", tags=["interviews"])
 
@@ -55,7 +55,7 @@ def start_interview(assessment_id: IdPath, body: InterviewIn, user: StaffDep, st
     return dict(start(store, assessment_id, body.category, body.respondent))
 
 
-def _load(store: Any, interview_id: str, user: Any) -> Any:
+def _load(store: Store, interview_id: str, user: Principal) -> InterviewRow:
     row = store.get_interview(interview_id)
     check_interview_access(user, row)
     return row
@@ -68,11 +68,11 @@ def get_interview(interview_id: IdPath, user: UserDep, store: StoreDep) -> dict:
 
     row = _load(store, interview_id, user)
     view = dict(get_interview_view(store, interview_id))
-    view.setdefault("interview", interview_row(row))
+    view.setdefault("interview", row.public())
     return view
 
 
-def _answer(store: Any, interview_id: str, answer: str, user: Any) -> dict:
+def _answer(store: Store, interview_id: str, answer: str, user: Principal) -> dict:
     from aismm_assistant.interview.engine import submit_answer
 
     if not answer.strip():

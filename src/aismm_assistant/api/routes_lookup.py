@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from aismm_assistant.api.auth import StoreDep, UserDep
-from aismm_assistant.api.library import interview_row
 from aismm_assistant.errors import ValidationError
 
 router = APIRouter(prefix="/api", tags=["lookup"])
@@ -32,7 +31,7 @@ def health() -> dict:
 def me(user: UserDep, store: StoreDep) -> dict:
     """Who the token belongs to, and the interviews assigned to them (what the pages show first)."""
     interviews = [
-        interview_row(row) for row in store.list_interviews() if user.is_staff or row.respondent == user.name
+        row.public() for row in store.list_interviews() if user.is_staff or row.respondent == user.name
     ]
     return {"name": user.name, "role": user.role, "interviews": interviews}
 
@@ -83,9 +82,9 @@ def search(
     deployment: Annotated[str | None, Query(max_length=32)] = None,
 ) -> dict:
     """Hybrid search over the objectives, as `aismm search --json`."""
-    from aismm_assistant.api.library import run_search
+    from aismm_assistant import service
 
-    return run_search(q, k=k, category=category, level=level, deployment=deployment)
+    return service.search(q, k=k, category=category, level=level, deployment=deployment)
 
 
 @router.post("/ask")
@@ -93,6 +92,6 @@ def ask(body: AskBody, user: UserDep) -> dict:
     """A free question answered from the model with checked citations, as `aismm ask --json`."""
     if not body.question.strip():
         raise ValidationError("question: empty")
-    from aismm_assistant.api.library import run_ask
+    from aismm_assistant import service
 
-    return run_ask(body.question)
+    return service.ask(body.question)

@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from aismm_assistant import users
 from aismm_assistant.api.auth import AdminDep, StoreDep
+from aismm_assistant.users import USER_NAME_PATTERN, Role
 
 router = APIRouter(prefix="/api/users", tags=["users"])
-
-USER_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
 
 
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(pattern=USER_NAME_PATTERN, description="Login name; respondents see interviews assigned to it.")
-    role: Literal["admin", "assessor", "respondent"]
-
-
-def user_public(row: object) -> dict:
-    return {
-        "name": row.name,  # type: ignore[attr-defined]
-        "role": row.role,  # type: ignore[attr-defined]
-        "created_at": str(getattr(row, "created_at", "") or ""),
-    }
+    role: Role
 
 
 @router.get("")
 def list_users(user: AdminDep, store: StoreDep) -> dict:
-    return {"users": [user_public(u) for u in store.list_users()]}
+    return {"users": [users.public(u) for u in store.list_users()]}
 
 
 @router.post("", status_code=201)

@@ -47,22 +47,25 @@ def write_atomic(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def export_assessment(record: Assessment, corpus: Corpus, fmt: str, path: Path) -> Path:
-    """Write ``record`` as ``fmt`` to ``path`` (atomically: a failure leaves any old file)."""
+def render(record: Assessment, corpus: Corpus, fmt: str) -> bytes:
+    """``record`` as ``fmt`` (one of FORMATS), in memory: the file export and the API download share it."""
     fmt = (fmt or "").lower()
     if fmt not in FORMATS:
         raise ValidationError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "xlsx":
-        data = xlsx_bytes(record, corpus)
-    elif fmt in ("md", "html"):
+        return xlsx_bytes(record, corpus)
+    if fmt in ("md", "html"):
         from aismm_assistant.assessment.reports import render_html, render_markdown
 
         text = render_html(record, corpus) if fmt == "html" else render_markdown(record, corpus)
-        data = text.encode("utf-8")
-    else:
-        text = {"json": to_json, "yaml": to_yaml, "csv": to_csv, "oscal": to_oscal_json}[fmt](record, corpus)
-        data = text.encode("utf-8")
-    write_atomic(Path(path), data)
+        return text.encode("utf-8")
+    text = {"json": to_json, "yaml": to_yaml, "csv": to_csv, "oscal": to_oscal_json}[fmt](record, corpus)
+    return text.encode("utf-8")
+
+
+def export_assessment(record: Assessment, corpus: Corpus, fmt: str, path: Path) -> Path:
+    """Write ``record`` as ``fmt`` to ``path`` (atomically: a failure leaves any old file)."""
+    write_atomic(Path(path), render(record, corpus, fmt))
     return Path(path)
 
 

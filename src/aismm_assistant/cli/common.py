@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import typer
@@ -12,6 +12,10 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from aismm_assistant.errors import AismmError
+
+if TYPE_CHECKING:
+    from aismm_assistant.model import Corpus
+    from aismm_assistant.storage import Store
 
 console = Console()
 err_console = Console(stderr=True)
@@ -46,3 +50,26 @@ def print_json(data: Any) -> None:
 
 
 JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON.")
+
+
+def get_store() -> Store:
+    """The configured store (imported lazily: `aismm lookup` never loads SQLAlchemy)."""
+    from aismm_assistant.storage import get_store as build
+
+    return build()
+
+
+def load_corpus() -> Corpus:
+    from aismm_assistant.corpus import load_corpus as load
+
+    return load()
+
+
+def default_actor() -> str:
+    """Who is acting when --by is not given: the login name."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "assessor"
+    except Exception:  # no login name in some containers
+        return "assessor"

@@ -8,16 +8,17 @@ import typer
 
 from aismm_assistant.cli.common import JSON_OPTION, console, new_app, print_json
 
+#: top-level commands (merged into `aismm` by cli/main.py)
+commands = new_app("Exact lookups.")
 
-def register(app: typer.Typer) -> None:
-    corpus_app = new_app("Read, validate, import and export the AISMM corpus.")
-    app.add_typer(corpus_app, name="corpus")
+app = new_app("Read, validate, import and export the AISMM corpus.")
 
-    @corpus_app.command("list")
-    def list_cmd(
+
+@app.command("list")
+def list_cmd(
         category: str = typer.Option(None, "--category", "-c", help="Only this category (e.g. GOV)."),
         as_json: bool = JSON_OPTION,
-    ) -> None:
+) -> None:
         """List categories and control objectives."""
         from aismm_assistant import corpus as corpus_mod
 
@@ -55,11 +56,12 @@ def register(app: typer.Typer) -> None:
         if corpus.meta.representative:
             console.print("[dim]Representative corpus written for this project; not the official CSA text.[/]")
 
-    @corpus_app.command("validate")
-    def validate_cmd(
+
+@app.command("validate")
+def validate_cmd(
         path: Path = typer.Argument(None, help="Corpus folder (default: the configured corpus)."),
         as_json: bool = JSON_OPTION,
-    ) -> None:
+) -> None:
         """Check IDs, levels, vocabularies and per-level counts; fail naming file, entry and reason."""
         from aismm_assistant.corpus import load_authored_criteria, load_corpus, load_corpus_dir
         from aismm_assistant.criteria import criteria_report
@@ -88,13 +90,14 @@ def register(app: typer.Typer) -> None:
                 line += f"; parser agrees with authored criteria for {agr['agree']}/{agr['authored']}"
             console.print(line)
 
-    @corpus_app.command("import-xlsx")
-    def import_xlsx_cmd(
+
+@app.command("import-xlsx")
+def import_xlsx_cmd(
         workbook: Path = typer.Argument(..., help="The official AISMM workbook (.xlsx)."),
         details: Path = typer.Option(None, "--details", help="AISMM_Control_Objectives_Details.md"),
         out: Path = typer.Option(None, "--out", "-o", help="Target folder (default: AISMM_HOME/corpus-imported)."),
         as_json: bool = JSON_OPTION,
-    ) -> None:
+) -> None:
         """Import the official workbook (and details document) into a corpus folder."""
         from aismm_assistant.settings import get_settings
         from aismm_assistant.workbook import import_workbook, write_corpus_dir
@@ -109,11 +112,12 @@ def register(app: typer.Typer) -> None:
             console.print(f"imported {data['objectives']} objectives into {target}")
             console.print(f"use it with: AISMM_CORPUS_DIR={target}")
 
-    @corpus_app.command("export-xlsx")
-    def export_xlsx_cmd(
+
+@app.command("export-xlsx")
+def export_xlsx_cmd(
         path: Path = typer.Argument(..., help="Where to write the workbook (.xlsx)."),
         as_json: bool = JSON_OPTION,
-    ) -> None:
+) -> None:
         """Write the corpus in the official workbook layout (one sheet per category)."""
         from aismm_assistant.corpus import load_corpus
         from aismm_assistant.workbook import export_corpus_workbook
@@ -125,13 +129,14 @@ def register(app: typer.Typer) -> None:
         else:
             console.print(f"wrote {len(corpus.controls)} objectives to {path}")
 
-    @app.command("lookup")
-    def lookup_cmd(
+
+@commands.command("lookup")
+def lookup_cmd(
         control_id: str = typer.Argument(None, help="A control ID, written loosely: mod-03.1, MOD-3.1, 'MOD 03.1'."),
         aicm: str = typer.Option(None, "--aicm", help="List objectives mapped to this AICM control (e.g. AIS-08)."),
         ref: str = typer.Option(None, "--ref", help="List objectives citing this reference (e.g. 'GOVERN 1.1')."),
         as_json: bool = JSON_OPTION,
-    ) -> None:
+) -> None:
         """Show one control objective with its rationale, description and evidence."""
         from aismm_assistant import corpus as corpus_mod
         from aismm_assistant.errors import NotFoundError, ValidationError

@@ -6,20 +6,23 @@ from pathlib import Path
 
 import typer
 
-from aismm_assistant.cli.common import JSON_OPTION, console, print_json
+from aismm_assistant.cli.common import JSON_OPTION, console, new_app, print_json
 
 SUMMARY_KEYS = ("cases", "level_exact", "level_within_one", "qwk", "control_macro_f1", "citation_validity",
                 "abstention_rate", "steering_recall", "steering_false_flag_rate")
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("eval")
-    def eval_cmd(
+#: top-level commands (merged into `aismm` by cli/main.py)
+commands = new_app("Agreement with golden sets.")
+
+
+@commands.command("eval")
+def eval_cmd(
         path: Path = typer.Argument(..., help="A golden file or a folder of them (holdout/ only when named)."),
         llm: str = typer.Option(None, "--llm", help="'offline' (default) or a chat model, e.g. openai:gpt-4o-mini."),
         report: Path = typer.Option(None, "--report", help="Also write an HTML page (SVG charts) to this path."),
         as_json: bool = JSON_OPTION,
-    ) -> None:
+) -> None:
         """Replay golden interviews and compare levels, statuses and citations with the expected verdicts."""
         from aismm_assistant.evaluation import evaluate
         from aismm_assistant.llm import engine_name, load_chat_model

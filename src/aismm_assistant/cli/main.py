@@ -1,4 +1,9 @@
-"""The `aismm` entry point: registers each command group; heavy imports stay inside commands."""
+"""The `aismm` entry point: one line per command group; heavy imports stay inside commands.
+
+Each cli/*_cmd.py module defines module-level Typer apps: ``app`` is its named group (`aismm
+assessment ...`), ``commands`` holds top-level commands (`aismm lookup`), merged here without a
+name. A new group is one import and one line below.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,29 @@ from aismm_assistant.cli import (
     assessment_cmd,
     corpus_cmd,
     eval_cmd,
+    evidence_cmd,
     evidence_files_cmd,
     interview_cmd,
     retrieval_cmd,
     server_cmd,
+    user_cmd,
 )
 from aismm_assistant.cli.common import new_app
 
 app = new_app("Assess a security program against the AI Security Maturity Model (AISMM v1.0).")
 
-for _module in (corpus_cmd, retrieval_cmd, assessment_cmd, interview_cmd, eval_cmd, server_cmd):
-    _module.register(app)
-evidence_files_cmd.register(app)
+app.add_typer(corpus_cmd.app, name="corpus")
+app.add_typer(corpus_cmd.commands)  # lookup
+app.add_typer(retrieval_cmd.commands)  # index, search, ask
+app.add_typer(retrieval_cmd.bench_app, name="bench")
+app.add_typer(assessment_cmd.app, name="assessment")
+app.add_typer(evidence_cmd.commands)  # evidence-request
+app.add_typer(interview_cmd.commands)  # interview, review
+app.add_typer(interview_cmd.assess_app, name="assess")
+app.add_typer(eval_cmd.commands)  # eval
+app.add_typer(server_cmd.commands)  # serve
+app.add_typer(user_cmd.app, name="user")
+app.add_typer(evidence_files_cmd.app, name="evidence")  # evidence add|list|import
 
 
 def run() -> None:

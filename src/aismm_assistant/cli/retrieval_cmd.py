@@ -12,104 +12,109 @@ import typer
 
 from aismm_assistant.cli.common import JSON_OPTION, console, err_console, new_app, print_json
 
+#: top-level commands (merged into `aismm` by cli/main.py)
+commands = new_app("Search and questions.")
 
-def register(app: typer.Typer) -> None:
-    @app.command("index")
-    def index_cmd(
-        force: bool = typer.Option(False, "--force", help="Re-embed everything and re-export the ONNX model."),
-        as_json: bool = JSON_OPTION,
-    ) -> None:
-        """Embed the corpus into Chroma (incremental: only changed chunks are embedded)."""
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from aismm_assistant.retrieval.index import build_index
+@commands.command("index")
+def index_cmd(
+    force: bool = typer.Option(False, "--force", help="Re-embed everything and re-export the ONNX model."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Embed the corpus into Chroma (incremental: only changed chunks are embedded)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        with Progress(
-            TextColumn("embedding chunks"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=err_console, transient=True, disable=as_json,
-        ) as bar:
-            task = bar.add_task("embed", total=None)
+    from aismm_assistant.retrieval.index import build_index
 
-            def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=max(total, 1))
+    with Progress(
+        TextColumn("embedding chunks"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err_console, transient=True, disable=as_json,
+    ) as bar:
+        task = bar.add_task("embed", total=None)
 
-            report = build_index(progress=progress, force=force)
-        data = report.as_dict()
-        if as_json:
-            print_json(data)
-            return
-        console.print(
-            f"index {report.target}: {report.chunks} chunks ({report.embedded} embedded, "
-            f"{report.deleted} deleted, {report.unchanged} unchanged) for corpus "
-            f"{report.corpus_version} [{report.corpus_hash}] in {report.seconds:.1f} s"
-            + (" ; ONNX query model exported" if report.onnx_exported else "")
-        )
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=max(total, 1))
 
-    @app.command("search")
-    def search_cmd(
-        text: str = typer.Argument(..., help="Words, a question, a control ID (mod-3.1), an AICM ID or a reference."),
-        k: int = typer.Option(5, "-k", "--top", help="How many controls to return (1-50)."),
-        category: str = typer.Option(None, "--category", "-c", help="Only this category (e.g. MOD)."),
-        level: str = typer.Option(None, "--level", "-l", help="Only this level (2-5 or L2-L5)."),
-        deployment: str = typer.Option(None, "--deployment", "-d", help="Only objectives that apply to it."),
-        as_json: bool = JSON_OPTION,
-    ) -> None:
-        """Find control objectives: exact IDs first, then hybrid BM25 + dense retrieval."""
-        from aismm_assistant.retrieval.search import search
+        report = build_index(progress=progress, force=force)
+    data = report.as_dict()
+    if as_json:
+        print_json(data)
+        return
+    console.print(
+        f"index {report.target}: {report.chunks} chunks ({report.embedded} embedded, "
+        f"{report.deleted} deleted, {report.unchanged} unchanged) for corpus "
+        f"{report.corpus_version} [{report.corpus_hash}] in {report.seconds:.1f} s"
+        + (" ; ONNX query model exported" if report.onnx_exported else "")
+    )
 
-        hits = search(text, k=k, category=category, level=level, deployment=deployment)
-        if as_json:
-            print_json({"query": text, "results": [h.as_dict() for h in hits]})
-            return
-        from rich.markup import escape
-        from rich.table import Table
 
-        table = Table(title=f"search: {escape(text)}")
-        for col in ("#", "ID", "Level", "Objective", "Score", "Why"):
-            table.add_column(col)
-        for i, h in enumerate(hits, 1):
-            table.add_row(str(i), h.control_id, f"L{h.level}", escape(h.name), f"{h.score:.3f}",
-                          h.match + (f" ({h.field})" if h.match == "hybrid" and h.field else ""))
-        console.print(table)
+@commands.command("search")
+def search_cmd(
+    text: str = typer.Argument(..., help="Words, a question, a control ID (mod-3.1), an AICM ID or a reference."),
+    k: int = typer.Option(5, "-k", "--top", help="How many controls to return (1-50)."),
+    category: str = typer.Option(None, "--category", "-c", help="Only this category (e.g. MOD)."),
+    level: str = typer.Option(None, "--level", "-l", help="Only this level (2-5 or L2-L5)."),
+    deployment: str = typer.Option(None, "--deployment", "-d", help="Only objectives that apply to it."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Find control objectives: exact IDs first, then hybrid BM25 + dense retrieval."""
+    from aismm_assistant import service
 
-    @app.command("ask")
-    def ask_cmd(
-        question: str = typer.Argument(..., help="e.g. 'What does MOD-03.1 require?'"),
-        llm: str = typer.Option(None, "--llm", help="'offline' (default) or a chat model, e.g. openai:gpt-4o-mini."),
-        as_json: bool = JSON_OPTION,
-    ) -> None:
-        """Answer a question from the corpus, citing control IDs (citations checked)."""
-        from aismm_assistant.answering import ask
+    data = service.search(text, k=k, category=category, level=level, deployment=deployment)
+    if as_json:
+        print_json(data)
+        return
+    from rich.markup import escape
+    from rich.table import Table
 
-        result = ask(question, llm=llm)
-        if as_json:
-            print_json(result)
-            return
-        console.print(result["answer"], markup=False, highlight=False)
-        console.print(f"\n[dim]citations: {', '.join(result['citations']) or '-'} · engine {result['engine']}[/]")
-        if result["removed_citations"]:
-            err_console.print(f"removed citations not in the retrieved sources: {', '.join(result['removed_citations'])}")
+    table = Table(title=f"search: {escape(text)}")
+    for col in ("#", "ID", "Level", "Objective", "Score", "Why"):
+        table.add_column(col)
+    for i, h in enumerate(data["results"], 1):
+        table.add_row(str(i), h["control_id"], f"L{h['level']}", escape(h["name"]), f"{h['score']:.3f}",
+                      h["match"] + (f" ({h['field']})" if h["match"] == "hybrid" and h["field"] else ""))
+    console.print(table)
 
-    bench_app = new_app("Benchmarks that print a table.")
-    app.add_typer(bench_app, name="bench")
 
-    @bench_app.command("retrieval")
-    def bench_retrieval_cmd(
-        queries: Path = typer.Option(None, "--queries", help="A query file or folder (default: evals/retrieval)."),
-        skip_baseline: bool = typer.Option(False, "--skip-baseline", help="Do not build the LangChain baseline."),
-        as_json: bool = JSON_OPTION,
-    ) -> None:
-        """Recall@1/@5, MRR, nDCG@10 and p50 latency of hybrid, BM25, dense and a LangChain baseline."""
-        from aismm_assistant.corpus import load_corpus
-        from aismm_assistant.retrieval.bench import load_queries, run_benchmark
+@commands.command("ask")
+def ask_cmd(
+    question: str = typer.Argument(..., help="e.g. 'What does MOD-03.1 require?'"),
+    llm: str = typer.Option(None, "--llm", help="'offline' (default) or a chat model, e.g. openai:gpt-4o-mini."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Answer a question from the corpus, citing control IDs (citations checked)."""
+    from aismm_assistant import service
 
-        labelled = load_queries(queries, known_ids=set(load_corpus().control_ids()))
-        systems = ("hybrid", "bm25", "dense") + (() if skip_baseline else ("langchain_baseline",))
-        result = run_benchmark(labelled, systems)
-        if as_json:
-            print_json(result)
-            return
-        console.print(format_table(result), markup=False, highlight=False)
+    result = service.ask(question, llm=llm)
+    if as_json:
+        print_json(result)
+        return
+    console.print(result["answer"], markup=False, highlight=False)
+    console.print(f"\n[dim]citations: {', '.join(result['citations']) or '-'} · engine {result['engine']}[/]")
+    if result["removed_citations"]:
+        err_console.print(f"removed citations not in the retrieved sources: {', '.join(result['removed_citations'])}")
+
+
+bench_app = new_app("Benchmarks that print a table.")
+
+
+@bench_app.command("retrieval")
+def bench_retrieval_cmd(
+    queries: Path = typer.Option(None, "--queries", help="A query file or folder (default: evals/retrieval)."),
+    skip_baseline: bool = typer.Option(False, "--skip-baseline", help="Do not build the LangChain baseline."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Recall@1/@5, MRR, nDCG@10 and p50 latency of hybrid, BM25, dense and a LangChain baseline."""
+    from aismm_assistant.corpus import load_corpus
+    from aismm_assistant.retrieval.bench import load_queries, run_benchmark
+
+    labelled = load_queries(queries, known_ids=set(load_corpus().control_ids()))
+    systems = ("hybrid", "bm25", "dense") + (() if skip_baseline else ("langchain_baseline",))
+    result = run_benchmark(labelled, systems)
+    if as_json:
+        print_json(result)
+        return
+    console.print(format_table(result), markup=False, highlight=False)
 
 
 def format_table(result: dict) -> str:

@@ -29,7 +29,7 @@ def _parse(line: str) -> tuple[str, str | None, str]:
 
 def run_review(assessment_id: str, actor: str | None, read_line: Callable[[str], str | None],
                quiet: bool = False) -> dict:
-    from aismm_assistant.assessment.storage import get_store
+    from aismm_assistant.storage import get_store
 
     store = get_store()
     actor = actor or getpass.getuser()

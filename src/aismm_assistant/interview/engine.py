@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import copy
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aismm_assistant.errors import ValidationError
 from aismm_assistant.interview.analysis import CategoryProposal, TurnInput
 from aismm_assistant.interview.questions import PolicyDecision, Question, next_question
 
+if TYPE_CHECKING:
+    from aismm_assistant.storage import InterviewRow, Store
+
 MAX_ANSWER_CHARS = 20_000
 
 
-def _context(store: Any, interview_id: str) -> tuple[Any, Any, Any, list[str] | None, list[Any]]:
+def _context(store: Store, interview_id: str) -> tuple[Any, Any, Any, list[str] | None, list[Any]]:
     from aismm_assistant.corpus import get_category, load_corpus
 
     row = store.get_interview(interview_id)
@@ -94,7 +97,7 @@ def _public(view: dict) -> dict:
     return {k: v for k, v in view.items() if not k.startswith("_")}
 
 
-def start_interview(store: Any, assessment_id: str, category: str, respondent: str | None = None) -> dict:
+def start_interview(store: Store, assessment_id: str, category: str, respondent: str | None = None) -> dict:
     """Open an interview on one category of an assessment and return its first question."""
     row = store.create_interview(assessment_id, category, respondent)
     _, _, cat, scope, turns = _context(store, row.id)
@@ -103,13 +106,13 @@ def start_interview(store: Any, assessment_id: str, category: str, respondent: s
     return {"id": row.id, "question": view["question"], "category": row.category}
 
 
-def get_interview_view(store: Any, interview_id: str, llm: str | None = None) -> dict:
+def get_interview_view(store: Store, interview_id: str, llm: str | None = None) -> dict:
     """Turns, the current proposal and the next question, recomputed from the stored turns."""
     row, _, cat, scope, turns = _context(store, interview_id)
     return _public(_view(row, cat, scope, turns, llm))
 
 
-def submit_answer(store: Any, interview_id: str, answer: str, respondent: str | None = None,
+def submit_answer(store: Store, interview_id: str, answer: str, respondent: str | None = None,
                   llm: str | None = None) -> dict:
     """Store the answer (first), analyse every turn, write proposals, and return the next question."""
     if not isinstance(answer, str) or not answer.strip():
@@ -133,7 +136,7 @@ def submit_answer(store: Any, interview_id: str, answer: str, respondent: str | 
     return {"question": view["question"], "proposal": view["proposal"], "stop_reason": view["stop_reason"]}
 
 
-def skip_question(store: Any, interview_id: str) -> dict:
+def skip_question(store: Store, interview_id: str) -> dict:
     """Skip the objectives of the current question (they stay unknown) and move on."""
     row, _, cat, scope, turns = _context(store, interview_id)
     current = _view(row, cat, scope, turns)["question"]
@@ -145,7 +148,7 @@ def skip_question(store: Any, interview_id: str) -> dict:
     return get_interview_view(store, interview_id)
 
 
-def go_back(store: Any, interview_id: str) -> dict:
+def go_back(store: Store, interview_id: str) -> dict:
     """Ask the previous question again; the new answer overrides the earlier one."""
     row, _, _, _, turns = _context(store, interview_id)
     asked = [t for t in turns if t.question]
@@ -160,7 +163,7 @@ def go_back(store: Any, interview_id: str) -> dict:
     return get_interview_view(store, interview_id)
 
 
-def finish_interview(store: Any, interview_id: str) -> dict:
+def finish_interview(store: Store, interview_id: str) -> dict:
     row = store.get_interview(interview_id)
     store.save_interview_state(interview_id, dict(row.state or {}), status="done")
     return get_interview_view(store, interview_id)
@@ -171,7 +174,7 @@ def _level_of(turn: Any) -> int:
     return int(ids[0].split("-")[1].split(".")[0]) if ids else 2
 
 
-def _propose(store: Any, row: Any, proposal: CategoryProposal, llm: str | None) -> None:
+def _propose(store: Store, row: InterviewRow, proposal: CategoryProposal, llm: str | None) -> None:
     """Write the proposals (with their evidence) into the assessment record as pending, never confirmed."""
     from aismm_assistant.assessment.record import Citation, LevelProposal, Proposal
     from aismm_assistant.llm import engine_name, load_prompt

@@ -1,0 +1,126 @@
+"""The learned status model (interview/learned.py): shipped weights, guards, determinism, reproducible training."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from aismm_assistant.corpus import get_category
+from aismm_assistant.interview import learned
+from aismm_assistant.interview.analysis import TurnInput, analyse, analyse_detail
+from tests.support import PROJECT
+
+ROOT = PROJECT
+Q_POLICY = "Which AI coding assistants are your developers allowed to use, and where are the rules written down?"
+
+
+def test_shipped_weights_match_the_features_and_name_their_training_data():
+    model = learned.load_model()
+    assert model is not None
+    assert model["features"] == learned.FEATURE_NAMES and model["classes"] == list(learned.CLASSES)
+    assert len(model["weights"]) == len(learned.FEATURE_NAMES)
+    assert all(len(row) == len(learned.CLASSES) for row in model["weights"])
+    assert model["trained_on"]["path"] == "evals/golden" and model["trained_on"]["examples"] > 0
+    assert "holdout" in model["note"]
+
+
+def test_stale_weights_are_refused(tmp_path):
+    bad = json.loads(learned.WEIGHTS_PATH.read_text())
+    bad["features"] = bad["features"][:-1]
+    p = tmp_path / "w.json"
+    p.write_text(json.dumps(bad))
+    with pytest.raises(ValueError, match="regenerate"):
+        learned.load_model(str(p))
+
+
+def _met_probs():
+    return [0.9, 0.05, 0.04, 0.01]
+
+
+def test_guard_unknown_stays_unknown():
+    assert learned.choose("unknown", [], _met_probs()) == "unknown"
+
+
+def test_guard_met_needs_a_sentence_voting_met():
+    class E:
+        def __init__(self, status):
+            self.status = status
+
+    assert learned.choose("not_met", [E("not_met")], _met_probs()) == "not_met"  # e.g. only planned sentences
+    assert learned.choose("partial", [E("met"), E("not_met")], _met_probs()) == "met"
+
+
+def test_guard_margin_and_below_threshold():
+    probs = [0.05, 0.44, 0.5, 0.01]
+    assert learned.choose("partial", [], probs, margin=0.1) == "partial"
+    assert learned.choose("partial", [], probs, margin=0.0) == "not_met"
+    assert learned.choose("partial", [], probs, margin=0.0, below_threshold=True) == "partial"
+
+
+@pytest.mark.parametrize("answer", [
+    "We plan to publish an AI coding assistant standard next quarter.",
+    "We're drafting a policy for Copilot; it should be on Confluence by the end of the year.",
+    "I think there's something on the wiki, probably.",
+    "We're in a good place generally.",
+])
+def test_planned_hedged_or_vague_answers_are_never_met_with_the_model(answer):
+    prop = analyse(get_category("DEV"), [TurnInput(answer, Q_POLICY)], None)
+    assert all(p.status != "met" for p in prop.controls.values())
+
+
+def test_relabelled_proposals_cite_verbatim_and_are_deterministic():
+    from aismm_assistant.evaluation import golden_paths, load_golden
+    from aismm_assistant.interview.replay import replay_golden
+
+    changed = 0
+    for f in golden_paths(ROOT / "evals" / "golden")[:40]:
+        g = load_golden(f)
+        first = replay_golden(g)
+        again = replay_golden(g)
+        for cid, case in g.categories.items():
+            answers = [t.answer for t in case.turns]
+            assert first[cid].as_dict() == again[cid].as_dict()
+            for p in first[cid].controls.values():
+                if p.reasons and p.reasons[0].startswith("learned status model"):
+                    changed += 1
+                    assert p.citations
+                    assert all(c["quote"] in answers[c["turn"]] for c in p.citations)
+    assert changed > 0
+
+
+def test_rules_alone_remain_available():
+    cat = get_category("DEV")
+    turns = [TurnInput("The coding assistant standard is on Confluence, owned by AppSec and reviewed in April.",
+                       Q_POLICY)]
+    rules, feats = analyse_detail(cat, turns, None, status_model=False)
+    assert rules.controls["DEV-02.1"].status == "met"
+    assert all(len(x) == len(learned.FEATURE_NAMES) for x in feats.values())
+
+
+def test_fit_learns_separable_classes_and_regularisation_shrinks_the_weights():
+    # bias, "evidence of met", "evidence of absence": three separable classes (met, partial, not_met)
+    X = [[1.0, 0.0, 0.0], [1.0, 0.1, 0.0], [1.0, 1.0, 0.0], [1.0, 0.9, 0.1], [1.0, 0.0, 1.0], [1.0, 0.1, 0.9]]
+    y = [0, 0, 1, 1, 2, 2]
+
+    def predicted(weights: list[list[float]]) -> list[int]:
+        return [max(range(len(learned.CLASSES)), key=learned.probabilities(weights, x).__getitem__) for x in X]
+
+    def size(weights: list[list[float]]) -> float:
+        return sum(v * v for row in weights[1:] for v in row)  # the bias row is not regularised
+
+    loose, tight = learned.fit(X, y, 0.001), learned.fit(X, y, 1.0)
+    assert predicted(loose) == y
+    assert size(tight) < size(loose) / 10
+
+
+@pytest.mark.skipif(not any((ROOT / "evals" / "golden").glob("*.yaml")), reason="no golden files")
+def test_training_reproduces_the_shipped_weights(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "w.json"
+    model = learned.train(ROOT / "evals" / "golden", out)
+    shipped = json.loads(learned.WEIGHTS_PATH.read_text())
+    assert model["lambda"] == shipped["lambda"] and model["margin"] == shipped["margin"]
+    assert model["trained_on"]["sha256"] == shipped["trained_on"]["sha256"], "golden set changed: retrain"
+    for a, b in zip(model["weights"], shipped["weights"], strict=True):
+        assert a == pytest.approx(b, abs=1e-4)

@@ -1,0 +1,158 @@
+"""End to end in Debian Chromium (Playwright): a respondent answers, an assessor confirms, the dashboard moves.
+
+Screenshots of every page go to /tmp/aismm-*.png for a human to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.support.api import GOV_ANSWER, Server, server_env
+from tests.support.ci import need
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.browser
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+XSS = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">"
+
+
+@pytest.fixture
+def site(tmp_path: Path):
+    need(CHROMIUM.exists(), "needs Debian chromium at /usr/bin/chromium")
+    import importlib.util
+
+    need(importlib.util.find_spec("playwright"), "needs the playwright package (dev extra)")
+    from aismm_assistant.storage import Store
+
+    env = server_env(tmp_path / "browser-home")
+    Path(env["AISMM_HOME"]).mkdir(parents=True)
+    store = Store(f"sqlite:///{Path(env['AISMM_HOME']) / 'aismm.db'}")
+    tokens = {name: store.add_user(name, role)[1] for name, role in
+              (("alice", "assessor"), ("dana", "respondent"))}
+    store.close()
+    server = Server(env)
+    yield server, tokens
+    server.stop()
+
+
+def _login(page, base: str, token: str) -> None:
+    page.goto(base + "/")
+    page.fill("#token", token)
+    page.click("#sign-in")
+
+
+def test_respondent_answers_assessor_confirms_dashboard_changes(site) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    server, tokens = site
+    base = server.base
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        errors: list[str] = []
+        try:
+            staff = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = staff.new_page()
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("dialog", lambda d: (errors.append("dialog: " + d.message), d.dismiss()))
+            # login page, then an assessor creates an assessment and starts an interview for dana
+            page.goto(base + "/")
+            page.screenshot(path="/tmp/aismm-login.png")
+            page.fill("#token", "wrong-token")
+            page.click("#sign-in")
+            expect(page.locator("#message")).to_contain_text("not valid")
+            _login(page, base, tokens["alice"])
+            page.wait_for_url(re.compile(r"/assessment$"))
+            page.fill("#org", "Acme Health")
+            page.check("input[value='PaaS']")
+            page.click("#create-form button[type=submit]")
+            page.wait_for_url(re.compile(r"/assessment\?id=asm-"))
+            aid = page.url.split("id=")[1]
+            page.select_option("#start-cat", "GOV")
+            page.fill("#start-resp", "dana")
+            page.click("#start-form button[type=submit]")
+            expect(page.locator("#start-msg")).to_contain_text("Interview started")
+            page.goto(f"{base}/dashboard?id={aid}")
+            expect(page.locator(".heat .cell[data-category=GOV] .clv")).to_have_text("L1")
+            before = page.locator("polygon.current").get_attribute("points")
+
+            # the respondent signs in and lands on their one open interview
+            resp_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+            rpage = resp_ctx.new_page()
+            rpage.on("pageerror", lambda exc: errors.append(str(exc)))
+            rpage.on("dialog", lambda d: (errors.append("dialog: " + d.message), d.dismiss()))
+            _login(rpage, base, tokens["dana"])
+            rpage.wait_for_url(re.compile(r"/interview\?id=int-"))
+            expect(rpage.locator("#question")).to_contain_text("AI tools")
+            rpage.click("#guidance button")
+            expect(rpage.locator("#guidance .guidance")).to_contain_text("GOV-02.1")
+            rpage.fill("#answer", XSS)
+            rpage.click("#send")
+            expect(rpage.locator("#transcript .bubble.a").first).to_contain_text("<script>window.__pwned = 1</script>")
+            rpage.fill("#answer", GOV_ANSWER)
+            rpage.keyboard.press("Control+Enter")
+            expect(rpage.locator("#transcript .bubble.a")).to_have_count(2)
+            expect(rpage.locator("#answer")).to_have_value("")
+            expect(rpage.locator("#understood li[data-control='GOV-02.1']")).to_contain_text("Met")
+            assert rpage.evaluate("window.__pwned") is None
+            rpage.screenshot(path="/tmp/aismm-interview.png", full_page=True)
+            assert rpage.goto(f"{base}/assessment").ok
+            expect(rpage.locator("#page-msg, main")).to_contain_text("for assessors")
+
+            # the assessor reviews: cited quote highlighted, accept, override, confirm the level
+            page.goto(f"{base}/assessment?id={aid}")
+            gov = page.locator("section[data-category=GOV]")
+            expect(gov.locator("mark").first).to_be_visible()
+            assert "95% of staff attested" in " ".join(gov.locator("mark").all_inner_texts())
+            page.screenshot(path="/tmp/aismm-assessment.png", full_page=True)
+            row = gov.locator("tr[data-control='GOV-02.1']")
+            row.locator("button[data-action=accept]").click()
+            expect(row.locator(".notice.error")).to_contain_text("rationale")
+            row.locator("input").fill("policy and attestation report seen")
+            row.locator("button[data-action=accept]").click()
+            expect(gov.locator("tr[data-control='GOV-02.1']")).to_contain_text("confirmed by alice")
+            for cid in ("GOV-02.2", "GOV-02.3"):
+                r = page.locator(f"section[data-category=GOV] tr[data-control='{cid}']")
+                if r.locator("details.change").count():
+                    r.locator("details.change summary").click()
+                r.locator("input").fill("evidence reviewed in the workshop")
+                r.locator("select").select_option("met")
+                r.locator("button[data-action=override]").click()
+                expect(page.locator(f"section[data-category=GOV] tr[data-control='{cid}']")).to_contain_text("confirmed by alice")
+            level = page.locator("section[data-category=GOV] .review-actions").first
+            level.locator("select").select_option("2")
+            level.locator("input").fill("all L2 objectives confirmed")
+            level.locator("button", has_text="Confirm level").click()
+            expect(page.locator("section[data-category=GOV] .badge.confirmed")).to_have_text("level confirmed")
+            page.click("#draft-evidence")
+            expect(page.locator("#evidence table").first).to_be_visible()
+            page.screenshot(path="/tmp/aismm-assessment-confirmed.png", full_page=True)
+
+            # the leader's dashboard shows the change
+            page.goto(f"{base}/dashboard?id={aid}")
+            expect(page.locator(".heat .cell[data-category=GOV] .clv")).to_have_text("L2")
+            assert page.locator("polygon.current").get_attribute("points") != before
+            page.locator("tr[data-category=GOV] select").select_option("4")
+            page.locator("tr[data-category=GOV] button", has_text="Set").click()
+            expect(page.locator(".heat .cell[data-category=GOV] .clv")).to_have_text("L2 → L4")
+            expect(page.locator("polygon.target")).to_have_count(1)
+            with page.expect_download() as dl:
+                page.click("button[data-format=csv]")
+            assert dl.value.suggested_filename == f"{aid}.csv"
+            page.screenshot(path="/tmp/aismm-dashboard.png", full_page=True)
+
+            # lookup: read any control by a loosely written ID
+            page.goto(f"{base}/lookup")
+            page.fill("#cid", "mod 3.1")
+            page.click("#id-form button")
+            expect(page.locator("#detail h2")).to_contain_text("MOD-03.1")
+            page.fill("#cid", "MOD-09.9")
+            page.click("#id-form button")
+            expect(page.locator("#id-msg")).to_contain_text("nearest")
+            page.screenshot(path="/tmp/aismm-lookup.png", full_page=True)
+            assert errors == []
+        finally:
+            browser.close()
