@@ -24,13 +24,17 @@ def run_search(q: str, *, k: int, category: str | None, level: int | None, deplo
     from aismm_assistant.retrieval import search
 
     hits = search(q, k=k, category=category, level=level, deployment=deployment)
-    return {"query": q, "results": [h.as_dict() for h in hits]}
+    from aismm_assistant.corpus import corpus_provenance
+
+    return {"query": q, "results": [h.as_dict() for h in hits], "corpus": corpus_provenance()}
 
 
 def run_ask(question: str) -> dict:
     from aismm_assistant.answering import ask
 
-    return dict(ask(question))
+    from aismm_assistant.corpus import corpus_provenance
+
+    return {**ask(question), "corpus": corpus_provenance()}
 
 
 def interview_row(row: Any) -> dict:
@@ -103,6 +107,10 @@ def evidence_requests(
     if not assessment_id and not controls:
         raise ValidationError("give assessment_id or a list of controls")
     record = store.get_assessment(assessment_id) if assessment_id else None
-    return draft_evidence_requests(
-        load_corpus(), controls=controls or None, assessment=record, category=category, owner=owner, due=due
+    from aismm_assistant.corpus import corpus_provenance
+
+    corpus = load_corpus()
+    data = draft_evidence_requests(
+        corpus, controls=controls or None, assessment=record, category=category, owner=owner, due=due
     )
+    return {**data, "corpus": corpus_provenance(corpus)}

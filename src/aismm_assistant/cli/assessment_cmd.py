@@ -165,6 +165,9 @@ def register(app: typer.Typer) -> None:
         stale = [cid for c in pub.categories.values() for cid in c.stale]
         if stale:
             console.print(f"[yellow]Needs revalidation[/] (decided over {_revalidate_days()} days ago): {', '.join(stale)}")
+        kind = "official CSA text" if pub.corpus.official else "representative text, not the official CSA wording"
+        console.print(f"corpus: {pub.corpus.name} v{pub.corpus.version} [{pub.corpus.hash}] - {kind}",
+                      style="dim", markup=False, highlight=False)
 
     @asm.command("list")
     def list_cmd(as_json: bool = JSON_OPTION) -> None:

@@ -21,6 +21,8 @@ def register(app: typer.Typer) -> None:
         """List categories and control objectives."""
         from aismm_assistant import corpus as corpus_mod
 
+        from aismm_assistant.prerequisites import prerequisites_for
+
         corpus = corpus_mod.load_corpus()
         cats = [corpus_mod.get_category(category, corpus)] if category else corpus.categories
         data = {
@@ -29,8 +31,10 @@ def register(app: typer.Typer) -> None:
                 "version": corpus.meta.version,
                 "hash": corpus.content_hash,
                 "representative": corpus.meta.representative,
+                "official": corpus_mod.corpus_provenance(corpus)["official"],
             },
-            "categories": [{"id": c.id, "name": c.name, "domain": c.domain} for c in cats],
+            "categories": [{"id": c.id, "name": c.name, "domain": c.domain,
+                            "prerequisites": prerequisites_for(corpus, c.id)} for c in cats],
             "controls": [
                 {"id": ctl.id, "category": ctl.category, "level": ctl.level, "name": ctl.name}
                 for c in cats
@@ -72,6 +76,9 @@ def register(app: typer.Typer) -> None:
             "hash": corpus.content_hash,
             "objectives": sum(counts.values()),
             "per_category": counts,
+            "aicm_version": corpus.meta.aicm_version or None,
+            "crosswalks": {fw: len(cw.mappings) for fw, cw in corpus.crosswalks.items()},
+            "prerequisites": len(corpus.prerequisites),
         }
         if as_json:
             print_json(data)
@@ -128,11 +135,15 @@ def register(app: typer.Typer) -> None:
         from aismm_assistant.errors import NotFoundError, ValidationError
 
         corpus = corpus_mod.load_corpus()
+        provenance = corpus_mod.corpus_provenance(corpus)
         if aicm or ref:
             found = corpus_mod.controls_for_aicm(aicm, corpus) if aicm else corpus_mod.controls_for_reference(ref, corpus)
             if not found:
+                if aicm and corpus_mod.is_aicm_control(aicm, corpus) is False:
+                    version = corpus.meta.aicm_version or "1.0"
+                    raise NotFoundError(f"{aicm.strip()} is not an AICM v{version} control")
                 raise NotFoundError(f"no objective maps to {'AICM ' + aicm if aicm else 'reference ' + repr(ref)}")
-            data = {"query": aicm or ref, "controls": [c.public() for c in found]}
+            data = {"query": aicm or ref, "controls": [c.public() for c in found], "corpus": provenance}
             if as_json:
                 print_json(data)
             else:
@@ -140,14 +151,24 @@ def register(app: typer.Typer) -> None:
 
                 for c in found:
                     console.print(f"[bold]{c.id}[/] L{c.level} {escape(c.name)} — AICM {', '.join(c.aicm) or '—'}")
+                console.print(f"[dim]{escape(corpus_mod.provenance_footer(corpus))}[/]")
             return
         if not control_id:
             raise ValidationError("give a control ID, or --aicm ID, or --ref TEXT")
         control = corpus_mod.get_control(control_id, corpus)
+        from aismm_assistant.prerequisites import prerequisites_for
+
+        prereqs = prerequisites_for(corpus, control.category, control.level)
         if as_json:
-            print_json({"control": control.public()})
+            print_json({"control": control.public(), "prerequisites": prereqs, "corpus": provenance})
             return
         _render_control(control)
+        from rich.markup import escape
+
+        for p in prereqs:
+            needs = ", ".join(f"{r['category']} L{r['level']}" for r in p["requires"])
+            console.print(f"prerequisite: {p['category']} L{p['level']} assumes {needs} - {escape(p['why'])}")
+        console.print(f"[dim]{escape(corpus_mod.provenance_footer(corpus))}[/]")
 
 
 def _render_control(control) -> None:  # noqa: ANN001 - Control, imported lazily

@@ -39,8 +39,14 @@ def register_evidence(app: typer.Typer) -> None:
             from aismm_assistant.assessment.storage import get_store
 
             record = get_store().get_assessment(assessment_id)
-        data = evidence.draft_evidence_requests(load_corpus(), controls=control or None, assessment=record,
+        from aismm_assistant.corpus import corpus_provenance, provenance_footer
+
+        corpus = load_corpus()
+        data = evidence.draft_evidence_requests(corpus, controls=control or None, assessment=record,
                                                 category=category, owner=owner, due=due, llm=llm)
+        data = {**data, "corpus": corpus_provenance(corpus)}
+        if isinstance(data.get("text"), str):
+            data["text"] = data["text"].rstrip("\n") + "\n\n_" + provenance_footer(corpus) + "_\n"
         if fmt == "json":
             if out:
                 import json
@@ -52,6 +58,8 @@ def register_evidence(app: typer.Typer) -> None:
                 print_json(data)
             return
         text = {"md": lambda d: d["text"], "csv": evidence.to_csv, "email": evidence.to_email}[fmt](data)
+        if fmt == "email":
+            text = text.rstrip("\n") + "\n\n-- " + provenance_footer(corpus) + "\n"
         if out:
             from aismm_assistant.assessment.exports import write_atomic
 

@@ -57,9 +57,11 @@ def register(app: typer.Typer) -> None:
         """Find control objectives: exact IDs first, then hybrid BM25 + dense retrieval."""
         from aismm_assistant.retrieval.search import search
 
+        from aismm_assistant.corpus import corpus_provenance, provenance_footer
+
         hits = search(text, k=k, category=category, level=level, deployment=deployment)
         if as_json:
-            print_json({"query": text, "results": [h.as_dict() for h in hits]})
+            print_json({"query": text, "results": [h.as_dict() for h in hits], "corpus": corpus_provenance()})
             return
         from rich.markup import escape
         from rich.table import Table
@@ -71,6 +73,7 @@ def register(app: typer.Typer) -> None:
             table.add_row(str(i), h.control_id, f"L{h.level}", escape(h.name), f"{h.score:.3f}",
                           h.match + (f" ({h.field})" if h.match == "hybrid" and h.field else ""))
         console.print(table)
+        console.print(f"[dim]{escape(provenance_footer())}[/]")
 
     @app.command("ask")
     def ask_cmd(
@@ -81,12 +84,15 @@ def register(app: typer.Typer) -> None:
         """Answer a question from the corpus, citing control IDs (citations checked)."""
         from aismm_assistant.answering import ask
 
-        result = ask(question, llm=llm)
+        from aismm_assistant.corpus import corpus_provenance, provenance_footer
+
+        result = {**ask(question, llm=llm), "corpus": corpus_provenance()}
         if as_json:
             print_json(result)
             return
         console.print(result["answer"], markup=False, highlight=False)
         console.print(f"\n[dim]citations: {', '.join(result['citations']) or '-'} · engine {result['engine']}[/]")
+        console.print(provenance_footer(), style="dim", markup=False, highlight=False)
         if result["removed_citations"]:
             err_console.print(f"removed citations not in the retrieved sources: {', '.join(result['removed_citations'])}")
 
