@@ -10,12 +10,15 @@ from aismm_assistant.cli import (
     retrieval_cmd,
     server_cmd,
 )
+from aismm_assistant.cli import ciso_cmd, crosswalk_cmd
 from aismm_assistant.cli.common import new_app
 
 app = new_app("Assess a security program against the AI Security Maturity Model (AISMM v1.0).")
 
 for _module in (corpus_cmd, retrieval_cmd, assessment_cmd, interview_cmd, eval_cmd, server_cmd):
     _module.register(app)
+crosswalk_cmd.register(app)
+ciso_cmd.register(app)
 
 
 def run() -> None:
