@@ -167,7 +167,7 @@ def register(app: typer.Typer) -> None:
             console.print(f"[yellow]Needs revalidation[/] (decided over {_revalidate_days()} days ago): {', '.join(stale)}")
         kind = "official CSA text" if pub.corpus.official else "representative text, not the official CSA wording"
         console.print(f"corpus: {pub.corpus.name} v{pub.corpus.version} [{pub.corpus.hash}] - {kind}",
-                      style="dim", markup=False, highlight=False)
+                      style="dim", markup=False, highlight=False, soft_wrap=True)
 
     @asm.command("list")
     def list_cmd(as_json: bool = JSON_OPTION) -> None:

@@ -151,7 +151,7 @@ def register(app: typer.Typer) -> None:
 
                 for c in found:
                     console.print(f"[bold]{c.id}[/] L{c.level} {escape(c.name)} — AICM {', '.join(c.aicm) or '—'}")
-                console.print(f"[dim]{escape(corpus_mod.provenance_footer(corpus))}[/]")
+                console.print(f"[dim]{escape(corpus_mod.provenance_footer(corpus))}[/]", soft_wrap=True)
             return
         if not control_id:
             raise ValidationError("give a control ID, or --aicm ID, or --ref TEXT")
@@ -168,7 +168,7 @@ def register(app: typer.Typer) -> None:
         for p in prereqs:
             needs = ", ".join(f"{r['category']} L{r['level']}" for r in p["requires"])
             console.print(f"prerequisite: {p['category']} L{p['level']} assumes {needs} - {escape(p['why'])}")
-        console.print(f"[dim]{escape(corpus_mod.provenance_footer(corpus))}[/]")
+        console.print(f"[dim]{escape(corpus_mod.provenance_footer(corpus))}[/]", soft_wrap=True)
 
 
 def _render_control(control) -> None:  # noqa: ANN001 - Control, imported lazily

@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
             for item in data["uncovered_items"]:
                 label = f" {escape(item['name'])}" if item["name"] else ""
                 console.print(f"  [yellow]uncovered[/] {escape(item['ref'])}{label}")
-            console.print(f"[dim]{escape(provenance_footer(corpus))}[/]")
+            console.print(f"[dim]{escape(provenance_footer(corpus))}[/]", soft_wrap=True)
             return
         data = cw_mod.crosswalk(corpus, framework, ref)
         data["corpus"] = corpus_provenance(corpus)
@@ -76,4 +76,4 @@ def register(app: typer.Typer) -> None:
         for m in data["mappings"]:
             where = m["framework"] + " " + m["ref"] + (f" {m['name']}" if m.get("name") else "")
             console.print(f"  {m['relation']:<9} {escape(where)}")
-        console.print(f"[dim]{escape(provenance_footer(corpus))}[/]")
+        console.print(f"[dim]{escape(provenance_footer(corpus))}[/]", soft_wrap=True)

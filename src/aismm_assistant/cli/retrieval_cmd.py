@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
             table.add_row(str(i), h.control_id, f"L{h.level}", escape(h.name), f"{h.score:.3f}",
                           h.match + (f" ({h.field})" if h.match == "hybrid" and h.field else ""))
         console.print(table)
-        console.print(f"[dim]{escape(provenance_footer())}[/]")
+        console.print(f"[dim]{escape(provenance_footer())}[/]", soft_wrap=True)
 
     @app.command("ask")
     def ask_cmd(
@@ -92,7 +92,7 @@ def register(app: typer.Typer) -> None:
             return
         console.print(result["answer"], markup=False, highlight=False)
         console.print(f"\n[dim]citations: {', '.join(result['citations']) or '-'} · engine {result['engine']}[/]")
-        console.print(provenance_footer(), style="dim", markup=False, highlight=False)
+        console.print(provenance_footer(), style="dim", markup=False, highlight=False, soft_wrap=True)
         if result["removed_citations"]:
             err_console.print(f"removed citations not in the retrieved sources: {', '.join(result['removed_citations'])}")
 
