@@ -144,3 +144,13 @@ def test_references_column_and_crosswalk_must_agree(tmp_path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CorpusError, match="nist-ai-rmf references"):
         load_corpus_dir(d)
+
+
+def test_coverage_follows_an_assessments_target_levels():
+    aid = _json("assessment", "new", "--org", "Acme", "--category", "GOV", "--category", "RSK")["id"]
+    res = CliRunner().invoke(app, ["crosswalk", "nist-ai-rmf", "--assessment", aid])
+    assert res.exit_code != 0 and "no target levels" in res.stderr
+    _json("assessment", "target", aid, "GOV", "3")
+    data = _json("crosswalk", "nist-ai-rmf", "--assessment", aid)
+    assert data["targets"] == {"GOV": 3}
+    assert all(o.startswith("GOV-0") and int(o[5]) <= 3 for i in data["covered_items"] for o in i["objectives"])
