@@ -31,7 +31,6 @@ def run_search(q: str, *, k: int, category: str | None, level: int | None, deplo
 
 def run_ask(question: str) -> dict:
     from aismm_assistant.answering import ask
-
     from aismm_assistant.corpus import corpus_provenance
 
     return {**ask(question), "corpus": corpus_provenance()}

@@ -67,9 +67,8 @@ def list_controls(user: UserDep) -> dict:
 @router.get("/controls/{control_id}")
 def get_control(control_id: str, user: UserDep) -> dict:
     """One objective, IDs written loosely (mod-03.1, MOD-3.1, 'MOD 03.1'), as `aismm lookup --json`."""
-    from aismm_assistant.corpus import get_control as lookup
-
     from aismm_assistant.corpus import corpus_provenance, load_corpus
+    from aismm_assistant.corpus import get_control as lookup
     from aismm_assistant.prerequisites import prerequisites_for
 
     corpus = load_corpus()

@@ -20,7 +20,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List categories and control objectives."""
         from aismm_assistant import corpus as corpus_mod
-
         from aismm_assistant.prerequisites import prerequisites_for
 
         corpus = corpus_mod.load_corpus()

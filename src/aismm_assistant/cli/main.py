@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from aismm_assistant.cli import (
     assessment_cmd,
+    ciso_cmd,
     corpus_cmd,
+    crosswalk_cmd,
     eval_cmd,
     interview_cmd,
     retrieval_cmd,
     server_cmd,
 )
-from aismm_assistant.cli import ciso_cmd, crosswalk_cmd
 from aismm_assistant.cli.common import new_app
 
 app = new_app("Assess a security program against the AI Security Maturity Model (AISMM v1.0).")

@@ -55,9 +55,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = JSON_OPTION,
     ) -> None:
         """Find control objectives: exact IDs first, then hybrid BM25 + dense retrieval."""
-        from aismm_assistant.retrieval.search import search
-
         from aismm_assistant.corpus import corpus_provenance, provenance_footer
+        from aismm_assistant.retrieval.search import search
 
         hits = search(text, k=k, category=category, level=level, deployment=deployment)
         if as_json:
@@ -83,7 +82,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Answer a question from the corpus, citing control IDs (citations checked)."""
         from aismm_assistant.answering import ask
-
         from aismm_assistant.corpus import corpus_provenance, provenance_footer
 
         result = {**ask(question, llm=llm), "corpus": corpus_provenance()}
