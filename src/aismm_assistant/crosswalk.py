@@ -235,7 +235,8 @@ def crosswalk(corpus: Corpus, framework: str, ref: str) -> dict[str, Any]:
             cw = corpus.crosswalks.get(name)
             for m in cw.for_control(control.id) if cw else []:
                 out.append({"framework": name, "ref": m.ref, "name": cw.label(m.ref), "relation": m.relation})  # type: ignore[union-attr]
-        return {"framework": "aismm", "ref": control.id, "name": control.name, "mappings": out}
+        return {"framework": "aismm", "ref": control.id, "name": control.name,
+                "relation_reads": f"{control.id} is <relation> of the mapped item", "mappings": out}
     cw = _get(corpus, fw)
     norm = cw.normalize(ref)
     if not cw.is_valid(norm):
@@ -248,7 +249,8 @@ def crosswalk(corpus: Corpus, framework: str, ref: str) -> dict[str, Any]:
         out.append({"framework": "aismm", "ref": m.control_id, "name": c.name if c else None,
                     "level": c.level if c else None, "relation": INVERSE[m.relation]})
     out.sort(key=lambda d: (d["level"] or 0, d["ref"]))
-    return {"framework": fw, "ref": norm, "name": cw.label(norm), "mappings": out}
+    return {"framework": fw, "ref": norm, "name": cw.label(norm),
+            "relation_reads": f"{norm} is <relation> of the mapped objective", "mappings": out}
 
 
 def coverage(corpus: Corpus, framework: str, targets: dict[str, int]) -> dict[str, Any]:

@@ -84,6 +84,10 @@ def register(app: typer.Typer) -> None:
         else:
             per = ", ".join(f"{k} {v}" for k, v in counts.items())
             console.print(f"[green]valid[/]: {data['objectives']} objectives ({per}); hash {corpus.content_hash}")
+            if data["crosswalks"] or data["prerequisites"]:
+                maps = ", ".join(f"{fw} {n}" for fw, n in data["crosswalks"].items())
+                console.print(f"AICM v{data['aicm_version'] or '?'}; crosswalk mappings: {maps}; "
+                              f"{data['prerequisites']} cross-category prerequisites")
 
     @corpus_app.command("import-xlsx")
     def import_xlsx_cmd(
