@@ -121,13 +121,40 @@ def build_corpus(meta: CorpusMeta, categories: list[Category], source: str) -> C
 
 
 def corpus_hash(corpus: Corpus) -> str:
-    """Hash of the categories and objectives; criteria derive from the objective text and stay out of it."""
-    payload = json.dumps(
-        [cat.model_dump(mode="json", exclude={"controls": {"__all__": {"criteria"}}}) for cat in corpus.categories],
-        sort_keys=True,
-        ensure_ascii=False,
-    )
+    """Hash of the categories, objectives, crosswalks and prerequisites.
+
+    Criteria derive from the objective text and stay out of it; a corpus without crosswalks or
+    prerequisites keeps its former hash.
+    """
+    content: list = [
+        cat.model_dump(mode="json", exclude={"controls": {"__all__": {"criteria"}}}) for cat in corpus.categories
+    ]
+    if corpus.crosswalks or corpus.prerequisites:
+        content.append({
+            "crosswalks": {fw: [[m.control_id, m.ref, m.relation] for m in cw.mappings]
+                           for fw, cw in sorted(corpus.crosswalks.items())},
+            "prerequisites": [p.model_dump(mode="json") for p in corpus.prerequisites],
+        })
+    payload = json.dumps(content, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def corpus_provenance(corpus: Corpus | None = None) -> dict:
+    """What every surface states about the text it serves: which corpus, and whether it is CSA's own.
+
+    ``official`` is true only for a corpus imported from the official files (``import-xlsx``).
+    """
+    corpus = corpus or load_corpus()
+    meta = corpus.meta
+    official = meta.official if meta.official is not None else (not meta.representative and meta.version == "imported")
+    return {"name": meta.name, "version": meta.version, "hash": corpus.content_hash, "official": bool(official)}
+
+
+def provenance_footer(corpus: Corpus | None = None) -> str:
+    """One line for text output under anything quoted from the corpus."""
+    p = corpus_provenance(corpus)
+    kind = "official CSA text (imported)" if p["official"] else "representative text, not the official CSA wording"
+    return f"corpus: {p['name']} v{p['version']} [{p['hash']}] - {kind}"
 
 
 def load_corpus_dir(directory: Path) -> Corpus:
@@ -150,7 +177,19 @@ def load_corpus_dir(directory: Path) -> Corpus:
         for cat in categories:
             for control in cat.controls:
                 control._criteria_file = source
-    return build_corpus(meta, categories, str(directory))
+    corpus = build_corpus(meta, categories, str(directory))
+    cw_dir, deps = directory / "crosswalks", directory / "dependencies.yaml"
+    if cw_dir.is_dir() or deps.exists():
+        from aismm_assistant.crosswalk import load_crosswalks
+        from aismm_assistant.prerequisites import load_prerequisites
+
+        corpus.crosswalks = load_crosswalks(cw_dir, corpus) if cw_dir.is_dir() else {}
+        corpus.prerequisites = load_prerequisites(deps) if deps.exists() else []
+        aicm = corpus.crosswalks.get("aicm")
+        if aicm is not None and meta.aicm_version and aicm.version != meta.aicm_version:
+            raise CorpusError(f"{cw_dir / 'aicm.yaml'}: AICM version {aicm.version} but corpus.yaml pins {meta.aicm_version}")
+        corpus.content_hash = corpus_hash(corpus)
+    return corpus
 
 
 CRITERIA_FILE = "criteria.yaml"
@@ -272,12 +311,22 @@ def _norm_ref(text: str) -> str:
     return re.sub(r"[^a-z0-9&.:]+", " ", text.lower()).strip()
 
 
+def normalize_aicm_id(aicm_id: str) -> str:
+    key = (aicm_id or "").strip().upper().replace(" ", "")
+    m = re.match(r"^([A-Z&]{3})-?0*(\d+)$", key)
+    return f"{m.group(1)}-{int(m.group(2)):02d}" if m else key
+
+
+def is_aicm_control(aicm_id: str, corpus: Corpus | None = None) -> bool | None:
+    """Whether the ID is in the corpus's AICM ID list (None when the corpus ships no list)."""
+    corpus = corpus or load_corpus()
+    cw = corpus.crosswalks.get("aicm")
+    return None if cw is None else cw.is_valid(normalize_aicm_id(aicm_id))
+
+
 def controls_for_aicm(aicm_id: str, corpus: Corpus | None = None) -> list[Control]:
     corpus = corpus or load_corpus()
-    key = aicm_id.strip().upper().replace(" ", "")
-    m = re.match(r"^([A-Z&]{3})-?0*(\d+)$", key)
-    if m:
-        key = f"{m.group(1)}-{int(m.group(2)):02d}"
+    key = normalize_aicm_id(aicm_id)
     return [c for c in corpus.controls if key in c.aicm]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -269,6 +270,9 @@ class CorpusMeta(BaseModel):
     source: str = ""
     license: str = ""
     notice: str = ""
+    # True only for a corpus imported from the official CSA files (None: decide from the other fields).
+    official: bool | None = None
+    aicm_version: str = ""
 
 
 class Corpus(BaseModel):
@@ -277,6 +281,9 @@ class Corpus(BaseModel):
     meta: CorpusMeta
     categories: list[Category]
     content_hash: str = ""
+    # Optional data beside the categories (corpus/crosswalks/*.yaml, corpus/dependencies.yaml).
+    crosswalks: dict[str, Any] = Field(default_factory=dict)
+    prerequisites: list[Any] = Field(default_factory=list)
 
     def model_post_init(self, __context: object) -> None:
         self._by_id = {c.id: c for cat in self.categories for c in cat.controls}

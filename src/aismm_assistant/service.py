@@ -131,9 +131,16 @@ def evidence_requests(
         if store is None:
             raise ValidationError("an assessment needs the store")
         record = store.get_assessment(assessment_id)
-    return draft_evidence_requests(
-        _corpus(), controls=controls or None, assessment=record, category=category, owner=owner, due=due, llm=llm
+    from aismm_assistant.corpus import corpus_provenance, provenance_footer
+
+    corpus = _corpus()
+    data = draft_evidence_requests(
+        corpus, controls=controls or None, assessment=record, category=category, owner=owner, due=due, llm=llm
     )
+    data = {**data, "corpus": corpus_provenance(corpus)}
+    if isinstance(data.get("text"), str):
+        data["text"] = data["text"].rstrip("\n") + "\n\n_" + provenance_footer(corpus) + "_\n"
+    return data
 
 
 # ---------------------------------------------------------------- reading the model
@@ -145,14 +152,17 @@ def search(q: str, *, k: int = 5, category: str | None = None, level: int | str 
     from aismm_assistant.retrieval.search import search as run
 
     hits = run(q, k=k, category=category, level=level, deployment=deployment)
-    return {"query": q, "results": [h.as_dict() for h in hits]}
+    from aismm_assistant.corpus import corpus_provenance
+
+    return {"query": q, "results": [h.as_dict() for h in hits], "corpus": corpus_provenance()}
 
 
 def ask(question: str, *, llm: str | None = None) -> dict[str, Any]:
     """An answer from the corpus with checked citations."""
     from aismm_assistant.answering import ask as run
+    from aismm_assistant.corpus import corpus_provenance
 
-    return dict(run(question, llm=llm))
+    return {**run(question, llm=llm), "corpus": corpus_provenance()}
 
 
 __all__ = ["assessment_view", "gaps", "diff", "EXPORT_MEDIA_TYPES", "Export", "render", "export",

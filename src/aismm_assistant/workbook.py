@@ -111,6 +111,21 @@ def _open_workbook(path: Path):  # noqa: ANN202 - openpyxl Workbook
         raise CorpusError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__})") from None
 
 
+def _is_representative_export(path: Path) -> bool:
+    """A workbook this project wrote from its own corpus (export-xlsx) is never 'official' when re-imported."""
+    wb = _open_workbook(Path(path))
+    try:
+        props = wb.properties
+        if "corpus-official=false" in (props.keywords or ""):
+            return True
+        if "About" in wb.sheetnames:
+            text = " ".join(str(v) for row in wb["About"].iter_rows(values_only=True) for v in row if v)
+            return "REPRESENTATIVE CONTENT" in text or "not the official CSA" in text
+        return False
+    finally:
+        wb.close()
+
+
 def read_workbook_controls(path: Path) -> dict[str, list[dict[str, Any]]]:
     """Rows of every category sheet as raw control dicts, keyed by category prefix."""
     path = Path(path)
@@ -231,10 +246,12 @@ def import_workbook(workbook: Path, details: Path | None = None) -> Corpus:
     unknown = sorted(set(extra) - {c.id for cat in categories for c in cat.controls})
     if unknown:
         raise CorpusError(f"{details}: details for controls not in the workbook: {', '.join(unknown[:5])}")
+    representative = _is_representative_export(Path(workbook))
     meta = CorpusMeta(
         name="AISMM (imported workbook)",
         version="imported",
-        representative=False,
+        representative=representative,
+        official=not representative,
         source=f"imported from {Path(workbook).name}" + (f" and {Path(details).name}" if details else ""),
         license="as distributed by the Cloud Security Alliance to the importing user",
     )
@@ -341,9 +358,17 @@ def export_corpus_workbook(corpus: Corpus, path: Path) -> None:
     wb = Workbook()
     intro = wb.active
     intro.title = "About"
+    from aismm_assistant.corpus import corpus_provenance, provenance_footer
+
+    prov = corpus_provenance(corpus)
     intro.append([corpus.meta.name, f"version {corpus.meta.version}", f"hash {corpus.content_hash}"])
     if corpus.meta.notice:
         intro.append([corpus.meta.notice])
+    intro.append([provenance_footer(corpus)])
+    wb.properties.title = f"{corpus.meta.name} {corpus.meta.version}"
+    wb.properties.subject = f"corpus hash {corpus.content_hash}"
+    wb.properties.keywords = f"aismm; corpus-official={'true' if prov['official'] else 'false'}"
+    wb.properties.description = provenance_footer(corpus)
     for cat in corpus.categories:
         ws = wb.create_sheet(cat.id)
         ws.append(list(WORKBOOK_COLUMNS))

@@ -350,9 +350,12 @@ def test_search_validates_before_loading_anything(api: Api, monkeypatch: pytest.
     assert api.get("/api/search?q=policy", "dana").status_code == 500 and built == [True]
 
 
-def test_ask_and_search_by_control_id_need_no_model(api: Api) -> None:
+def test_ask_and_search_by_control_id_need_no_model(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
+    # another test in this process may have loaded them already: hide them, so a fresh import shows
+    for name in [m for m in sys.modules if m.split(".")[0] in {"torch", "chromadb"}]:
+        monkeypatch.delitem(sys.modules, name)
     answer = api.post("/api/ask", "dana", json={"question": "What does MOD-03.1 require?"})
     assert answer.status_code == 200
     data = answer.json()

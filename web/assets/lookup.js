@@ -7,12 +7,26 @@ async function openControl(id) {
   notice($("id-msg"), "");
   try {
     const data = await api("/api/controls/" + encodeURIComponent(id));
-    clear($("detail")).append(controlDetail(data.control));
+    clear($("detail")).append(h("div", {}, controlDetail(data.control), prerequisiteList(data.prerequisites || []),
+      provenanceLine(data.corpus)));
     $("cid").value = data.control.id;
     history.replaceState(null, "", "/lookup?id=" + encodeURIComponent(data.control.id));
   } catch (err) {
     notice($("id-msg"), err.message);
   }
+}
+
+function prerequisiteList(items) {
+  // Cross-category prerequisites of this objective's category level (corpus/dependencies.yaml).
+  if (!items.length) return null;
+  return h("div", { class: "small" }, h("strong", { text: "Prerequisites" }),
+    h("ul", {}, items.map((p) => h("li", { text: `${p.category} L${p.level} assumes ${p.requires.map((r) => `${r.category} L${r.level}`).join(", ")} - ${p.why}` }))));
+}
+
+function provenanceLine(corpus) {
+  if (!corpus) return null;
+  const kind = corpus.official ? "official CSA text (imported)" : "representative text, not the official CSA wording";
+  return h("p", { class: "muted small", text: `corpus: ${corpus.name} v${corpus.version} [${corpus.hash}] - ${kind}` });
 }
 
 function controlLink(id, label) {
@@ -63,9 +77,11 @@ async function main() {
     const items = list.controls.filter((x) => x.category === cat.id);
     browse.append(
       h("details", {}, h("summary", { text: `${cat.id} · ${cat.name} (${items.length})` }),
-        h("ul", { class: "plain" }, items.map((x) => h("li", {}, controlLink(x.id), ` L${x.level} · ${x.name}`)))),
+        h("ul", { class: "plain" }, items.map((x) => h("li", {}, controlLink(x.id), ` L${x.level} · ${x.name}`))),
+        prerequisiteList(cat.prerequisites || [])),
     );
   }
+  if (list.corpus) browse.append(provenanceLine(list.corpus));
   if (param("id")) openControl(param("id"));
 }
 

@@ -39,7 +39,8 @@ def me(user: UserDep, store: StoreDep) -> dict:
 @router.get("/controls")
 def list_controls(user: UserDep) -> dict:
     """Categories and objectives, as `aismm corpus list --json`."""
-    from aismm_assistant.corpus import load_corpus
+    from aismm_assistant.corpus import corpus_provenance, load_corpus
+    from aismm_assistant.prerequisites import prerequisites_for
 
     corpus = load_corpus()
     return {
@@ -48,9 +49,11 @@ def list_controls(user: UserDep) -> dict:
             "version": corpus.meta.version,
             "hash": corpus.content_hash,
             "representative": corpus.meta.representative,
+            "official": corpus_provenance(corpus)["official"],
         },
         "categories": [
-            {"id": c.id, "name": c.name, "domain": c.domain, "levels": {str(k): v for k, v in c.levels.items()}}
+            {"id": c.id, "name": c.name, "domain": c.domain, "levels": {str(k): v for k, v in c.levels.items()},
+             "prerequisites": prerequisites_for(corpus, c.id)}
             for c in corpus.categories
         ],
         "controls": [
@@ -63,10 +66,14 @@ def list_controls(user: UserDep) -> dict:
 @router.get("/controls/{control_id}")
 def get_control(control_id: str, user: UserDep) -> dict:
     """One objective, IDs written loosely (mod-03.1, MOD-3.1, 'MOD 03.1'), as `aismm lookup --json`."""
+    from aismm_assistant.corpus import corpus_provenance, load_corpus
     from aismm_assistant.corpus import get_control as lookup
+    from aismm_assistant.prerequisites import prerequisites_for
 
-    control = lookup(control_id)
-    data = {"control": control.public()}
+    corpus = load_corpus()
+    control = lookup(control_id, corpus)
+    data = {"control": control.public(), "prerequisites": prerequisites_for(corpus, control.category, control.level),
+            "corpus": corpus_provenance(corpus)}
     if control.question:
         data["control"]["question"] = control.question
     return data

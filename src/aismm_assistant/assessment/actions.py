@@ -23,7 +23,7 @@ from aismm_assistant.assessment.record import (
     utcnow,
 )
 from aismm_assistant.assessment.scoring import STATUSES, score_category
-from aismm_assistant.corpus import get_category, get_control
+from aismm_assistant.corpus import corpus_provenance, get_category, get_control
 from aismm_assistant.errors import ValidationError
 from aismm_assistant.model import LEVEL_NAMES, Control, Corpus
 
@@ -75,7 +75,7 @@ def new_assessment(create: AssessmentCreate, corpus: Corpus) -> Assessment:
     """A fresh record bound to the corpus version it is assessed against."""
     record = Assessment(
         **create.model_dump(),
-        corpus=CorpusRef(name=corpus.meta.name, version=corpus.meta.version, hash=corpus.content_hash),
+        corpus=CorpusRef(**corpus_provenance(corpus)),
     )
     record.history.append(Change(actor=create.created_by or "system", action="create"))
     refresh_levels(record, corpus)

@@ -160,7 +160,11 @@ def to_oscal(record: Assessment, corpus: Corpus) -> dict[str, Any]:
         "version": str(record.version),
         "oscal-version": "1.1.2",
         "props": [{"name": "aismm-corpus", "ns": OSCAL_NS, "value": f"{record.corpus.name} {record.corpus.version}"},
+                  {"name": "aismm-corpus-version", "ns": OSCAL_NS, "value": record.corpus.version},
+                  {"name": "aismm-corpus-hash", "ns": OSCAL_NS, "value": record.corpus.hash},
+                  {"name": "aismm-corpus-official", "ns": OSCAL_NS, "value": "true" if record.corpus.official else "false"},
                   {"name": "assessment-status", "ns": OSCAL_NS, "value": record.status}],
+        "remarks": _provenance_note(record),
     }
     if parties:
         metadata["parties"] = [{"uuid": uid("party", p), "type": "person", "name": p} for p in sorted(parties)]
@@ -183,6 +187,14 @@ def to_oscal(record: Assessment, corpus: Corpus) -> dict[str, Any]:
             }],
         }
     }
+
+
+def _provenance_note(record: Assessment) -> str:
+    c = record.corpus
+    if c.official:
+        return f"Objectives quoted from the official CSA AISMM files imported by the user (corpus {c.name} {c.version}, hash {c.hash})."
+    return (f"Objectives are the aismm-assistant representative corpus {c.name} {c.version} (hash {c.hash}): "
+            "the project's own wording under the AISMM control IDs, not the official CSA workbook text.")
 
 
 def to_oscal_json(record: Assessment, corpus: Corpus) -> str:
@@ -208,8 +220,13 @@ def xlsx_bytes(record: Assessment, corpus: Corpus) -> bytes:
     for key, value in (("Assessment", record.id), ("Organization", record.organization),
                        ("Status", record.status), ("Deployment Types", ", ".join(record.scope.deployment_types)),
                        ("Categories", ", ".join(record.scope.category_ids())),
-                       ("Corpus", f"{record.corpus.name} {record.corpus.version} ({record.corpus.hash})")):
+                       ("Corpus", f"{record.corpus.name} {record.corpus.version} ({record.corpus.hash})"),
+                       ("Corpus note", _provenance_note(record))):
         ws.append([key, value])
+    wb.properties.title = f"AISMM assessment of {record.organization}"[:250]
+    wb.properties.subject = f"corpus {record.corpus.name} {record.corpus.version} [{record.corpus.hash}]"
+    wb.properties.keywords = f"aismm; corpus-official={'true' if record.corpus.official else 'false'}"
+    wb.properties.description = _provenance_note(record)
     ws.append([])
     ws.append(list(SUMMARY_COLUMNS))
     for cid, c in pub.categories.items():

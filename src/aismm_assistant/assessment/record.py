@@ -198,6 +198,7 @@ class CorpusRef(_Strict):
     name: str
     version: str
     hash: str
+    official: bool = False  # true only for a corpus imported from the official CSA files
 
 
 class AssessmentCreate(_Strict):

@@ -148,6 +148,11 @@ def _print_view(view: dict[str, Any]) -> None:
     if stale:
         days = get_settings().revalidate_after_days
         console.print(f"[yellow]Needs revalidation[/] (decided over {days} days ago): {', '.join(stale)}")
+    prov = view.get("corpus") or {}
+    if prov:
+        kind = "official CSA text" if prov.get("official") else "representative text, not the official CSA wording"
+        console.print(f"corpus: {prov.get('name')} v{prov.get('version')} [{prov.get('hash')}] - {kind}",
+                      style="dim", markup=False, highlight=False, soft_wrap=True)
 
 
 def _print_steps(steps: list[dict[str, Any]], *, title: str | None = None) -> None:

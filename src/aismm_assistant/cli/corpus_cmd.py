@@ -21,6 +21,7 @@ def list_cmd(
 ) -> None:
         """List categories and control objectives."""
         from aismm_assistant import corpus as corpus_mod
+        from aismm_assistant.prerequisites import prerequisites_for
 
         corpus = corpus_mod.load_corpus()
         cats = [corpus_mod.get_category(category, corpus)] if category else corpus.categories
@@ -30,8 +31,10 @@ def list_cmd(
                 "version": corpus.meta.version,
                 "hash": corpus.content_hash,
                 "representative": corpus.meta.representative,
+                "official": corpus_mod.corpus_provenance(corpus)["official"],
             },
-            "categories": [{"id": c.id, "name": c.name, "domain": c.domain} for c in cats],
+            "categories": [{"id": c.id, "name": c.name, "domain": c.domain,
+                            "prerequisites": prerequisites_for(corpus, c.id)} for c in cats],
             "controls": [
                 {"id": ctl.id, "category": ctl.category, "level": ctl.level, "name": ctl.name}
                 for c in cats
@@ -77,6 +80,9 @@ def validate_cmd(
             "objectives": sum(counts.values()),
             "per_category": counts,
             "criteria": criteria,
+            "aicm_version": corpus.meta.aicm_version or None,
+            "crosswalks": {fw: len(cw.mappings) for fw, cw in corpus.crosswalks.items()},
+            "prerequisites": len(corpus.prerequisites),
         }
         if as_json:
             print_json(data)
@@ -89,6 +95,10 @@ def validate_cmd(
                 agr = criteria["parser_agreement"]
                 line += f"; parser agrees with authored criteria for {agr['agree']}/{agr['authored']}"
             console.print(line)
+            if data["crosswalks"] or data["prerequisites"]:
+                maps = ", ".join(f"{fw} {n}" for fw, n in data["crosswalks"].items())
+                console.print(f"AICM v{data['aicm_version'] or '?'}; crosswalk mappings: {maps}; "
+                              f"{data['prerequisites']} cross-category prerequisites")
 
 
 @app.command("import-xlsx")
@@ -142,11 +152,15 @@ def lookup_cmd(
         from aismm_assistant.errors import NotFoundError, ValidationError
 
         corpus = corpus_mod.load_corpus()
+        provenance = corpus_mod.corpus_provenance(corpus)
         if aicm or ref:
             found = corpus_mod.controls_for_aicm(aicm, corpus) if aicm else corpus_mod.controls_for_reference(ref, corpus)
             if not found:
+                if aicm and corpus_mod.is_aicm_control(aicm, corpus) is False:
+                    version = corpus.meta.aicm_version or "1.0"
+                    raise NotFoundError(f"{aicm.strip()} is not an AICM v{version} control")
                 raise NotFoundError(f"no objective maps to {'AICM ' + aicm if aicm else 'reference ' + repr(ref)}")
-            data = {"query": aicm or ref, "controls": [c.public() for c in found]}
+            data = {"query": aicm or ref, "controls": [c.public() for c in found], "corpus": provenance}
             if as_json:
                 print_json(data)
             else:
@@ -154,14 +168,24 @@ def lookup_cmd(
 
                 for c in found:
                     console.print(f"[bold]{c.id}[/] L{c.level} {escape(c.name)} — AICM {', '.join(c.aicm) or '—'}")
+                console.print(f"[dim]{escape(corpus_mod.provenance_footer(corpus))}[/]", soft_wrap=True)
             return
         if not control_id:
             raise ValidationError("give a control ID, or --aicm ID, or --ref TEXT")
         control = corpus_mod.get_control(control_id, corpus)
+        from aismm_assistant.prerequisites import prerequisites_for
+
+        prereqs = prerequisites_for(corpus, control.category, control.level)
         if as_json:
-            print_json({"control": control.public()})
+            print_json({"control": control.public(), "prerequisites": prereqs, "corpus": provenance})
             return
         _render_control(control)
+        from rich.markup import escape
+
+        for p in prereqs:
+            needs = ", ".join(f"{r['category']} L{r['level']}" for r in p["requires"])
+            console.print(f"prerequisite: {p['category']} L{p['level']} assumes {needs} - {escape(p['why'])}")
+        console.print(f"[dim]{escape(corpus_mod.provenance_footer(corpus))}[/]", soft_wrap=True)
 
 
 def _render_control(control) -> None:  # noqa: ANN001 - Control, imported lazily

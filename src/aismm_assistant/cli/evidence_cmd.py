@@ -50,6 +50,10 @@ def evidence_request_cmd(
             print_json(data)
         return
     text = {"md": lambda d: d["text"], "csv": evidence.to_csv, "email": evidence.to_email}[fmt](data)
+    if fmt == "email":
+        from aismm_assistant.corpus import provenance_footer
+
+        text = text.rstrip("\n") + "\n\n-- " + provenance_footer() + "\n"
     if out:
         write_atomic(out, text.encode("utf-8"))
         console.print(f"wrote {len(data['requests'])} requests to {out}")

@@ -7,9 +7,11 @@ name. A new group is one import and one line below.
 
 from __future__ import annotations
 
-from aismm_assistant.cli import (
+from aismm_assistant.cli import (  # noqa: F401  (ciso_cmd adds `corpus export-ciso-assistant`)
     assessment_cmd,
+    ciso_cmd,
     corpus_cmd,
+    crosswalk_cmd,
     eval_cmd,
     evidence_cmd,
     evidence_files_cmd,
@@ -34,6 +36,7 @@ app.add_typer(eval_cmd.commands)  # eval
 app.add_typer(server_cmd.commands)  # serve
 app.add_typer(user_cmd.app, name="user")
 app.add_typer(evidence_files_cmd.app, name="evidence")  # evidence add|list|import
+app.add_typer(crosswalk_cmd.commands)  # crosswalk
 
 
 def run() -> None:

@@ -59,6 +59,7 @@ def search_cmd(
 ) -> None:
     """Find control objectives: exact IDs first, then hybrid BM25 + dense retrieval."""
     from aismm_assistant import service
+    from aismm_assistant.corpus import provenance_footer
 
     data = service.search(text, k=k, category=category, level=level, deployment=deployment)
     if as_json:
@@ -74,6 +75,7 @@ def search_cmd(
         table.add_row(str(i), h["control_id"], f"L{h['level']}", escape(h["name"]), f"{h['score']:.3f}",
                       h["match"] + (f" ({h['field']})" if h["match"] == "hybrid" and h["field"] else ""))
     console.print(table)
+    console.print(f"[dim]{escape(provenance_footer())}[/]", soft_wrap=True)
 
 
 @commands.command("ask")
@@ -84,6 +86,7 @@ def ask_cmd(
 ) -> None:
     """Answer a question from the corpus, citing control IDs (citations checked)."""
     from aismm_assistant import service
+    from aismm_assistant.corpus import provenance_footer
 
     result = service.ask(question, llm=llm)
     if as_json:
@@ -91,6 +94,7 @@ def ask_cmd(
         return
     console.print(result["answer"], markup=False, highlight=False)
     console.print(f"\n[dim]citations: {', '.join(result['citations']) or '-'} · engine {result['engine']}[/]")
+    console.print(provenance_footer(), style="dim", markup=False, highlight=False, soft_wrap=True)
     if result["removed_citations"]:
         err_console.print(f"removed citations not in the retrieved sources: {', '.join(result['removed_citations'])}")
 
