@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main(path: str) -> None:
     from aismm_assistant.corpus import get_category, load_corpus
-    from aismm_assistant.evaluation import golden_paths, load_golden
+    from aismm_assistant.evals.golden import golden_paths, load_golden
+    from aismm_assistant.evals.simulate import simulate
     from aismm_assistant.interview.analysis import analyse
-    from aismm_assistant.interview.simulate import simulate
 
     corpus = load_corpus()
     cases = []

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from aismm_assistant.corpus import get_category
+from aismm_assistant.evals import training
 from aismm_assistant.interview import learned
 from aismm_assistant.interview.analysis import TurnInput, analyse, analyse_detail
 
@@ -70,8 +71,8 @@ def test_planned_hedged_or_vague_answers_are_never_met_with_the_model(answer):
 
 
 def test_relabelled_proposals_cite_verbatim_and_are_deterministic():
-    from aismm_assistant.evaluation import golden_paths, load_golden
-    from aismm_assistant.interview.replay import replay_golden
+    from aismm_assistant.evals.golden import golden_paths, load_golden
+    from aismm_assistant.evals.replay import replay_golden
 
     changed = 0
     for f in golden_paths(ROOT / "evals" / "golden")[:40]:
@@ -101,14 +102,14 @@ def test_rules_alone_remain_available():
 def test_fit_is_deterministic():
     X = [[1.0, 0.0], [1.0, 1.0], [1.0, 0.5], [1.0, 0.9]]
     y = [0, 2, 1, 2]
-    assert learned.fit(X, y, 0.01) == learned.fit(X, y, 0.01)
+    assert training.fit(X, y, 0.01) == training.fit(X, y, 0.01)
 
 
 @pytest.mark.skipif(not any((ROOT / "evals" / "golden").glob("*.yaml")), reason="no golden files")
 def test_training_reproduces_the_shipped_weights(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     out = tmp_path / "w.json"
-    model = learned.train(ROOT / "evals" / "golden", out)
+    model = training.train(ROOT / "evals" / "golden", out)
     shipped = json.loads(learned.WEIGHTS_PATH.read_text())
     assert model["lambda"] == shipped["lambda"] and model["margin"] == shipped["margin"]
     assert model["trained_on"]["sha256"] == shipped["trained_on"]["sha256"], "golden set changed: retrain"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from aismm_assistant.corpus import get_category
-from aismm_assistant.evaluation import load_golden
+from aismm_assistant.evals.golden import load_golden
 from aismm_assistant.interview.judge import judge_category
 from tests.fakes_interview import ScriptedJudge
 

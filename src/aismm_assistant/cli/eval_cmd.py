@@ -8,28 +8,27 @@ import typer
 
 from aismm_assistant.cli.common import JSON_OPTION, console, print_json
 
-SUMMARY_KEYS = ("cases", "level_exact", "level_within_one", "qwk", "control_macro_f1", "citation_validity",
-                "abstention_rate")
+SUMMARY_KEYS = ("cases", "level_exact", "level_within_one", "qwk", "over_rated", "control_accuracy",
+                "control_macro_f1", "citation_validity_prefilter", "citation_validity", "abstention_rate")
 
 
 def register(app: typer.Typer) -> None:
     @app.command("eval")
     def eval_cmd(
         path: Path = typer.Argument(..., help="A golden file or a folder of them (holdout/ only when named)."),
-        llm: str = typer.Option(None, "--llm", help="'offline' (default) or a chat model, e.g. openai:gpt-4o-mini."),
+        llm: str = typer.Option(None, "--llm", help="'offline' or a chat model, e.g. openai:gpt-4o-mini "
+                                "(default: AISMM_LLM, else offline)."),
         report: Path = typer.Option(None, "--report", help="Also write an HTML page (SVG charts) to this path."),
         as_json: bool = JSON_OPTION,
     ) -> None:
         """Replay golden interviews and compare levels, statuses and citations with the expected verdicts."""
-        from aismm_assistant.evaluation import evaluate
-        from aismm_assistant.llm import engine_name, load_chat_model
+        from aismm_assistant.evals.agreement import evaluate
+        from aismm_assistant.interview.analyser import get_analyser
 
-        model = load_chat_model(llm) if llm else None
-        result = evaluate(path, llm=model, llm_spec=llm)
-        result["engine"] = engine_name(llm)
+        result = evaluate(path, get_analyser(llm))  # result["engine"]: the analyser that ran
         result["path"] = str(path)
         if report:
-            from aismm_assistant.evaluation_report import write_report
+            from aismm_assistant.evals.report import write_report
 
             result["report"] = str(write_report(result, report))
         if as_json:
