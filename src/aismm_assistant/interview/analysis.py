@@ -96,20 +96,20 @@ class ObjectiveMatcher:
     def score(self, text: str) -> dict[str, float]:
         return self.score_detail(text)[0]
 
-    def score_detail(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
+    def score_detail(self, text: str, stems: list[str] | None = None) -> tuple[dict[str, float], dict[str, float]]:
         """Match scores per objective, and for each the part earned by terms its best-matching rival lacks.
 
         The second figure is what makes a sentence evidence for an objective that is not its main topic: words
         the whole category shares ("AI", "policy", "model") or that weigh as much for the main topic do not count.
         """
-        stems = content_stems(text)
+        stems = content_stems(text) if stems is None else stems
         uniq = set(stems)
         out: dict[str, float] = {}
         hits: dict[str, dict[str, float]] = {}
         for cid, p in self.profiles.items():
             contrib = {s: p.weights[s] * self.idf[s] for s in uniq if s in p.weights}
             for phrase in p.phrases:
-                if len(phrase) > 1 and _contains(stems, phrase):
+                if len(phrase) > 1 and uniq.issuperset(phrase) and _contains(stems, phrase):
                     contrib[" ".join(phrase)] = 1.5 * sum(self.idf.get(s, 0.0) for s in phrase)
             hits[cid] = contrib
             out[cid] = sum(contrib.values())
@@ -124,7 +124,7 @@ class ObjectiveMatcher:
         return out, own
 
 
-    def resembles_shortfall(self, cid: str, text: str) -> bool:
+    def resembles_shortfall(self, cid: str, text: str, stems: list[str] | None = None) -> bool:
         """Does the sentence describe what the objective's description says does not meet it, more than the objective?
 
         "People share articles in a Teams channel now and then" against "A Slack channel where people share
@@ -134,7 +134,7 @@ class ObjectiveMatcher:
         p = self.profiles[cid]
         if not p.exemplars:
             return False
-        stems = set(content_stems(text))
+        stems = set(content_stems(text) if stems is None else stems)
         pos = sum(self.idf.get(s, 0.0) for s in stems & p.core)
         for ex in p.exemplars:
             shared = stems & ex
@@ -274,6 +274,11 @@ TURN_CACHE_SIZE = 4096
 _TURNS: OrderedDict[tuple, TurnAnalysis] = OrderedDict()
 
 
+def clear_turn_cache() -> None:
+    """Forget every memoised turn reading (benchmarks measure the cold cost with it)."""
+    _TURNS.clear()
+
+
 def analyse_turn(category: Category, t_index: int, turn: TurnInput, app_ids: frozenset[str]) -> TurnAnalysis:
     """Read one answer (memoised per process: a pure function of its inputs)."""
     matcher, mkey = _matcher_and_key(category)
@@ -307,7 +312,8 @@ def _read_turn(matcher: ObjectiveMatcher, t_index: int, turn: TurnInput, app_ids
         if s_index < len(clean) - 1 and _BARE_REPLY.match(span.text):
             continue  # a bare "No." / "Yes." answers the question's framing; what follows is the evidence
         opening = s_index == 0 or (s_index == 1 and bool(_BARE_REPLY.match(clean[0].text)))
-        raw, own = matcher.score_detail(span.text)
+        stems = content_stems(span.text)
+        raw, own = matcher.score_detail(span.text, stems)
         total = {cid: raw[cid] + QUESTION_WEIGHT * qscores.get(cid, 0.0) + CARRY_WEIGHT * carry.get(cid, 0.0)
                  for cid in raw if cid in app_ids}
         if not total:
@@ -328,7 +334,7 @@ def _read_turn(matcher: ObjectiveMatcher, t_index: int, turn: TurnInput, app_ids
             continue
         for cid in chosen:
             status, note = sentence_status(sig, matcher.profiles[cid].thresholds)
-            if status == "met" and matcher.resembles_shortfall(cid, span.text):
+            if status == "met" and matcher.resembles_shortfall(cid, span.text, stems):
                 status, note = "not_met", "matches what the objective's description says does not meet it"
             evidence.setdefault(cid, []).append(Evidence(t_index, span.text, total[cid], raw[cid], status, sig, note))
         carry = {cid: total[cid] for cid in chosen}
