@@ -270,7 +270,7 @@ class AnalysisDetail:
     asked: set[str]
 
 
-TURN_CACHE_SIZE = 4096
+TURN_CACHE_SIZE = 2048
 _TURNS: OrderedDict[tuple, TurnAnalysis] = OrderedDict()
 
 
