@@ -9,7 +9,8 @@ import typer
 from aismm_assistant.cli.common import JSON_OPTION, console, print_json
 
 SUMMARY_KEYS = ("cases", "level_exact", "level_within_one", "qwk", "over_rated", "control_accuracy",
-                "control_macro_f1", "citation_validity_prefilter", "citation_validity", "abstention_rate")
+                "control_macro_f1", "citation_validity_prefilter", "citation_validity", "abstention_rate",
+                "steering_recall", "steering_false_flag_rate")
 
 
 def register(app: typer.Typer) -> None:

@@ -15,6 +15,7 @@ from aismm_assistant.evals.metrics import summarise
 from aismm_assistant.evals.replay import replay_golden
 from aismm_assistant.interview.analyser import Analyser, get_analyser
 from aismm_assistant.interview.citations import citation_counts
+from aismm_assistant.interview.steering_eval import steering_scores
 
 
 def evaluate(path: Path, analyser: Analyser | None = None) -> dict:
@@ -26,8 +27,10 @@ def evaluate(path: Path, analyser: Analyser | None = None) -> dict:
     rows: list[dict] = []
     pairs: list[tuple[str, str]] = []
     valid = total = rejected = 0
+    cases = []
     for file in golden_paths(path):
         golden = load_golden(file, corpus=corpus)
+        cases.extend(golden.categories.values())
         results = replay_golden(golden, analyser, corpus)
         for cid, case in golden.categories.items():
             prop = results[cid]
@@ -46,5 +49,9 @@ def evaluate(path: Path, analyser: Analyser | None = None) -> dict:
                                             if ctl in prop.controls and prop.controls[ctl].status != st},
                          "flags": len(prop.flags)})
     result = summarise(rows, pairs, valid, total, proposed_valid=valid, proposed_total=total + rejected)
+    steering = steering_scores(cases)
+    result["steering_recall"] = steering["recall"]  # None when no turn is marked `steering: true`
+    result["steering_false_flag_rate"] = steering["false_flag_rate"]
+    result["steering_marked_turns"] = steering["marked_turns"]
     result.update(analyser.provenance.as_dict())
     return result

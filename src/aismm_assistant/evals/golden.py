@@ -21,6 +21,7 @@ class GoldenCase:
     turns: list[TurnInput]
     expected_level: int | None = None
     expected_controls: dict[str, str] = field(default_factory=dict)
+    steering_turns: frozenset[int] = frozenset()  # 0-based turns marked `steering: true` (scored by steering_eval)
 
 
 @dataclass
@@ -75,15 +76,20 @@ def _load_case(path: Path, cat_id: str, body: dict, require_expected: bool, corp
     if not isinstance(raw_turns, list) or not raw_turns:
         raise _fail(path, cat_id, "'turns' must be a non-empty list")
     turns = []
+    steering: set[int] = set()
     for i, t in enumerate(raw_turns):
         if not isinstance(t, dict) or not isinstance(t.get("answer"), str) or not t["answer"].strip():
             raise _fail(path, cat_id, f"turn {i}: needs a non-empty 'answer'")
+        if not isinstance(t.get("steering", False), bool):
+            raise _fail(path, cat_id, f"turn {i}: 'steering' must be true or false")
+        if t.get("steering"):
+            steering.add(i)
         turns.append(TurnInput(answer=t["answer"], question=t.get("question"), respondent=t.get("respondent")))
     expected = body.get("expected")
     if expected is None:
         if require_expected:
             raise _fail(path, cat_id, "no 'expected' block")
-        return GoldenCase(cat_id, turns)
+        return GoldenCase(cat_id, turns, steering_turns=frozenset(steering))
     if not isinstance(expected, dict):
         raise _fail(path, cat_id, "'expected' must be a mapping")
     level = expected.get("level")
@@ -102,7 +108,7 @@ def _load_case(path: Path, cat_id: str, body: dict, require_expected: bool, corp
         if status not in STATUSES:
             raise _fail(path, cat_id, f"control {ctl_id}: invalid status {status!r} (one of {', '.join(STATUSES)})")
         controls[ctl_id] = status
-    return GoldenCase(cat_id, turns, level if isinstance(level, int) else None, controls)
+    return GoldenCase(cat_id, turns, level if isinstance(level, int) else None, controls, frozenset(steering))
 
 
 def golden_paths(path: Path) -> list[Path]:
