@@ -1,6 +1,7 @@
 """Inventory of the offline engine's hand-written lexicon: regexes, their alternatives, and what each one is for.
 
-For every regex in interview/signals.py, analysis.py and text.py it counts the alternatives (`|` branches, at any
+For every regex in interview/signals.py, analysis.py and text.py, and every cue of the reviewed table
+(interview/lexicon.py), it counts the alternatives (`|` branches, at any
 depth) and, on the sentences of the tuning set only (evals/golden/*.yaml answers, never a holdout), measures each
 alternative:
 
@@ -255,6 +256,17 @@ def inventory(golden: Path) -> dict:
                 row["one_sentence_fits"] = len(mod_fits)
                 fits += mod_fits
             rows.append(row)
+    from aismm_assistant.interview import lexicon
+
+    for cue in lexicon.CUES:  # the reviewed table: every cue is a signal regex of its family
+        regex = f"lexicon.{cue.name}"
+        count, alts = inventory_pattern(regex, cue.regex, sents)
+        mod_fits = [a for a in alts if a.one_sentence_fit]
+        fits += mod_fits
+        rows.append({"regex": regex, "role": "signal", "family": cue.family, "alternatives": count,
+                     "measured": len(alts), "matched": sum(1 for x in sents if cue.regex.search(x)),
+                     "lookarounds": sum(1 for a in alts if a.lookaround and a.text.startswith("(?")),
+                     "unused": sum(1 for a in alts if a.unused), "one_sentence_fits": len(mod_fits)})
     signal_rows = [r for r in rows if r["role"] == "signal"]
     return {"sentences": len(sents), "regexes": rows, "fits": fits,
             "total_alternatives": sum(r["alternatives"] for r in rows),

@@ -15,13 +15,14 @@ Families:
 - corrections: a later statement that corrects an earlier one wins;
 - general-IT look-alikes: a general control offered for an AI objective, unless the sentence names the AI part.
 
-This module is the table and its matcher; the engine still reads signals.py until the table is measured against
-it on the tuning set (docs/interview.md, issue 11 ablation).
+signals.detect reads hedges, corrections and general-IT look-alikes from this table; the other families still come
+from signals.py until their cues are measured against it (docs/interview.md, issue 11 ablation).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -149,21 +150,27 @@ CUES: tuple[Cue, ...] = (
         clears=True),
     # ---------------------------------------------------------------- hedges
     Cue("hedges", "doubt",
-        r"\b(?:i think|i believe|probably|i guess|maybe|perhaps|as far as i know|i assume|i suppose|should be|"
-        r"not sure|i'd have to check|i would have to check|don't know|do not know)\b",
+        r"\b(?:i think|i believe|probably|i guess|maybe|perhaps|as far as i know|afaik|i assume|i suppose|should be)\b",
         "I think the logs go to the SIEM.",
         "The logs go to the SIEM."),
+    Cue("hedges", "does not know",
+        r"\b(?:not (?:sure|certain)|(?:don't|do not) know|no idea|can't say|cannot say|"
+        r"i'?d (?:have|need) to check|i would (?:have|need) to check|ask (?:someone|the))\b",
+        "I'm not sure who owns it, I'd have to check.",
+        "The deputy CISO owns that register."),
     # ---------------------------------------------------------------- corrections
     Cue("corrections", "correction",
-        r"\b(?:actually|correction|to correct|i was wrong|i misspoke|scratch that|in fact|to be precise|"
-        r"more accurately|i overstated|(?:that's|that is) not (?:quite )?right|what i said (?:earlier|before))\b",
+        r"\b(?:actually|correction|(?:to|let me|i need to|i should) (?:correct|clarify)|i was wrong|i misspoke|"
+        r"scratch that|in fact|to be precise|more accurately|i overstated|(?:that's|that is|not) (?:not )?quite right|"
+        r"that's not right|(?:what|as) i said (?:earlier|before)|earlier i said|contrary to what|update on)\b",
         "Actually, the review covers only the public apps.",
         "The review covers the public apps."),
     # ---------------------------------------------------------------- general-IT look-alikes
     Cue("general-IT look-alikes", "the general process",
         r"\b(?:our|the)\s+(?:normal|usual|standard|general|existing|generic|company-wide)\s+(?:[\w-]+\s+){0,2}"
         r"(?:process|plan|procedure|policy|playbook|runbook|template|review|form|questionnaire)\b"
-        r"|\b(?:same|like)\s+(?:as\s+)?(?:for\s+)?(?:any|every|all)\s+other\b|\bsame (?:[\w-]+ ){0,2}we use for\b",
+        r"|\b(?:same|like)\s+(?:as\s+)?(?:for\s+)?(?:any|every|all)\s+other\b"
+        r"|\bsame (?:[\w-]+ ){0,2}(?:as|we use for) (?:a|an|any|every|everything|all|other)\b",
         "It goes through our normal change process.",
         "It goes through the AI change process."),
     Cue("general-IT look-alikes", "names no AI part",
@@ -172,12 +179,21 @@ CUES: tuple[Cue, ...] = (
         "The plan doesn't mention AI at all.",
         "The plan has an AI section."),
     Cue("general-IT look-alikes", "names the AI part",
-        r"\b(?:ai|genai|llms?|models?|prompts?|agents?|chatbots?|copilot|inference|embeddings?|rag|jailbreaks?|"
-        r"fine-?tun\w*|training data)\b",
+        r"\b(?:ai|genai|llms?|models?|prompts?|agents?|agentic|chatbots?|bots?|assistants?|copilot|gpt[\w.-]*|"
+        r"machine learning|ml|inference|embeddings?|rag|injection|jailbreaks?|hallucinations?|fine-?tun\w*|"
+        r"training data|weights)\b",
         "The incident plan has a section on prompt injection.",
         "The incident plan covers ransomware.",
         clears=True),
 )
+
+
+def family_fires(sentence: str, family: str, names: Iterable[str] | None = None) -> bool:
+    """A cue of `family` (optionally one of `names`) reads the sentence, and no clearing cue of the family does."""
+    hits = fired(sentence, family)
+    wanted = set(names) if names is not None else None
+    return any(not c.clears and (wanted is None or c.name in wanted) for c in hits) and not any(
+        c.clears for c in hits)
 
 
 def cues(family: str | None = None) -> tuple[Cue, ...]:
