@@ -13,7 +13,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError as PydanticValidationError
 
 from aismm_assistant.errors import CorpusError, NotFoundError
@@ -25,11 +24,7 @@ from aismm_assistant.model import (
     Corpus,
     CorpusMeta,
 )
-
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
+from aismm_assistant.yamlio import read_yaml  # noqa: E402  (re-exported: corpus.read_yaml)
 
 _LOOSE_ID_RE = re.compile(r"^\s*([A-Za-z]{2,3})\s*[-_ ]?\s*0*(\d)\s*[.\-_ ]\s*(\d+)\s*$")
 
@@ -39,20 +34,6 @@ def _format_pydantic(err: PydanticValidationError) -> str:
     loc = ".".join(str(p) for p in first.get("loc", ()) if p != "__root__")
     msg = first.get("msg", "invalid").removeprefix("Value error, ")
     return f"{loc}: {msg}" if loc else msg
-
-
-def read_yaml(path: Path) -> object:
-    try:
-        with path.open("r", encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_Loader)  # noqa: S506 - CSafeLoader/SafeLoader only
-    except FileNotFoundError:
-        raise CorpusError(f"{path}: file not found") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise CorpusError(f"{path}:{where} not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    except UnicodeDecodeError:
-        raise CorpusError(f"{path}: not UTF-8 text") from None
 
 
 def parse_category(data: object, source: str) -> Category:

@@ -153,7 +153,7 @@ def parse_crosswalk(data: object, where: str, control_ids: set[str]) -> Crosswal
 
 def load_crosswalks(directory: Path, corpus: Corpus) -> dict[str, Crosswalk]:
     """Read every ``*.yaml`` in ``directory`` and check it against the corpus (IDs, References column)."""
-    from aismm_assistant.corpus import read_yaml
+    from aismm_assistant.yamlio import read_yaml
 
     out: dict[str, Crosswalk] = {}
     ids = set(corpus.control_ids())
@@ -223,13 +223,16 @@ def _get(corpus: Corpus, framework: str) -> Crosswalk:
     return cw
 
 
-def crosswalk(corpus: Corpus, framework: str, ref: str) -> dict[str, Any]:
-    """Mappings of one AISMM objective to every framework, or of one framework item to AISMM objectives."""
-    from aismm_assistant.corpus import get_control
+def crosswalk(corpus: Corpus, framework: str, ref: str, control: Control | None = None) -> dict[str, Any]:
+    """Mappings of one AISMM objective to every framework, or of one framework item to AISMM objectives.
 
+    For ``aismm``, the caller resolves a loosely written ID (``corpus.get_control``) and passes ``control``.
+    """
     fw = framework_name(framework)
     if fw == "aismm":
-        control = get_control(ref, corpus)
+        control = control or corpus.control(ref.strip().upper())
+        if control is None:
+            raise NotFoundError(f"no objective {ref}")
         out = []
         for name in FRAMEWORKS:
             cw = corpus.crosswalks.get(name)

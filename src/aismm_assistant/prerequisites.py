@@ -95,7 +95,7 @@ def _check_cycles(items: list[Prerequisite], where: str) -> None:
 
 
 def load_prerequisites(path: Path) -> list[Prerequisite]:
-    from aismm_assistant.corpus import read_yaml
+    from aismm_assistant.yamlio import read_yaml
 
     return parse_prerequisites(read_yaml(path), str(path))
 

@@ -10,7 +10,9 @@ from typer.testing import CliRunner
 
 from aismm_assistant.cli.main import app
 from aismm_assistant.errors import ValidationError
-from aismm_assistant.evaluation import evaluate, load_golden, macro_f1, quadratic_weighted_kappa
+from aismm_assistant.evals.agreement import evaluate
+from aismm_assistant.evals.golden import load_golden
+from aismm_assistant.evals.metrics import macro_f1, quadratic_weighted_kappa
 from tests.support import DATA
 
 GOLDEN = DATA / "interview_golden_dev.yaml"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from aismm_assistant.corpus import get_category
+from aismm_assistant.evals.replay import replay_file
 from aismm_assistant.interview.analysis import TurnInput, analyse
-from aismm_assistant.interview.replay import replay_file
 from aismm_assistant.interview.signals import detect, objective_thresholds, shortfall
 from tests.support import DATA
 

@@ -55,8 +55,8 @@ def test_injection_alone_proposes_nothing_met():
 
 def test_markup_only_answer_is_not_evidence():
     """An answer that is only markup or code commits to nothing: it proposes nothing met or not met."""
+    from aismm_assistant.interview.analyser import assess_category
     from aismm_assistant.interview.analysis import TurnInput
-    from aismm_assistant.interview.replay import assess_category
 
     xss = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">"
     proposal = assess_category(

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from aismm_assistant.corpus import get_category
+from aismm_assistant.evals import training
 from aismm_assistant.interview import learned
 from aismm_assistant.interview.analysis import TurnInput, analyse, analyse_detail
 from tests.support import PROJECT
@@ -70,8 +71,8 @@ def test_planned_hedged_or_vague_answers_are_never_met_with_the_model(answer):
 
 
 def test_relabelled_proposals_cite_verbatim_and_are_deterministic():
-    from aismm_assistant.evaluation import golden_paths, load_golden
-    from aismm_assistant.interview.replay import replay_golden
+    from aismm_assistant.evals.golden import golden_paths, load_golden
+    from aismm_assistant.evals.replay import replay_golden
 
     changed = 0
     for f in golden_paths(ROOT / "evals" / "golden")[:40]:
@@ -109,7 +110,7 @@ def test_fit_learns_separable_classes_and_regularisation_shrinks_the_weights():
     def size(weights: list[list[float]]) -> float:
         return sum(v * v for row in weights[1:] for v in row)  # the bias row is not regularised
 
-    loose, tight = learned.fit(X, y, 0.001), learned.fit(X, y, 1.0)
+    loose, tight = training.fit(X, y, 0.001), training.fit(X, y, 1.0)
     assert predicted(loose) == y
     assert size(tight) < size(loose) / 10
 
@@ -118,7 +119,7 @@ def test_fit_learns_separable_classes_and_regularisation_shrinks_the_weights():
 def test_training_reproduces_the_shipped_weights(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     out = tmp_path / "w.json"
-    model = learned.train(ROOT / "evals" / "golden", out)
+    model = training.train(ROOT / "evals" / "golden", out)
     shipped = json.loads(learned.WEIGHTS_PATH.read_text())
     assert model["lambda"] == shipped["lambda"] and model["margin"] == shipped["margin"]
     assert model["trained_on"]["sha256"] == shipped["trained_on"]["sha256"], "golden set changed: retrain"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aismm_assistant.corpus import get_category
-from aismm_assistant.evaluation import load_golden
+from aismm_assistant.evals.golden import load_golden
 from aismm_assistant.interview.judge import judge_category
 from tests.support import DATA
 from tests.support.fakes_interview import ScriptedJudge

@@ -66,7 +66,10 @@ def crosswalk_cmd(
             console.print(f"  [yellow]uncovered[/] {escape(item['ref'])}{label}")
         console.print(f"[dim]{escape(provenance_footer(corpus))}[/]", soft_wrap=True)
         return
-    data = cw_mod.crosswalk(corpus, framework, ref)
+    from aismm_assistant.corpus import get_control
+
+    control = get_control(ref, corpus) if cw_mod.framework_name(framework) == "aismm" else None
+    data = cw_mod.crosswalk(corpus, framework, ref, control)
     data["corpus"] = corpus_provenance(corpus)
     if as_json:
         print_json(data)

@@ -163,10 +163,10 @@ def replay_cmd(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Run the engine over a recorded interview and print the proposals with verbatim citations."""
-    from aismm_assistant.interview.replay import replay_file
-    from aismm_assistant.llm import load_chat_model
+    from aismm_assistant.evals.replay import replay_file
+    from aismm_assistant.interview.analyser import get_analyser
 
-    result = replay_file(file, llm=load_chat_model(llm) if llm else None, llm_spec=llm)
+    result = replay_file(file, get_analyser(llm))
     if as_json:
         print_json(result)
         return

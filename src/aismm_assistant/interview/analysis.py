@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aismm_assistant.assessment.scoring import score_category
 from aismm_assistant.interview.citations import verify_citations
+from aismm_assistant.interview.proposals import CategoryProposal, ControlProposal, Evidence, TurnInput
 from aismm_assistant.interview.screening import Flag, screen_answer
 from aismm_assistant.interview.signals import (
     Signals,
@@ -57,67 +58,6 @@ _BARE_REPLY = re.compile(r"^\W*(?:no|yes|yeah|yep|nope|correct|right)\W*$", re.I
 _NOT_YET = re.compile(r"^\W*(?:no,?\s+)?(?:not yet|not really|not at all|nothing yet|none yet|not so far)\W*$", re.I)
 
 
-@dataclass
-class TurnInput:
-    """One turn of an interview: what was asked (and about which objectives) and the answer."""
-
-    answer: str
-    question: str | None = None
-    respondent: str | None = None
-    question_controls: Sequence[str] = ()
-
-
-@dataclass
-class Evidence:
-    turn: int
-    quote: str
-    score: float
-    raw: float
-    status: str
-    signals: Signals
-    note: str = ""
-
-
-@dataclass
-class ControlProposal:
-    control_id: str
-    status: str
-    confidence: float
-    citations: list[dict] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
-    evidence_request: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {"status": self.status, "confidence": round(self.confidence, 3), "citations": list(self.citations),
-                "reasons": list(self.reasons), "evidence_request": list(self.evidence_request)}
-
-
-@dataclass
-class CategoryProposal:
-    category: str
-    level: int
-    controls: dict[str, ControlProposal]
-    flags: list[Flag]
-    next_level: int | None = None
-    next_level_progress: float | None = None
-    blocking: list[str] = field(default_factory=list)
-    engine: str = "offline"
-
-    def statuses(self) -> dict[str, str]:
-        return {cid: p.status for cid, p in self.controls.items()}
-
-    def as_dict(self) -> dict:
-        return {
-            "level": self.level,
-            "next_level": self.next_level,
-            "next_level_progress": self.next_level_progress,
-            "blocking": list(self.blocking),
-            "engine": self.engine,
-            "controls": {cid: p.as_dict() for cid, p in self.controls.items()},
-            "flags": [f.as_dict() for f in self.flags],
-        }
-
-
 # ---------------------------------------------------------------- objective profiles
 
 
@@ -156,20 +96,20 @@ class ObjectiveMatcher:
     def score(self, text: str) -> dict[str, float]:
         return self.score_detail(text)[0]
 
-    def score_detail(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
+    def score_detail(self, text: str, stems: list[str] | None = None) -> tuple[dict[str, float], dict[str, float]]:
         """Match scores per objective, and for each the part earned by terms its best-matching rival lacks.
 
         The second figure is what makes a sentence evidence for an objective that is not its main topic: words
         the whole category shares ("AI", "policy", "model") or that weigh as much for the main topic do not count.
         """
-        stems = content_stems(text)
+        stems = content_stems(text) if stems is None else stems
         uniq = set(stems)
         out: dict[str, float] = {}
         hits: dict[str, dict[str, float]] = {}
         for cid, p in self.profiles.items():
             contrib = {s: p.weights[s] * self.idf[s] for s in uniq if s in p.weights}
             for phrase in p.phrases:
-                if len(phrase) > 1 and _contains(stems, phrase):
+                if len(phrase) > 1 and uniq.issuperset(phrase) and _contains(stems, phrase):
                     contrib[" ".join(phrase)] = 1.5 * sum(self.idf.get(s, 0.0) for s in phrase)
             hits[cid] = contrib
             out[cid] = sum(contrib.values())
@@ -184,7 +124,7 @@ class ObjectiveMatcher:
         return out, own
 
 
-    def resembles_shortfall(self, cid: str, text: str) -> bool:
+    def resembles_shortfall(self, cid: str, text: str, stems: list[str] | None = None) -> bool:
         """Does the sentence describe what the objective's description says does not meet it, more than the objective?
 
         "People share articles in a Teams channel now and then" against "A Slack channel where people share
@@ -194,7 +134,7 @@ class ObjectiveMatcher:
         p = self.profiles[cid]
         if not p.exemplars:
             return False
-        stems = set(content_stems(text))
+        stems = set(content_stems(text) if stems is None else stems)
         pos = sum(self.idf.get(s, 0.0) for s in stems & p.core)
         for ex in p.exemplars:
             shared = stems & ex
@@ -213,14 +153,18 @@ def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
 _MATCHERS: dict[tuple, ObjectiveMatcher] = {}
 
 
-def matcher_for(category: Category) -> ObjectiveMatcher:
-    """The category's matcher, built once per distinct content of its objectives."""
+def _matcher_and_key(category: Category) -> tuple[ObjectiveMatcher, tuple]:
     key = (category.id, hash(tuple(c.model_dump_json() for c in category.controls)))
     if key not in _MATCHERS:
         if len(_MATCHERS) > 64:
             _MATCHERS.clear()
         _MATCHERS[key] = ObjectiveMatcher(category.controls)
-    return _MATCHERS[key]
+    return _MATCHERS[key], key
+
+
+def matcher_for(category: Category) -> ObjectiveMatcher:
+    """The category's matcher, built once per distinct content of its objectives."""
+    return _matcher_and_key(category)[0]
 
 
 # ---------------------------------------------------------------- per-sentence verdicts
@@ -287,7 +231,7 @@ def analyse(
     re-label an objective the rules decided (met / partial / not_met) under the same guards: `status_model=False`
     gives the rules alone.
     """
-    return analyse_detail(category, turns, scope, status_model=status_model)[0]
+    return analyse_full(category, turns, scope, status_model=status_model).proposal
 
 
 def analyse_detail(
@@ -297,71 +241,143 @@ def analyse_detail(
     *,
     status_model: bool = True,
 ) -> tuple[CategoryProposal, dict[str, list[float]]]:
-    """The proposal and, per applicable objective, the features the learned status model reads (training data)."""
+    """The proposal and, per applicable objective, the features the learned status model reads."""
+    detail = analyse_full(category, turns, scope, status_model=status_model)
+    return detail.proposal, detail.features
+
+
+@dataclass(frozen=True)
+class TurnAnalysis:
+    """What one answer says, read on its own: screened flags and the evidence sentences per objective.
+
+    It depends only on the turn (its number, question and answer), the category's objectives and the scope, so
+    it is computed once per turn and reused: one more answer costs one turn's reading plus the aggregation.
+    """
+
+    flags: tuple[Flag, ...]
+    evidence: Mapping[str, tuple[Evidence, ...]]
+    asked: frozenset[str]
+
+
+@dataclass
+class AnalysisDetail:
+    """The proposal with what it was computed from (the training data of the learned status model)."""
+
+    proposal: CategoryProposal
+    features: dict[str, list[float]]
+    evidence: dict[str, list[Evidence]]
+    rules: dict[str, ControlProposal]
+    asked: set[str]
+
+
+TURN_CACHE_SIZE = 2048
+_TURNS: OrderedDict[tuple, TurnAnalysis] = OrderedDict()
+
+
+def clear_turn_cache() -> None:
+    """Forget every memoised turn reading (benchmarks measure the cold cost with it)."""
+    _TURNS.clear()
+
+
+def analyse_turn(category: Category, t_index: int, turn: TurnInput, app_ids: frozenset[str]) -> TurnAnalysis:
+    """Read one answer (memoised per process: a pure function of its inputs)."""
+    matcher, mkey = _matcher_and_key(category)
+    key = (mkey, app_ids, t_index, turn.answer, turn.question, tuple(turn.question_controls))
+    hit = _TURNS.get(key)
+    if hit is not None:
+        _TURNS.move_to_end(key)
+        return hit
+    result = _read_turn(matcher, t_index, turn, app_ids)
+    _TURNS[key] = result
+    while len(_TURNS) > TURN_CACHE_SIZE:
+        _TURNS.popitem(last=False)
+    return result
+
+
+def _read_turn(matcher: ObjectiveMatcher, t_index: int, turn: TurnInput, app_ids: frozenset[str]) -> TurnAnalysis:
+    evidence: dict[str, list[Evidence]] = {}
+    clean, flags = screen_answer(turn.answer or "", t_index)
+    qscores = _question_prior(matcher, turn)
+    carry: dict[str, float] = {}
+    for s_index, span in enumerate(clean):
+        if s_index == 0 and _NOT_YET.match(span.text) and qscores:
+            top = max(qscores.values())
+            for cid, q in qscores.items():
+                if cid in app_ids and q >= top and QUESTION_WEIGHT * q >= MIN_MATCH:
+                    sig = detect(span.text)
+                    evidence.setdefault(cid, []).append(Evidence(
+                        t_index, span.text, QUESTION_WEIGHT * q, 0.0, "not_met", sig,
+                        "answered 'not yet' to the question about it"))
+            continue
+        if s_index < len(clean) - 1 and _BARE_REPLY.match(span.text):
+            continue  # a bare "No." / "Yes." answers the question's framing; what follows is the evidence
+        opening = s_index == 0 or (s_index == 1 and bool(_BARE_REPLY.match(clean[0].text)))
+        stems = content_stems(span.text)
+        raw, own = matcher.score_detail(span.text, stems)
+        total = {cid: raw[cid] + QUESTION_WEIGHT * qscores.get(cid, 0.0) + CARRY_WEIGHT * carry.get(cid, 0.0)
+                 for cid in raw if cid in app_ids}
+        if not total:
+            continue
+        best = max(total.values())
+        if best < MIN_MATCH:
+            carry = {}
+            continue
+        lead = max(total, key=lambda c: total[c])
+        top_raw = max(raw[c] for c in total)
+        chosen = [cid for cid, v in total.items() if v >= MIN_MATCH and v >= RELATIVE_CUTOFF * best
+                  and (raw[cid] >= OWN_MATCH or opening or _ANAPHORA.match(span.text))
+                  and (cid == lead or own[cid] >= OWN_DISTINCT)
+                  and (raw[cid] >= OWN_MATCH or top_raw < CLEAR_TOPIC)]
+        sig = detect(span.text)
+        if sig.off_topic:
+            carry = {}
+            continue
+        for cid in chosen:
+            status, note = sentence_status(sig, matcher.profiles[cid].thresholds)
+            if status == "met" and matcher.resembles_shortfall(cid, span.text, stems):
+                status, note = "not_met", "matches what the objective's description says does not meet it"
+            evidence.setdefault(cid, []).append(Evidence(t_index, span.text, total[cid], raw[cid], status, sig, note))
+        carry = {cid: total[cid] for cid in chosen}
+    return TurnAnalysis(tuple(flags), {cid: tuple(items) for cid, items in evidence.items()},
+                        frozenset(qscores))
+
+
+def analyse_full(
+    category: Category,
+    turns: Sequence[TurnInput],
+    scope: Iterable[str] | None = None,
+    *,
+    status_model: bool = True,
+) -> AnalysisDetail:
+    """Read each turn (memoised), then decide per objective over all of them, then apply the status model."""
     from aismm_assistant.interview import learned
 
     scope_list = list(scope) if scope is not None else None
     matcher = matcher_for(category)
     applicable = [c for c in category.controls if c.applies_to(scope_list)]
-    app_ids = {c.id for c in applicable}
+    app_ids = frozenset(c.id for c in applicable)
     evidence: dict[str, list[Evidence]] = {c.id: [] for c in applicable}
     flags: list[Flag] = []
     asked: set[str] = set()
     for t_index, turn in enumerate(turns):
-        clean, turn_flags = screen_answer(turn.answer or "", t_index)
-        flags.extend(turn_flags)
-        qscores = _question_prior(matcher, turn)
-        asked.update(qscores)
-        carry: dict[str, float] = {}
-        for s_index, span in enumerate(clean):
-            if s_index == 0 and _NOT_YET.match(span.text) and qscores:
-                top = max(qscores.values())
-                for cid, q in qscores.items():
-                    if cid in app_ids and q >= top and QUESTION_WEIGHT * q >= MIN_MATCH:
-                        sig = detect(span.text)
-                        evidence[cid].append(Evidence(t_index, span.text, QUESTION_WEIGHT * q, 0.0, "not_met", sig,
-                                                      "answered 'not yet' to the question about it"))
-                continue
-            if s_index < len(clean) - 1 and _BARE_REPLY.match(span.text):
-                continue  # a bare "No." / "Yes." answers the question's framing; what follows is the evidence
-            opening = s_index == 0 or (s_index == 1 and bool(_BARE_REPLY.match(clean[0].text)))
-            raw, own = matcher.score_detail(span.text)
-            total = {cid: raw[cid] + QUESTION_WEIGHT * qscores.get(cid, 0.0) + CARRY_WEIGHT * carry.get(cid, 0.0)
-                     for cid in raw if cid in app_ids}
-            if not total:
-                continue
-            best = max(total.values())
-            if best < MIN_MATCH:
-                carry = {}
-                continue
-            lead = max(total, key=lambda c: total[c])
-            top_raw = max(raw[c] for c in total)
-            chosen = [cid for cid, v in total.items() if v >= MIN_MATCH and v >= RELATIVE_CUTOFF * best
-                      and (raw[cid] >= OWN_MATCH or opening or _ANAPHORA.match(span.text))
-                      and (cid == lead or own[cid] >= OWN_DISTINCT)
-                      and (raw[cid] >= OWN_MATCH or top_raw < CLEAR_TOPIC)]
-            sig = detect(span.text)
-            if sig.off_topic:
-                carry = {}
-                continue
-            for cid in chosen:
-                status, note = sentence_status(sig, matcher.profiles[cid].thresholds)
-                if status == "met" and matcher.resembles_shortfall(cid, span.text):
-                    status, note = "not_met", "matches what the objective's description says does not meet it"
-                evidence[cid].append(Evidence(t_index, span.text, total[cid], raw[cid], status, sig, note))
-            carry = {cid: total[cid] for cid in chosen}
-    proposals = {c.id: _decide(c, evidence[c.id]) for c in applicable}
-    features = {c.id: learned.features(c, evidence[c.id], proposals[c.id], c.id in asked,
+        read = analyse_turn(category, t_index, turn, app_ids)
+        flags.extend(read.flags)
+        asked.update(read.asked)
+        for cid, items in read.evidence.items():
+            evidence[cid].extend(items)
+    rules = {c.id: _decide(c, evidence[c.id]) for c in applicable}
+    features = {c.id: learned.features(c, evidence[c.id], rules[c.id], c.id in asked,
                                        matcher.profiles[c.id].thresholds) for c in applicable}
+    proposals = dict(rules)
     if status_model:
         for c in applicable:
-            proposals[c.id] = learned.relabel(c, evidence[c.id], proposals[c.id], features[c.id])
+            proposals[c.id] = learned.relabel(c, evidence[c.id], rules[c.id], features[c.id])
     for c in category.controls:
         if c.id not in app_ids:
             proposals[c.id] = ControlProposal(c.id, "not_applicable", 1.0,
                                               reasons=["outside the assessment's deployment scope"])
     _verify(proposals, turns)
-    return finish(category, proposals, flags, scope_list), features
+    return AnalysisDetail(finish(category, proposals, flags, scope_list), features, evidence, rules, asked)
 
 
 def _question_prior(matcher: ObjectiveMatcher, turn: TurnInput) -> dict[str, float]:
@@ -441,6 +457,7 @@ def _verify(proposals: dict[str, ControlProposal], turns: Sequence[TurnInput]) -
     answers = [t.answer or "" for t in turns]
     for p in proposals.values():
         if p.citations and not verify_citations(p.citations, answers):
+            p.rejected_citations += [c for c in p.citations if not verify_citations([c], answers)]
             p.status, p.citations = "unknown", [c for c in p.citations if verify_citations([c], answers)]
             p.reasons.append("a cited quote did not verify against the transcript")
 

@@ -14,7 +14,8 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from aismm_assistant.errors import ValidationError
-from aismm_assistant.interview.analysis import CategoryProposal, TurnInput
+from aismm_assistant.interview.analyser import Analyser, OfflineAnalyser, get_analyser
+from aismm_assistant.interview.proposals import CategoryProposal, TurnInput
 from aismm_assistant.interview.questions import PolicyDecision, Question, next_question
 
 if TYPE_CHECKING:
@@ -37,28 +38,30 @@ def _inputs(turns: list[Any]) -> list[TurnInput]:
                       question_controls=tuple(t.question_controls)) for t in turns]
 
 
-_OFFLINE_CACHE: OrderedDict[tuple, CategoryProposal] = OrderedDict()
-_OFFLINE_CACHE_SIZE = 64
+_CACHE: OrderedDict[tuple, CategoryProposal] = OrderedDict()
+_CACHE_SIZE = 64
+_OFFLINE = OfflineAnalyser()
 
 
-def _analyse(category: Any, inputs: list[TurnInput], scope: list[str] | None, llm: str | None) -> CategoryProposal:
-    """Analyse every stored turn. The offline result depends only on the turns, the scope and the corpus,
-    so it is memoised per process (a pure cache: any worker recomputes the same proposal from the database)."""
-    from aismm_assistant.interview.replay import assess_category
-    from aismm_assistant.llm import load_chat_model
+def _analyse(category: Any, inputs: list[TurnInput], scope: list[str] | None,
+             analyser: Analyser | None = None) -> CategoryProposal:
+    """Analyse every stored turn with `analyser` (default: the offline engine, which drives the questions).
 
-    if llm:
-        return assess_category(category.id, inputs, scope, llm=load_chat_model(llm), prompt_spec=llm)
-    key = (category.id, tuple(c.model_dump_json() for c in category.controls), tuple(scope or ()),
-           tuple((t.answer, t.question, t.respondent, tuple(t.question_controls)) for t in inputs))
-    hit = _OFFLINE_CACHE.get(key)
+    The result depends only on the turns, the scope, the corpus and the analyser's provenance, so it is memoised
+    per process (a pure cache: any worker recomputes the same proposal from the database; the offline engine also
+    memoises each turn's reading, so one more answer costs one turn). An LLM is asked once per transcript.
+    """
+    analyser = analyser or _OFFLINE
+    key = (analyser.provenance.key(), category.id, tuple(c.model_dump_json() for c in category.controls),
+           tuple(scope or ()), tuple((t.answer, t.question, t.respondent, tuple(t.question_controls)) for t in inputs))
+    hit = _CACHE.get(key)
     if hit is not None:
-        _OFFLINE_CACHE.move_to_end(key)
+        _CACHE.move_to_end(key)
         return copy.deepcopy(hit)
-    result = assess_category(category.id, inputs, scope, llm=None, prompt_spec=None)
-    _OFFLINE_CACHE[key] = copy.deepcopy(result)
-    while len(_OFFLINE_CACHE) > _OFFLINE_CACHE_SIZE:
-        _OFFLINE_CACHE.popitem(last=False)
+    result = analyser.assess(category, inputs, scope)
+    _CACHE[key] = copy.deepcopy(result)
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
     return result
 
 
@@ -73,12 +76,13 @@ def _decide(row: Any, category: Any, scope: list[str] | None, inputs: list[TurnI
     return next_question(category, scope, inputs, proposal, skipped=state.get("skipped", []))
 
 
-def _view(row: Any, category: Any, scope: list[str] | None, turns: list[Any], llm: str | None = None) -> dict:
+def _view(row: Any, category: Any, scope: list[str] | None, turns: list[Any], analyser: Analyser | None = None) -> dict:
     """The question flow always follows the deterministic offline analysis; an LLM only judges."""
     inputs = _inputs(turns)
-    offline = _analyse(category, inputs, scope, None)
+    offline = _analyse(category, inputs, scope)
     decision = _decide(row, category, scope, inputs, offline)
-    proposal = _analyse(category, inputs, scope, llm) if llm else offline
+    judged = analyser is not None and not analyser.provenance.offline
+    proposal = _analyse(category, inputs, scope, analyser) if judged else offline
     return {
         "id": row.id,
         "assessment_id": row.assessment_id,
@@ -107,9 +111,13 @@ def start_interview(store: Store, assessment_id: str, category: str, respondent:
 
 
 def get_interview_view(store: Store, interview_id: str, llm: str | None = None) -> dict:
-    """Turns, the current proposal and the next question, recomputed from the stored turns."""
+    """Turns, the current proposal and the next question, recomputed from the stored turns.
+
+    `llm` chooses the analyser ('offline', a chat model; None: the AISMM_LLM setting), see `get_analyser`.
+    """
+    analyser = get_analyser(llm)
     row, _, cat, scope, turns = _context(store, interview_id)
-    return _public(_view(row, cat, scope, turns, llm))
+    return _public(_view(row, cat, scope, turns, analyser))
 
 
 def submit_answer(store: Store, interview_id: str, answer: str, respondent: str | None = None,
@@ -119,11 +127,12 @@ def submit_answer(store: Store, interview_id: str, answer: str, respondent: str 
         raise ValidationError("an answer must be non-empty text")
     if len(answer) > MAX_ANSWER_CHARS:
         raise ValidationError(f"an answer may be at most {MAX_ANSWER_CHARS} characters")
+    analyser = get_analyser(llm)
     row, _, cat, scope, turns = _context(store, interview_id)
     if row.status == "done":
         raise ValidationError(f"interview {interview_id} is finished; start a new one to add answers")
     inputs = _inputs(turns)
-    pending = _decide(row, cat, scope, inputs, _analyse(cat, inputs, scope, None)).question
+    pending = _decide(row, cat, scope, inputs, _analyse(cat, inputs, scope)).question
     store.append_turn(interview_id, respondent=respondent or row.respondent,
                       question=pending.text if pending else None,
                       question_controls=pending.controls if pending else [], answer=answer)
@@ -131,8 +140,8 @@ def submit_answer(store: Store, interview_id: str, answer: str, respondent: str 
     state["redo"] = None
     store.save_interview_state(interview_id, state)
     row = store.get_interview(interview_id)
-    view = _view(row, cat, scope, store.list_turns(interview_id), llm)
-    _propose(store, row, view["_proposal"], llm)
+    view = _view(row, cat, scope, store.list_turns(interview_id), analyser)
+    _propose(store, row, view["_proposal"], analyser)
     return {"question": view["question"], "proposal": view["proposal"], "stop_reason": view["stop_reason"]}
 
 
@@ -174,16 +183,15 @@ def _level_of(turn: Any) -> int:
     return int(ids[0].split("-")[1].split(".")[0]) if ids else 2
 
 
-def _propose(store: Store, row: InterviewRow, proposal: CategoryProposal, llm: str | None) -> None:
-    """Write the proposals (with their evidence) into the assessment record as pending, never confirmed."""
-    from aismm_assistant.assessment.record import Citation, LevelProposal, Proposal
-    from aismm_assistant.llm import engine_name, load_prompt
+def _propose(store: Store, row: InterviewRow, proposal: CategoryProposal, analyser: Analyser) -> None:
+    """Write the proposals (with their evidence) into the assessment record as pending, never confirmed.
 
-    engine = engine_name(llm)
-    prompts = {}
-    if engine != "offline":
-        p = load_prompt("judge.md")
-        prompts = {p.name: p.sha256}
+    The provenance is the analyser's: the engine that produced `proposal` and the prompt files it used.
+    """
+    from aismm_assistant.assessment.record import Citation, LevelProposal, Proposal
+
+    engine = analyser.provenance.engine
+    prompts = dict(analyser.provenance.prompts)
     flags = [f"injection ({f.reason}) in turn {f.turn}: {f.quote[:80]}" for f in proposal.flags]
     items = []
     for cid, p in proposal.controls.items():

@@ -47,9 +47,13 @@ class Judgement(BaseModel):
     items: list[JudgedControl]
 
 
-def build_prompt(category: Category, turns: Sequence[TurnInput], scope: Iterable[str] | None) -> str:
-    from aismm_assistant.llm import load_prompt
+def build_prompt(category: Category, turns: Sequence[TurnInput], scope: Iterable[str] | None,
+                 template: str | None = None) -> str:
+    """The judge prompt; `template` is the text of prompts/judge.md whose hash the analyser records."""
+    if template is None:
+        from aismm_assistant.llm import load_prompt
 
+        template = load_prompt("judge.md").text
     scope_list = list(scope) if scope is not None else None
     objectives = "\n".join(
         f"- {c.id} (L{c.level}) {c.name}: {' '.join(c.objective.split())}"
@@ -58,19 +62,18 @@ def build_prompt(category: Category, turns: Sequence[TurnInput], scope: Iterable
     )
     transcript = json.dumps([{"turn": i, "respondent": t.respondent, "question": t.question, "answer": t.answer}
                              for i, t in enumerate(turns)], ensure_ascii=False, indent=1)
-    template = load_prompt("judge.md").text
     return template.format(category_id=category.id, category_name=category.name, objectives=objectives,
                            transcript=transcript)
 
 
 def judge_category(llm: Any, category: Category, turns: Sequence[TurnInput], scope: Iterable[str] | None,
-                   engine: str = "llm") -> CategoryProposal:
+                   engine: str = "llm", template: str | None = None) -> CategoryProposal:
     """Ask the model for a judgement, then apply the same checks as the offline engine."""
     from aismm_assistant.errors import AismmError
 
     scope_list = list(scope) if scope is not None else None
     baseline = analyse(category, turns, scope_list)
-    prompt = build_prompt(category, turns, scope_list)
+    prompt = build_prompt(category, turns, scope_list, template)
     try:
         raw = llm.with_structured_output(Judgement).invoke(prompt)
     except Exception as exc:  # providers raise many kinds of errors
@@ -93,10 +96,12 @@ def check_item(item: JudgedControl, answers: Sequence[str], controls: Iterable[A
     cites = [{"turn": q.turn, "quote": q.quote} for q in item.quotes]
     reasons = [item.rationale] if item.rationale else []
     status, conf = item.status, item.confidence
-    if any(not citation_valid(c, answers) for c in cites):
+    rejected = [c for c in cites if not citation_valid(c, answers)]
+    if rejected:
         reasons.append("a quote from the model is not verbatim in the transcript; downgraded to unknown")
         return ControlProposal(item.control_id.upper(), "unknown", min(conf, 0.3),
-                               [c for c in cites if citation_valid(c, answers)], reasons, request)
+                               [c for c in cites if citation_valid(c, answers)], reasons, request,
+                               rejected_citations=rejected)
     injected = [c for c in cites if injection_reason(c["quote"])
                 or overlaps_flagged(c["quote"], answers[c["turn"]] if 0 <= c["turn"] < len(answers) else "")]
     if injected:

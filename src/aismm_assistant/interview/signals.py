@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from aismm_assistant.interview.lexicon import family_fires
 from aismm_assistant.interview.text import content_stems, durations, percentages, sentences
 
 # "can't", "won't" and "never" say a control is missing only when the organisation is the subject ("we can't
@@ -127,19 +128,6 @@ _PARTIAL = re.compile(
     r"when (?:we|people) remember|hasn't been (?:updated|reviewed)|haven't (?:updated|reviewed))\b",
     re.I,
 )
-_HEDGE = re.compile(
-    r"\b(?:i think|i believe|probably|i guess|not sure|not certain|maybe|perhaps|as far as i know|afaik|"
-    r"should be|i assume|i'd have to check|i would have to check|i'd need to check|i suppose)\b",
-    re.I,
-)
-_UNSURE = re.compile(r"\b(?:not sure|don't know|do not know|no idea|can't say|cannot say|i'd have to check|"
-                     r"i would have to check|i'd need to check|ask (?:someone|the))\b", re.I)
-_CORRECTION = re.compile(
-    r"\b(?:actually|correction|to correct|i was wrong|i misspoke|let me correct|that's not (?:quite )?right|"
-    r"not quite right|in fact|scratch that|i should clarify|to clarify|update on|i need to correct|"
-    r"contrary to what|what i said earlier|earlier i said|i overstated|more accurately)\b",
-    re.I,
-)
 # Work done by people, which does not satisfy an objective that asks for it to happen automatically.
 _MANUAL = re.compile(
     r"\b(?<!\bno )(?:manual(?:ly)?(?! (?:changes?|edits?|modifications?|drift|overrides?|tampering)\b)|by hand|hand[- ](?:run|pulled|built|maintained)|calendar reminder|"
@@ -190,19 +178,6 @@ _RESTRICTION = re.compile(
     re.I)
 
 
-# A general IT control offered for an AI objective ("our normal incident response plan", "same as a password
-# reset", "like any other account compromise"): not AI-specific unless the sentence itself names the AI part.
-_GENERIC = re.compile(
-    r"\b(?:our|the|its|their) (?:normal|usual|standard|general|regular|existing|generic|ordinary|company-wide) "
-    r"(?:[\w-]+ ){0,2}(?:process|plan|procedure|policy|matrix|playbook|runbook|template|review|queue|channel|form|"
-    r"questionnaire|doc|document)\b"
-    r"|\bsame (?:\w+ ){0,2}(?:as|we use for) (?:a |an |any |every|everything|all|other)\w*"
-    r"|\bsame (?:[\w-]+ ){0,3}(?:we|they|you) (?:use|used|'d use) for\b"
-    r"|\b(?:like|as with|same as) (?:any|every) other\b|\bnothing (?:ai|AI)[- ]specific\b", re.I)
-_AI_WORDS = re.compile(r"\b(?:ai|genai|llms?|models?|prompts?|agents?|agentic|chatbots?|bots?|copilot|gpt[\w.-]*|"
-                       r"openai|bedrock|vertex|claude|gemini|machine learning|ml|inference|embeddings?|rag|"
-                       r"injection|jailbreaks?|hallucinations?|assistants?|vllm|triton|ollama|hugging ?face|mlflow|sagemaker|"
-                       r"weights|fine-?tun\w*)\b", re.I)
 # "X covers all of it, but Y isn't": a control in place with a named gap.
 _CONTRAST = re.compile(r"^(?P<head>.*?\b(?:all|every|each|both)\b.*?)(?:,|;|\s-)?\s+but\s+(?P<tail>.+)$", re.I)
 # A negative inside a "because" clause gives a reason ("set to not applicable because we have no EU users").
@@ -345,13 +320,13 @@ def detect(sentence: str) -> Signals:
     )
     sig = Signals(
         negated=_negated(sentence),
-        generic=bool(_GENERIC.search(sentence)) and not _AI_WORDS.search(sentence),
+        generic=family_fires(sentence, "general-IT look-alikes"),
         planned=_planned(sentence),
         pilot=bool(_PILOT.search(sentence)),
         partial=bool(_PARTIAL.search(_OBLIGATION_SCOPE.sub(" ", _SETTING_LIMITED.sub(" ", _RESTRICTION.sub(" ", sentence))))),
-        hedged=bool(_HEDGE.search(sentence)),
-        unsure=bool(_UNSURE.search(sentence)),
-        correction=bool(_CORRECTION.search(sentence)),
+        hedged=family_fires(sentence, "hedges", ("doubt",)),
+        unsure=family_fires(sentence, "hedges", ("does not know",)),
+        correction=family_fires(sentence, "corrections"),
         off_topic=bool(_OFF_TOPIC.search(sentence)),
         present=bool(_PRESENT.search(sentence)),
         manual=bool(_MANUAL.search(sentence)),

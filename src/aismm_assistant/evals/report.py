@@ -49,8 +49,8 @@ def _bars_svg(per_category: dict[str, dict]) -> str:
 
 def write_report(result: dict, path: Path, title: str = "aismm eval") -> Path:
     """Write the HTML page; returns the path written."""
-    keys = ("cases", "level_exact", "level_within_one", "qwk", "control_macro_f1", "citation_validity",
-            "abstention_rate")
+    keys = ("cases", "level_exact", "level_within_one", "qwk", "over_rated", "control_accuracy", "control_macro_f1",
+            "citation_validity_prefilter", "citation_validity", "abstention_rate")
     rows = "".join(f"<tr><th>{k}</th><td>{result.get(k)}</td></tr>" for k in keys)
     body = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>

@@ -66,7 +66,7 @@ def simulate(path: str) -> dict:
     from pathlib import Path
 
     from aismm_assistant.corpus import get_category, load_corpus
-    from aismm_assistant.evaluation import golden_paths, load_golden
+    from aismm_assistant.evals.golden import golden_paths, load_golden
 
     corpus = load_corpus()
     results: list[SimulationResult] = []

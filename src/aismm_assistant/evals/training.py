@@ -1,0 +1,206 @@
+"""Training and cross-validation of the learned status model (interview/learned.py reads the weights).
+
+Trained only on the tuning set (evals/golden, never a holdout folder): `python -m aismm_assistant.evals.training
+train [evals/golden]`; leave-organisations-out cross-validation: `... cv [evals/golden]`. The features and the
+evidence come from `analysis.analyse_full`, which returns them: nothing in the engine is patched.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from aismm_assistant.errors import ValidationError
+from aismm_assistant.interview.learned import CLASSES, FEATURE_NAMES, WEIGHTS_PATH, load_model, relabel
+
+LAMBDAS = (0.001, 0.003, 0.01, 0.03, 0.1)  # L2 strengths tried by the inner rotation of `cv` / `train`
+MARGINS = (0.0, 0.1, 0.2)  # how much more probable the model's status must be than the rules' (same rotation)
+STEPS = 3000
+LEARNING_RATE = 0.5
+
+
+def tuning_paths(golden: Path) -> list[Path]:
+    """The golden files to train on; a holdout (a folder named holdout*) is refused, never read."""
+    from aismm_assistant.evals.golden import golden_paths
+
+    files = golden_paths(golden)
+    held = [f for f in files if any(part.lower().startswith("holdout") for part in f.resolve().parts)]
+    if held:
+        raise ValidationError(f"{held[0]}: a holdout is never used for training; train on the tuning set "
+                              "(evals/golden)")
+    return files
+
+
+def _collect(golden: Path) -> list[dict[str, Any]]:
+    """Per golden case: organisation, rule proposal, features and evidence per objective, expected verdicts."""
+    from aismm_assistant.corpus import get_category, load_corpus
+    from aismm_assistant.evals.golden import load_golden
+    from aismm_assistant.interview.analysis import analyse_full
+
+    corpus = load_corpus()
+    cases = []
+    for file in tuning_paths(golden):
+        g = load_golden(file, corpus=corpus)
+        for cid, case in g.categories.items():
+            cat = get_category(cid, corpus)
+            detail = analyse_full(cat, case.turns, g.scope, status_model=False)
+            cases.append({"org": file.name.split("--")[0], "file": file.name, "category": cat, "scope": g.scope,
+                          "turns": case.turns, "expected": case.expected_level,
+                          "expected_controls": case.expected_controls, "proposal": detail.proposal,
+                          "features": detail.features, "items": detail.evidence})
+    return cases
+
+
+def _data(cases: list[dict]) -> tuple[list[list[float]], list[int]]:
+    X, y = [], []
+    for c in cases:
+        for cid, st in sorted(c["expected_controls"].items()):
+            if cid in c["features"] and st in CLASSES:
+                X.append(c["features"][cid])
+                y.append(CLASSES.index(st))
+    return X, y
+
+
+def fit(X: list[list[float]], y: list[int], lam: float) -> list[list[float]]:
+    """L2-regularised multinomial logistic regression by full-batch gradient descent (deterministic)."""
+    import numpy as np
+
+    A = np.asarray(X, dtype=np.float64)
+    Y = np.eye(len(CLASSES))[np.asarray(y)]
+    W = np.zeros((A.shape[1], len(CLASSES)))
+    mask = np.ones_like(W)
+    mask[0] = 0.0  # the bias is not regularised
+    for _ in range(STEPS):
+        Z = A @ W
+        Z -= Z.max(axis=1, keepdims=True)
+        P = np.exp(Z)
+        P /= P.sum(axis=1, keepdims=True)
+        W -= LEARNING_RATE * (A.T @ (P - Y) / len(A) + lam * mask * W)
+    return [[round(float(v), 6) for v in row] for row in W]
+
+
+def _score(cases: list[dict], weights: list[list[float]] | None, margin: float = 0.0) -> dict[str, float]:
+    from aismm_assistant.evals.metrics import macro_f1, quadratic_weighted_kappa
+    from aismm_assistant.interview.analysis import finish
+
+    rows, pairs = [], []
+    model = {"weights": weights, "margin": margin} if weights is not None else None
+    for c in cases:
+        prop = c["proposal"]
+        controls = dict(prop.controls)
+        if model is not None:
+            by_id = {k.id: k for k in c["category"].controls}
+            for cid, x in c["features"].items():
+                controls[cid] = relabel(by_id[cid], c["items"].get(cid, []), controls[cid], x, model)
+        level = finish(c["category"], controls, [], c["scope"]).level
+        rows.append((c["expected"], level))
+        pairs += [(st, controls[cid].status if cid in controls else "unknown")
+                  for cid, st in c["expected_controls"].items()]
+    n = len(rows) or 1
+    return {"cases": len(rows), "exact": sum(t == p for t, p in rows) / n,
+            "within_one": sum(abs(t - p) <= 1 for t, p in rows) / n,
+            "qwk": quadratic_weighted_kappa([t for t, _ in rows], [p for _, p in rows]),
+            "f1": macro_f1(pairs), "accuracy": sum(t == p for t, p in pairs) / (len(pairs) or 1)}
+
+
+def _folds(cases: list[dict], k: int = 3) -> dict[str, int]:
+    orgs = sorted({c["org"] for c in cases})
+    return {o: j % k for j, o in enumerate(orgs)}
+
+
+def choose_params(cases: list[dict]) -> tuple[tuple[float, float], dict[tuple[float, float], float]]:
+    """L2 strength and margin by rotation over the organisation folds of `cases`: held-out QWK + exact + F1.
+
+    Ties go to the stronger regularisation and the larger margin (the model changing less).
+    """
+    fold = _folds(cases)
+    parts: dict[tuple[float, float], list[float]] = {}
+    for j in sorted(set(fold.values())):
+        train = [c for c in cases if fold[c["org"]] != j]
+        test = [c for c in cases if fold[c["org"]] == j]
+        for lam in LAMBDAS:
+            weights = fit(*_data(train), lam)
+            for margin in MARGINS:
+                r = _score(test, weights, margin)
+                parts.setdefault((lam, margin), []).append(r["qwk"] + r["exact"] + r["f1"])
+    score = {k: sum(v) / len(v) for k, v in parts.items()}
+    return max(score, key=lambda k: (round(score[k], 9), k[0], k[1])), score
+
+
+def cross_validate(golden: Path) -> dict:
+    """Leave-organisations-out CV (organisation j -> fold j mod 3): rules alone vs rules + learned model."""
+    cases = _collect(golden)
+    fold = _folds(cases)
+    out = {"folds": []}
+    for k in range(3):
+        train = [c for c in cases if fold[c["org"]] != k]
+        test = [c for c in cases if fold[c["org"]] == k]
+        (lam, margin), _ = choose_params(train)
+        weights = fit(*_data(train), lam)
+        out["folds"].append({"fold": k, "organisations": sorted({c["org"] for c in test}), "lambda": lam,
+                             "margin": margin, "rules": _score(test, None), "learned": _score(test, weights, margin)})
+    for name in ("rules", "learned"):
+        out[f"mean_{name}"] = {m: sum(f[name][m] for f in out["folds"]) / 3
+                               for m in ("exact", "within_one", "qwk", "f1", "accuracy")}
+    return out
+
+
+def train(golden: Path, out: Path = WEIGHTS_PATH) -> dict:
+    """Fit on every case under `golden` (L2 strength chosen by rotation) and write the weights file."""
+    import hashlib
+
+    cases = _collect(golden)
+    (lam, margin), inner = choose_params(cases)
+    X, y = _data(cases)
+    weights = fit(X, y, lam)
+    digest = hashlib.sha256()
+    for c in sorted({c["file"] for c in cases}):
+        digest.update((Path(golden) / c).read_bytes() if Path(golden).is_dir() else Path(golden).read_bytes())
+    model = {
+        "note": ("Multinomial logistic regression re-labelling the rules' decided verdicts (learned.py). Trained on "
+                 "the expected control verdicts of evals/golden (never the holdout)."),
+        "trained_on": {"path": "evals/golden", "files": len({c['file'] for c in cases}), "cases": len(cases),
+                       "organisations": len({c["org"] for c in cases}), "examples": len(y),
+                       "labels": {s: y.count(i) for i, s in enumerate(CLASSES)},
+                       "sha256": digest.hexdigest()[:16]},
+        "lambda": lam, "margin": margin,
+        "rotation_scores": {f"lambda={k[0]} margin={k[1]}": round(v, 4) for k, v in sorted(inner.items())},
+        "steps": STEPS, "learning_rate": LEARNING_RATE,
+        "classes": list(CLASSES), "features": FEATURE_NAMES, "weights": weights,
+    }
+    Path(out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    load_model.cache_clear()
+    return model
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] not in ("train", "cv"):
+        print("usage: python -m aismm_assistant.evals.training train|cv [GOLDEN_PATH]", file=sys.stderr)
+        return 2
+    golden = Path(args[1]) if len(args) > 1 else Path("evals/golden")
+    if args[0] == "train":
+        m = train(golden)
+        print(f"wrote {WEIGHTS_PATH} (lambda {m['lambda']}, margin {m['margin']}, "
+              f"{m['trained_on']['examples']} examples)")
+        return 0
+    r = cross_validate(golden)
+    print("| fold | cases | engine | exact | within one | QWK | control macro F1 | control accuracy |")
+    print("|---|---|---|---|---|---|---|---|")
+    for f in r["folds"]:
+        for name in ("rules", "learned"):
+            s = f[name]
+            label = name if name == "rules" else f"learned (lambda {f['lambda']}, margin {f['margin']})"
+            print(f"| {f['fold']} | {s['cases']} | {label} | {s['exact']:.3f} | "
+                  f"{s['within_one']:.3f} | {s['qwk']:.3f} | {s['f1']:.3f} | {s['accuracy']:.3f} |")
+    for name in ("rules", "learned"):
+        s = r[f"mean_{name}"]
+        print(f"| mean | | {name} | {s['exact']:.3f} | {s['within_one']:.3f} | {s['qwk']:.3f} | {s['f1']:.3f} | "
+              f"{s['accuracy']:.3f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
