@@ -38,12 +38,13 @@ def assessed(corpus_dir) -> str:
     store.confirm_result(aid, "MOD-02.2", actor="carol", rationale="registry shown")
     store.set_target(aid, "GOV", 4, by_date="2026-12-31", actor="alice")
     store.set_target(aid, "MOD", 3, actor="alice")
+    store.confirm_level(aid, "GOV", level=3, actor="alice", rationale="L3 evidence reviewed in the March workshop")
     return aid
 
 
 def levels_and_statuses(aid: str) -> tuple[dict, dict]:
     shown = cli_json("assessment", "show", aid)
-    return ({k: (v["level"], v["target_level"], v["target_date"]) for k, v in shown["categories"].items()},
+    return ({k: (v["computed_level"], v["target_level"], v["target_date"]) for k, v in shown["categories"].items()},
             {r["control_id"]: r["status"] for r in shown["results"] if r["status"] != "unknown"})
 
 
@@ -111,7 +112,10 @@ def test_a_hand_filled_official_layout_workbook_imports(corpus_dir, tmp_path):
     assert {k: r.status for k, r in rec.results.items()} == {
         "GOV-02.1": "met", "GOV-03.1": "partial", "GOV-04.1": "not_applicable"}
     assert [e.text for e in rec.results["GOV-02.1"].evidence] == ["Line one", "Line two"]
-    assert out["levels"] == {"GOV": 2}  # sheets without a Status column were not assessed
+    assert list(out["levels"]) == ["GOV"]  # sheets without a Status column were not assessed
+    # issue 14: GOV-05.1 left blank, so GOV is in progress: the rule gives L2, no level stands yet
+    gov = cli_json("assessment", "show", out["id"])["categories"]["GOV"]
+    assert (gov["state"], gov["level"], gov["computed_level"]) == ("in_progress", None, 2)
 
 
 def _xlsx_with(tmp_path: Path, header: list[str], rows: list[list]) -> Path:
@@ -172,7 +176,7 @@ def test_a_simple_hand_written_yaml_imports(corpus_dir, tmp_path):
         encoding="utf-8")
     out = cli_json("assessment", "import", path)
     shown = cli_json("assessment", "show", out["id"])
-    assert shown["categories"]["GOV"]["level"] == 2
+    assert shown["categories"]["GOV"]["computed_level"] == 2  # issue 14: in progress, no level stands yet
     assert shown["categories"]["GOV"]["target_date"] == "2027-06-30"
     assert shown["results"][1]["evidence"][0]["text"] == "Draft charter"
 

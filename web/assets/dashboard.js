@@ -4,8 +4,12 @@ const $ = (id) => document.getElementById(id);
 const aid = param("id");
 const DOMAIN_ORDER = ["Foundational", "Structural", "Procedural"];
 
-/** Radar chart as inline SVG: one axis per category, rings for L1..L5. */
-function radar(cats) {
+const stateText = (c) => (c.excluded ? "excluded" : c.state === "in_progress" ? "in progress" : "not assessed");
+
+/** Radar chart as inline SVG: one axis per assessed category, rings for L1..L5. */
+function radar(all) {
+  const cats = all.filter((c) => c.level !== null && c.level !== undefined);
+  if (cats.length < 3) return h("p", { class: "empty", text: `The radar needs three assessed categories; ${cats.length} of ${all.length} assessed so far.` });
   const size = 460, cx = size / 2, cy = size / 2 + 4, R = 160;
   const n = cats.length;
   const angle = (i) => -Math.PI / 2 + (2 * Math.PI * i) / n;
@@ -42,10 +46,12 @@ function heatmap(cats) {
     if (!row.length) continue;
     grid.append(h("div", { class: "dname", role: "rowheader", text: d }));
     for (const c of row) {
-      grid.append(h("div", { class: "cell lv-" + c.level, role: "cell", "data-category": c.category, title: `${c.name}: L${c.level} ${LEVEL_NAMES[c.level]}` },
+      const has = c.level !== null && c.level !== undefined;
+      const label = has ? `L${c.level}` : stateText(c);
+      grid.append(h("div", { class: "cell " + (has ? "lv-" + c.level : "lv-none"), role: "cell", "data-category": c.category, "data-state": c.excluded ? "excluded" : c.state, title: has ? `${c.name}: L${c.level} ${LEVEL_NAMES[c.level]}` : `${c.name}: ${c.excluded ? "excluded (" + (c.exclusion_reason || "") + ")" : stateText(c)}` },
         h("span", { class: "cid", text: c.category }),
         h("span", { class: "cname", text: c.name }),
-        h("span", { class: "clv", text: `L${c.level}${c.target_level ? " → L" + c.target_level : ""}` })));
+        h("span", { class: "clv", text: `${label}${c.target_level ? " → L" + c.target_level : ""}` })));
     }
     for (let k = row.length; k < 4; k++) grid.append(h("div"));
   }
@@ -101,9 +107,11 @@ async function load() {
   $("review-link").href = "/assessment?id=" + encodeURIComponent(aid);
   const pending = cats.reduce((n, c) => n + c.pending_proposals, 0);
   const withTargets = cats.filter((c) => c.target_level);
-  const atTarget = withTargets.filter((c) => c.level >= c.target_level).length;
+  const atTarget = withTargets.filter((c) => c.level != null && c.level >= c.target_level).length;
+  const ov = view.overall;
   clear($("kpis")).append(
-    h("div", { class: "kpi" }, h("div", { class: "v", id: "kpi-mean", text: view.overall.mean_level == null ? "—" : view.overall.mean_level.toFixed(2) }), h("div", { class: "l", text: "mean level (confirmed)" })),
+    h("div", { class: "kpi" }, h("div", { class: "v", id: "kpi-mean", text: ov.mean_level == null ? "—" : ov.mean_level.toFixed(2) }), h("div", { class: "l", text: "mean level (assessed categories)" })),
+    h("div", { class: "kpi" }, h("div", { class: "v", id: "kpi-assessed", text: `${ov.assessed} of ${ov.categories}` }), h("div", { class: "l", text: "categories assessed" + (ov.excluded ? ` (${ov.excluded} excluded)` : "") })),
     h("div", { class: "kpi" }, h("div", { class: "v", text: `${atTarget}/${withTargets.length}` }), h("div", { class: "l", text: "categories at target" })),
     h("div", { class: "kpi" }, h("div", { class: "v", text: String(pending) }), h("div", { class: "l", text: "proposals awaiting review" })),
     h("div", { class: "kpi" }, h("div", { class: "v", text: String(view.roadmap.length) }), h("div", { class: "l", text: "roadmap steps" })),

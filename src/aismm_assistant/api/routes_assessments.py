@@ -32,8 +32,14 @@ class AssessmentIn(_Body):
 
 
 class LevelConfirm(_Body):
-    level: int = Field(ge=1, le=5)
+    level: int = Field(ge=1, le=5, strict=True)
     rationale: Rationale
+    acknowledge_pending: str | None = Field(
+        default=None, max_length=2000, description="Confirm although proposals await review; say why.")
+
+
+class ExclusionIn(_Body):
+    reason: Rationale
 
 
 class ControlConfirm(_Body):
@@ -116,7 +122,22 @@ def export_assessment(
 @router.post("/assessments/{assessment_id}/categories/{category}/confirm")
 def confirm_level(assessment_id: IdPath, category: CatPath, body: LevelConfirm, user: StaffDep, store: StoreDep) -> dict:
     """Sign off a category level; it must agree with the confirmed statuses (the scoring rule)."""
-    store.confirm_level(assessment_id, category, level=body.level, actor=user.name, rationale=body.rationale)
+    store.confirm_level(assessment_id, category, level=body.level, actor=user.name, rationale=body.rationale,
+                        acknowledge_pending=body.acknowledge_pending)
+    return library.assessment_view(store, assessment_id)
+
+
+@router.post("/assessments/{assessment_id}/categories/{category}/exclude")
+def exclude_category(assessment_id: IdPath, category: CatPath, body: ExclusionIn, user: StaffDep,
+                     store: StoreDep) -> dict:
+    """Leave a category out of means, charts and finalisation, with a reason kept in the record."""
+    store.exclude_category(assessment_id, category, reason=body.reason, actor=user.name)
+    return library.assessment_view(store, assessment_id)
+
+
+@router.delete("/assessments/{assessment_id}/categories/{category}/exclude")
+def include_category(assessment_id: IdPath, category: CatPath, user: StaffDep, store: StoreDep) -> dict:
+    store.exclude_category(assessment_id, category, reason=None, actor=user.name, include=True)
     return library.assessment_view(store, assessment_id)
 
 

@@ -97,13 +97,13 @@ def report_data(record: Assessment, corpus: Corpus) -> dict[str, Any]:
         rows = []
         for control in cat.controls if cat else []:
             r = by_id.get(control.id)
-            if r is None or not r.applicable or control.level > min(5, c.level + 1):
+            if r is None or not r.applicable or control.level > min(5, c.computed_level + 1):
                 continue
             rows.append(r)
         behind[cid] = rows
     return {
         "pub": pub,
-        "radar": radar_svg([(cid, c.level, c.target_level) for cid, c in pub.categories.items()]),
+        "radar": radar_svg([(cid, c.computed_level, c.target_level) for cid, c in pub.categories.items()]),
         "steps": roadmap(record, corpus),
         "behind": behind,
         "representative": corpus.meta.representative,
@@ -133,7 +133,7 @@ def render_markdown(record: Assessment, corpus: Corpus) -> str:
             "| Category | Level | Target | Gap | Next level | Proposed |", "|---|---|---|---|---|---|"]
     for cid, c in pub.categories.items():
         nxt = f"{round(c.next_level_progress * 100)}% of L{c.next_level}" if c.next_level else "top level"
-        out.append(f"| {cid} {c.name} | L{c.level} {c.level_name}{' (confirmed)' if c.level_confirmed else ''} | "
+        out.append(f"| {cid} {c.name} | L{c.computed_level} {(c.level_name or '')}{' (confirmed)' if c.level_confirmed else ''} | "
                    f"{'L' + str(c.target_level) if c.target_level else '—'} | {c.gap if c.gap is not None else '—'} | "
                    f"{nxt} | {'L' + str(c.proposed_level) if c.proposed_level else '—'} |")
     out += ["", "## Roadmap: gaps in order", ""]
@@ -145,7 +145,7 @@ def render_markdown(record: Assessment, corpus: Corpus) -> str:
     out += ["", "## Evidence behind each level", ""]
     for cid, rows in d["behind"].items():
         c = pub.categories[cid]
-        out += [f"### {cid} {c.name} — L{c.level} {LEVEL_NAMES[c.level]}", ""]
+        out += [f"### {cid} {c.name} — L{c.computed_level} {LEVEL_NAMES[c.computed_level]}", ""]
         for r in rows:
             out.append(f"- **{r.control_id}** (L{r.level}) {r.name}: {_status(r)}")
             for e in r.evidence:
@@ -195,7 +195,7 @@ def render_html(record: Assessment, corpus: Corpus) -> str:
         pct = round((c.next_level_progress or 0) * 100)
         prog = (f"<span class='bar'><span style='width:{pct}%'></span></span> {pct}% of L{c.next_level}"
                 if c.next_level else "top level")
-        h.append(f"<tr><td><b>{cid}</b> {e(c.name)}</td><td>L{c.level} {c.level_name}"
+        h.append(f"<tr><td><b>{cid}</b> {e(c.name)}</td><td>L{c.computed_level} {(c.level_name or '')}"
                  f"{' ✓' if c.level_confirmed else ''}</td><td>{'L' + str(c.target_level) if c.target_level else '—'}"
                  f"{' by ' + c.target_date.isoformat() if c.target_date else ''}</td>"
                  f"<td>{c.gap if c.gap is not None else '—'}</td><td>{prog}</td>"
@@ -210,7 +210,7 @@ def render_html(record: Assessment, corpus: Corpus) -> str:
     h.append("<h2>Evidence behind each level</h2>")
     for cid, rows in d["behind"].items():
         c = pub.categories[cid]
-        h.append(f"<h3>{cid} {e(c.name)} — L{c.level} {LEVEL_NAMES[c.level]}</h3><table class='evt'>"
+        h.append(f"<h3>{cid} {e(c.name)} — L{c.computed_level} {LEVEL_NAMES[c.computed_level]}</h3><table class='evt'>"
                  "<colgroup><col style='width:36%'><col style='width:18%'><col></colgroup>"
                  "<tr><th>Objective</th><th>Status</th><th>Evidence</th></tr>")
         for r in rows:

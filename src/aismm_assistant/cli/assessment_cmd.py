@@ -45,6 +45,8 @@ def _done(as_json: bool, data: dict[str, Any], message: str) -> None:
 
 
 def _level_line(cid: str, c: dict[str, Any]) -> str:
+    if c.get("level") is None:
+        return f"{cid} {c.get('state', 'not_assessed').replace('_', ' ')} (rule gives L{c.get('computed_level')})"
     prog = c.get("next_level_progress")
     prog_s = f"{round(prog * 100)}% toward L{c['next_level']}" if prog is not None else "top level"
     tgt = f" target L{c['target_level']}" if c.get("target_level") else ""
@@ -149,11 +151,18 @@ def register(app: typer.Typer) -> None:
         for col in ("Category", "Level", "Proposed", "Target", "Next-level progress", "Blocking"):
             t.add_column(col)
         for cid, c in pub.categories.items():
-            t.add_row(f"{cid} {c.name}", f"L{c.level}{' ✓' if c.level_confirmed else ''}",
+            lv = (f"excluded: {c.exclusion_reason}" if c.excluded else
+                  f"L{c.level}{' ✓' if c.level_confirmed else ''}" if c.level is not None else c.state.replace("_", " "))
+            t.add_row(f"{cid} {c.name}", lv,
                       f"L{c.proposed_level}" if c.proposed_level else "", f"L{c.target_level}" if c.target_level else "",
                       f"{round(c.next_level_progress * 100)}%" if c.next_level_progress is not None else "—",
                       ", ".join(c.blocking))
         console.print(t)
+        ov = pub.overall
+        excl = f" ({ov['excluded']} excluded)" if ov.get("excluded") else ""
+        mean = ov.get("mean_level")
+        console.print(f"{ov.get('assessed', 0)} of {ov.get('categories', 0)} categories assessed{excl}; "
+                      f"mean level {mean if mean is not None else '—'} (assessed categories only)")
         r = Table(title="Results")
         for col in ("Control", "Status", "Proposed", "Source", "Evidence"):
             r.add_column(col)
@@ -183,7 +192,7 @@ def register(app: typer.Typer) -> None:
             print_json({"assessments": rows})
             return
         for row in rows:
-            levels = " ".join(f"{k}:L{v}" for k, v in row["levels"].items())
+            levels = " ".join(f"{k}:L{v}" for k, v in row["levels"].items() if v is not None) or "nothing assessed"
             console.print(f"{row['id']}  {row['organization']}  {row['status']}  {levels}")
         if not rows:
             console.print("no assessments yet: aismm assessment new --org NAME")
@@ -231,7 +240,11 @@ def register(app: typer.Typer) -> None:
             print_json(data)
             return
         for c in data["categories"]:
-            console.print(f"{c['category']}: L{c['level_before']} → L{c['level_after']}")
+            def lv(v: Any, st: Any) -> str:
+                return f"L{v}" if v is not None else (st or "absent").replace("_", " ")
+
+            console.print(f"{c['category']}: {lv(c['level_before'], c['state_before'])} → "
+                          f"{lv(c['level_after'], c['state_after'])}")
         for c in data["controls"]:
             console.print(f"  {c['control_id']}: {c['status_before']} → {c['status_after']}")
         if not data["categories"] and not data["controls"]:
@@ -282,15 +295,35 @@ def register(app: typer.Typer) -> None:
         level: str = typer.Argument(...),
         by: str = typer.Option(..., "--by"),
         rationale: str = typer.Option(..., "--rationale"),
+        acknowledge_pending: str = typer.Option(
+            None, "--acknowledge-pending", help="Confirm although proposals await review; say why."),
         as_json: bool = JSON_OPTION,
     ) -> None:
-        """Sign off a category level (it must match the confirmed statuses)."""
+        """Sign off a category level (it must match the confirmed statuses; every proposal decided)."""
         from aismm_assistant.assessment.actions import parse_level
 
-        record = _store().confirm_level(assessment_id, category, level=parse_level(level), actor=by, rationale=rationale)
+        record = _store().confirm_level(assessment_id, category, level=parse_level(level), actor=by,
+                                        rationale=rationale, acknowledge_pending=acknowledge_pending)
         cid = category.strip().upper()
         _done(as_json, {"id": record.id, "category": cid, "level": record.categories[cid].level, "confirmed_by": by},
               f"{cid} L{record.categories[cid].level} confirmed by {by}")
+
+    @asm.command("exclude")
+    def exclude_cmd(
+        assessment_id: str = typer.Argument(...),
+        category: str = typer.Argument(...),
+        reason: str = typer.Option(None, "--reason", help="Why the category is left out (required to exclude)."),
+        include: bool = typer.Option(False, "--include", help="Put an excluded category back."),
+        by: str = typer.Option(None, "--by"),
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        """Leave an in-scope category out of means, charts and finalisation, with a reason."""
+        record = _store().exclude_category(assessment_id, category, reason=reason, actor=by or _default_actor(),
+                                           include=include)
+        cid = category.strip().upper()
+        cat = record.categories[cid]
+        _done(as_json, {"id": record.id, "category": cid, "excluded": cat.excluded, "reason": cat.exclusion_reason},
+              f"{cid} {'excluded: ' + (cat.exclusion_reason or '') if cat.excluded else 'included again'}")
 
     @asm.command("status")
     def status_cmd(
