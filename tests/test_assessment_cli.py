@@ -117,7 +117,7 @@ def test_schema_is_published(corpus_dir):
         (("confirm", "{id}", "GOV-02.1", "--by", "bob", "--rationale", "x"), "no proposal to accept"),
         (("confirm-level", "{id}", "GOV", "3", "--by", "bob", "--rationale", "x"), "give L1, not L3"),
         (("status", "{id}", "final"), "can move to in_review"),
-        (("export", "{id}", "--format", "pdf", "-o", "/tmp/x.pdf"), "unknown format 'pdf'"),
+        (("export", "{id}", "--format", "odt", "-o", "/tmp/x.odt"), "unknown format 'odt'"),
         (("export", "{id}", "--format", "json", "-o", "/nonexistent/dir/x.json"), "folder does not exist"),
         (("diff", "{id}", "asm-nope"), "no assessment 'asm-nope'"),
     ],

@@ -215,9 +215,11 @@ def test_board_report_html_and_markdown(assessed, tmp_path):
     assert "Acme Bank" in html and "Roadmap" in html and "AI council minutes" in html
     assert "awaiting review" in html  # MOD-03.1's pending proposal shows, without counting
     md = md_path.read_text()
-    assert "| Foundational | 3.0 | L3 |" in md
+    # issue 14: only GOV is assessed (MOD has a pending proposal, IR nothing), so the mean is GOV's level
+    assert "1 of 3 categories assessed; mean level 3.00" in md
+    assert "| MOD Model Security | In progress |" in md and "| IR Incident Response | Not assessed |" in md
     assert "GOV L3 → L4" in md.replace("**", "")
-    assert "“AUP v3, 96% attested” (manual — alice)" in md
+    assert "“AUP v3, 96% attested” (manual — alice, as of " in md
 
 
 def test_radar_falls_back_to_bars_below_three_categories():

@@ -21,7 +21,7 @@ from aismm_assistant.errors import ValidationError
 from aismm_assistant.model import CATEGORY_NAMES, Corpus
 from aismm_assistant.workbook import csv_safe
 
-FORMATS: tuple[str, ...] = ("json", "yaml", "xlsx", "csv", "md", "html", "oscal")
+FORMATS: tuple[str, ...] = ("json", "yaml", "xlsx", "csv", "md", "html", "pdf", "docx", "oscal")
 EXTRA_COLUMNS: tuple[str, ...] = ("Status", "Evidence", "Notes")
 SUMMARY_SHEET = "Summary"
 SUMMARY_COLUMNS = ("Category", "Name", "Domain", "Current Level", "Target Level", "Target Date",
@@ -47,18 +47,32 @@ def write_atomic(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def export_assessment(record: Assessment, corpus: Corpus, fmt: str, path: Path) -> Path:
-    """Write ``record`` as ``fmt`` to ``path`` (atomically: a failure leaves any old file)."""
+def export_assessment(record: Assessment, corpus: Corpus, fmt: str, path: Path, *,
+                      previous: Assessment | None = None) -> Path:
+    """Write ``record`` as ``fmt`` to ``path`` (atomically: a failure leaves any old file).
+
+    ``previous`` (the organisation's earlier assessment) gives the board report its trend.
+    """
     fmt = (fmt or "").lower()
     if fmt not in FORMATS:
         raise ValidationError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "xlsx":
         data = xlsx_bytes(record, corpus)
-    elif fmt in ("md", "html"):
+    elif fmt in ("md", "html", "pdf"):
         from aismm_assistant.assessment.reports import render_html, render_markdown
 
-        text = render_html(record, corpus) if fmt == "html" else render_markdown(record, corpus)
-        data = text.encode("utf-8")
+        if fmt == "md":
+            data = render_markdown(record, corpus, previous=previous).encode("utf-8")
+        else:
+            data = render_html(record, corpus, previous=previous).encode("utf-8")
+            if fmt == "pdf":
+                from aismm_assistant.assessment.report_pdf import html_to_pdf
+
+                data = html_to_pdf(data.decode("utf-8"))
+    elif fmt == "docx":
+        from aismm_assistant.assessment.report_docx import render_docx
+
+        data = render_docx(record, corpus, previous=previous)
     else:
         text = {"json": to_json, "yaml": to_yaml, "csv": to_csv, "oscal": to_oscal_json}[fmt](record, corpus)
         data = text.encode("utf-8")

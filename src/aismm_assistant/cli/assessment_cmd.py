@@ -200,14 +200,19 @@ def register(app: typer.Typer) -> None:
     @asm.command("export")
     def export_cmd(
         assessment_id: str = typer.Argument(...),
-        fmt: str = typer.Option("json", "--format", "-f", help="json | yaml | xlsx | csv | md | html | oscal"),
+        fmt: str = typer.Option(
+            "json", "--format", "-f", help="json | yaml | xlsx | csv | md | html | pdf | docx | oscal"),
         out: Path = typer.Option(..., "--out", "-o", help="Output file."),
         as_json: bool = JSON_OPTION,
     ) -> None:
-        """Write the assessment as data, a spreadsheet, OSCAL, or a board report."""
+        """Write the assessment as data, a spreadsheet, OSCAL, or a board report (md, html, pdf, docx)."""
         from aismm_assistant.assessment.exports import export_assessment
+        from aismm_assistant.assessment.report_data import previous_assessment
 
-        path = export_assessment(_store().get_assessment(assessment_id), _corpus(), fmt, out)
+        store = _store()
+        record = store.get_assessment(assessment_id)
+        path = export_assessment(record, _corpus(), fmt, out,
+                                 previous=previous_assessment(record, store.list_assessments()))
         _done(as_json, {"id": assessment_id, "format": fmt.lower(), "path": str(path)}, f"wrote {path}")
 
     @asm.command("import")
