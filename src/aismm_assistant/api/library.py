@@ -68,6 +68,10 @@ EXPORT_MEDIA_TYPES: dict[str, tuple[str, str]] = {
     "pdf": ("application/pdf", "pdf"),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
     "oscal": ("application/json", "oscal.json"),
+    "oscal-ap": ("application/json", "assessment-plan.json"),
+    "oscal-poam": ("application/json", "poam.json"),
+    "oscal-ssp": ("application/json", "ssp.json"),
+    "oscal-zip": ("application/zip", "oscal.zip"),
 }
 
 

@@ -113,7 +113,8 @@ def export_assessment(
     assessment_id: IdPath,
     user: StaffDep,
     store: StoreDep,
-    format: Annotated[Literal["json", "yaml", "csv", "xlsx", "md", "html", "pdf", "docx", "oscal"], Query()] = "json",
+    format: Annotated[Literal["json", "yaml", "csv", "xlsx", "md", "html", "pdf", "docx", "oscal", "oscal-ap",
+                              "oscal-poam", "oscal-ssp", "oscal-zip"], Query()] = "json",
 ) -> Response:
     content, media_type, filename = library.export(store, assessment_id, format)
     return Response(content, media_type=media_type, headers={"content-disposition": f'attachment; filename="{filename}"'})

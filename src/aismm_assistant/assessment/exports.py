@@ -1,4 +1,4 @@
-"""Exports: json, yaml, csv, xlsx, oscal here; md/html through reports (imports: importing.py).
+"""Exports: json, yaml, csv, xlsx here; OSCAL through oscal.py; md/html/pdf/docx through reports.
 
 The xlsx keeps the official workbook's columns plus Status, Evidence and Notes, so a team can
 move between the spreadsheet and the assistant; files are written atomically.
@@ -18,15 +18,15 @@ import yaml
 from aismm_assistant.assessment.record import Assessment
 from aismm_assistant.assessment.summary import to_public
 from aismm_assistant.errors import ValidationError
-from aismm_assistant.model import CATEGORY_NAMES, Corpus
+from aismm_assistant.model import Corpus
 from aismm_assistant.workbook import csv_safe
 
-FORMATS: tuple[str, ...] = ("json", "yaml", "xlsx", "csv", "md", "html", "pdf", "docx", "oscal")
+FORMATS: tuple[str, ...] = ("json", "yaml", "xlsx", "csv", "md", "html", "pdf", "docx", "oscal", "oscal-ap",
+                            "oscal-poam", "oscal-ssp", "oscal-zip")
 EXTRA_COLUMNS: tuple[str, ...] = ("Status", "Evidence", "Notes")
 SUMMARY_SHEET = "Summary"
 SUMMARY_COLUMNS = ("Category", "Name", "Domain", "Current Level", "Target Level", "Target Date",
                    "Next Level Progress", "Proposed Level")
-OSCAL_NS = "https://github.com/aismm-assistant/ns/oscal"
 EXPORT_MARKER = "aismm_assessment"
 
 
@@ -69,12 +69,17 @@ def export_assessment(record: Assessment, corpus: Corpus, fmt: str, path: Path, 
                 from aismm_assistant.assessment.report_pdf import html_to_pdf
 
                 data = html_to_pdf(data.decode("utf-8"))
+    elif fmt == "oscal-zip":
+        from aismm_assistant.assessment.oscal import bundle_zip
+
+        data = bundle_zip(record, corpus)
     elif fmt == "docx":
         from aismm_assistant.assessment.report_docx import render_docx
 
         data = render_docx(record, corpus, previous=previous)
     else:
-        text = {"json": to_json, "yaml": to_yaml, "csv": to_csv, "oscal": to_oscal_json}[fmt](record, corpus)
+        text = {"json": to_json, "yaml": to_yaml, "csv": to_csv, "oscal": to_oscal_json, "oscal-ap": _oscal_doc("ap"),
+                "oscal-poam": _oscal_doc("poam"), "oscal-ssp": _oscal_doc("ssp")}[fmt](record, corpus)
         data = text.encode("utf-8")
     write_atomic(Path(path), data)
     return Path(path)
@@ -110,94 +115,27 @@ def to_csv(record: Assessment, corpus: Corpus) -> str:
     return buf.getvalue()
 
 
-# ---------------------------------------------------------------- OSCAL
+# ---------------------------------------------------------------- OSCAL (documents in oscal.py)
 
 
 def to_oscal(record: Assessment, corpus: Corpus) -> dict[str, Any]:
-    """An OSCAL assessment-results document: a finding per objective, observations from evidence."""
-    pub = to_public(record, corpus, all_controls=True)
+    """The OSCAL assessment-results document (its plan, SSP, profile and catalog: ``oscal-zip``)."""
+    from aismm_assistant.assessment.oscal import assessment_results
 
-    def uid(*parts: str) -> str:
-        return str(uuid.uuid5(uuid.NAMESPACE_URL, "aismm:" + ":".join((record.id, *parts))))
-
-    observations, findings = [], []
-    for r in pub.results:
-        obs_ids = []
-        for i, ev in enumerate(r.evidence):
-            oid = uid(r.control_id, "obs", str(i))
-            obs_ids.append({"observation-uuid": oid})
-            observations.append({
-                "uuid": oid,
-                "title": f"Evidence for {r.control_id}",
-                "description": ev.text,
-                "methods": ["INTERVIEW" if ev.source.startswith("interview") else "EXAMINE"],
-                "collected": (ev.supplied_at or record.updated_at).isoformat(),
-                "props": [{"name": "evidence-source", "ns": OSCAL_NS, "value": ev.source or "manual"}],
-                **({"origins": [{"actors": [{"type": "party", "actor-uuid": uid("party", ev.supplied_by)}]}]}
-                   if ev.supplied_by else {}),
-            })
-        state = "satisfied" if r.status in ("met", "not_applicable") else "not-satisfied"
-        reason = "pass" if state == "satisfied" else ("fail" if r.status == "not_met" else "other")
-        finding: dict[str, Any] = {
-            "uuid": uid(r.control_id, "finding"),
-            "title": f"{r.control_id} {r.name}",
-            "description": f"L{r.level} objective of {CATEGORY_NAMES[r.category]}: {r.status.replace('_', ' ')}.",
-            "props": [
-                {"name": "aismm-status", "ns": OSCAL_NS, "value": r.status},
-                {"name": "aismm-source", "ns": OSCAL_NS, "value": r.source},
-                {"name": "applicable", "ns": OSCAL_NS, "value": "yes" if r.applicable else "no"},
-            ],
-            "target": {
-                "type": "objective-id",
-                "target-id": r.control_id.lower(),
-                "status": {"state": state, "reason": reason},
-            },
-        }
-        if r.notes:
-            finding["remarks"] = r.notes
-        if obs_ids:
-            finding["related-observations"] = obs_ids
-        findings.append(finding)
-    level_props = []
-    for cid, c in pub.categories.items():
-        level_props.append({"name": "maturity-level", "ns": OSCAL_NS, "class": cid, "value": str(c.level)})
-        if c.target_level:
-            level_props.append({"name": "target-maturity-level", "ns": OSCAL_NS, "class": cid,
-                                "value": str(c.target_level)})
-    parties = {ev.supplied_by for r in pub.results for ev in r.evidence if ev.supplied_by}
-    metadata: dict[str, Any] = {
-        "title": f"AISMM assessment of {record.organization}",
-        "last-modified": record.updated_at.isoformat(),
-        "version": str(record.version),
-        "oscal-version": "1.1.2",
-        "props": [{"name": "aismm-corpus", "ns": OSCAL_NS, "value": f"{record.corpus.name} {record.corpus.version}"},
-                  {"name": "assessment-status", "ns": OSCAL_NS, "value": record.status}],
-    }
-    if parties:
-        metadata["parties"] = [{"uuid": uid("party", p), "type": "person", "name": p} for p in sorted(parties)]
-    return {
-        "assessment-results": {
-            "uuid": uid("ar", str(record.version)),
-            "metadata": metadata,
-            "import-ap": {"href": f"#aismm-assessment-plan-{record.id}"},
-            "results": [{
-                "uuid": uid("result"),
-                "title": f"AISMM maturity of {record.organization}",
-                "description": "Per-objective findings and per-category maturity levels (scoring rule: docs/scoring.md).",
-                "start": record.created_at.isoformat(),
-                "end": record.updated_at.isoformat(),
-                "props": level_props,
-                "reviewed-controls": {"control-selections": [
-                    {"include-controls": [{"control-id": r.control_id.lower()} for r in pub.results]}]},
-                **({"observations": observations} if observations else {}),
-                **({"findings": findings} if findings else {}),
-            }],
-        }
-    }
+    return assessment_results(record, corpus)
 
 
 def to_oscal_json(record: Assessment, corpus: Corpus) -> str:
     return json.dumps(to_oscal(record, corpus), indent=2, ensure_ascii=False) + "\n"
+
+
+def _oscal_doc(kind: str) -> Any:
+    def render(record: Assessment, corpus: Corpus) -> str:
+        from aismm_assistant.assessment import oscal
+
+        return oscal.dumps({"ap": oscal.assessment_plan, "poam": oscal.poam, "ssp": oscal.ssp}[kind](record, corpus))
+
+    return render
 
 
 # ---------------------------------------------------------------- xlsx

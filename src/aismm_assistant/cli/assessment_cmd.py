@@ -201,7 +201,8 @@ def register(app: typer.Typer) -> None:
     def export_cmd(
         assessment_id: str = typer.Argument(...),
         fmt: str = typer.Option(
-            "json", "--format", "-f", help="json | yaml | xlsx | csv | md | html | pdf | docx | oscal"),
+            "json", "--format", "-f",
+            help="json | yaml | xlsx | csv | md | html | pdf | docx | oscal | oscal-ap | oscal-poam | oscal-ssp | oscal-zip"),
         out: Path = typer.Option(..., "--out", "-o", help="Output file."),
         as_json: bool = JSON_OPTION,
     ) -> None:
