@@ -103,6 +103,7 @@ def evidence_requests(
     controls: list[str] | None = None,
     owner: str | None = None,
     due: str | None = None,
+    all_objectives: bool = False,
 ) -> dict:
     """Draft requests for named controls, or for an assessment's applicable objectives not yet met."""
     from aismm_assistant.assessment.evidence import draft_evidence_requests
@@ -112,5 +113,6 @@ def evidence_requests(
         raise ValidationError("give assessment_id or a list of controls")
     record = store.get_assessment(assessment_id) if assessment_id else None
     return draft_evidence_requests(
-        load_corpus(), controls=controls or None, assessment=record, category=category, owner=owner, due=due
+        load_corpus(), controls=controls or None, assessment=record, category=category, owner=owner, due=due,
+        all_objectives=all_objectives,
     )

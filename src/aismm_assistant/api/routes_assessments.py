@@ -58,6 +58,7 @@ class EvidenceRequestIn(_Body):
     controls: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list, max_length=200)
     owner: str | None = Field(default=None, max_length=200, description="Who receives it (default: category owner role).")
     due: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD (default: in 14 days).")
+    all: bool = Field(default=False, description="Every applicable objective not met (else: open up to the target).")
 
 
 @router.get("/assessments")
@@ -166,5 +167,6 @@ def confirm_control(
 def evidence_requests(body: EvidenceRequestIn, user: StaffDep, store: StoreDep) -> dict:
     """Draft what to send, to whom, for which control: the gaps and unknowns of an assessment."""
     return library.evidence_requests(
-        store, body.assessment_id, category=body.category, controls=body.controls, owner=body.owner, due=body.due
+        store, body.assessment_id, category=body.category, controls=body.controls, owner=body.owner, due=body.due,
+        all_objectives=body.all,
     )

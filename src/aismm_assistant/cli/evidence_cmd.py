@@ -18,10 +18,12 @@ def register_evidence(app: typer.Typer) -> None:
         assessment_id: str = typer.Option(None, "--assessment", "-a", help="Request evidence for its objectives not yet met."),
         category: str = typer.Option(None, "--category", "-c"),
         owner: str = typer.Option(None, "--owner", help="Send to this role instead of the category's owner."),
-        due: str = typer.Option(None, "--due", help="Due date YYYY-MM-DD (default: in 14 days)."),
+        due: str = typer.Option(None, "--due", help="Due date of priority 1, YYYY-MM-DD (default: in 14 days)."),
         fmt: str = typer.Option("md", "--format", "-f", help="md | json | csv | email"),
         llm: str = typer.Option(None, "--llm", help="Polish the wording with a chat model (e.g. openai:gpt-4o-mini)."),
         out: Path = typer.Option(None, "--out", "-o", help="Write to a file instead of stdout."),
+        all_objectives: bool = typer.Option(
+            False, "--all", help="Every applicable objective not met, whole lists, one due date (the old default)."),
         as_json: bool = JSON_OPTION,
     ) -> None:
         """Draft evidence requests: what to send, to whom, by when and why."""
@@ -40,7 +42,8 @@ def register_evidence(app: typer.Typer) -> None:
 
             record = get_store().get_assessment(assessment_id)
         data = evidence.draft_evidence_requests(load_corpus(), controls=control or None, assessment=record,
-                                                category=category, owner=owner, due=due, llm=llm)
+                                                category=category, owner=owner, due=due, llm=llm,
+                                                all_objectives=all_objectives)
         if fmt == "json":
             if out:
                 import json
