@@ -83,7 +83,7 @@ def test_xlsx_round_trip_reproduces_levels_statuses_evidence_and_notes(assessed,
     header = [c.value for c in wb["GOV"][1]]
     assert header == ["Control ID", "Maturity Level", "Control Objective Name", "Control Objective",
                       "Deployment Types", "Manual / Automated", "AICM Mapping", "External References",
-                      "Status", "Evidence", "Notes"]
+                      "Status", "Evidence", "Notes", "Assessor", "Date"]  # issue 14: who decided, and when
 
 
 def test_a_hand_filled_official_layout_workbook_imports(corpus_dir, tmp_path):

@@ -125,13 +125,17 @@ def set_result(
     evidence: list[str | EvidenceItem] | None = None,
     notes: str | None = None,
     substitute_kpi: SubstituteKPI | None = None,
+    at: datetime | None = None,
 ) -> str:
-    """Manual entry: the assessor's own value becomes the effective status (it clears a confirmation)."""
+    """Manual entry: the assessor's own value becomes the effective status (it clears a confirmation).
+
+    ``at`` backdates the entry (a workbook's Date column says when the assessor decided).
+    """
     ensure_writable(record)
     control = resolve_control(record, corpus, control_id)
     value = parse_status(status)
     who = _actor(actor)
-    now = utcnow()
+    now = at or utcnow()
     items = [
         e if isinstance(e, EvidenceItem) else EvidenceItem(text=e, source="manual", supplied_by=who, supplied_at=now)
         for e in (evidence or [])

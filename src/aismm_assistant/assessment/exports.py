@@ -23,10 +23,11 @@ from aismm_assistant.workbook import csv_safe
 
 FORMATS: tuple[str, ...] = ("json", "yaml", "xlsx", "csv", "md", "html", "pdf", "docx", "oscal", "oscal-ap",
                             "oscal-poam", "oscal-ssp", "oscal-zip")
-EXTRA_COLUMNS: tuple[str, ...] = ("Status", "Evidence", "Notes")
+EXTRA_COLUMNS: tuple[str, ...] = ("Status", "Evidence", "Notes", "Assessor", "Date")
+OUT_OF_SCOPE = "N/A (out of scope)"  # a row whose deployment types the assessment does not use
 SUMMARY_SHEET = "Summary"
 SUMMARY_COLUMNS = ("Category", "Name", "Domain", "Current Level", "Target Level", "Target Date",
-                   "Next Level Progress", "Proposed Level")
+                   "Next Level Progress", "Proposed Level", "State")
 EXPORT_MARKER = "aismm_assessment"
 
 
@@ -141,16 +142,39 @@ def _oscal_doc(kind: str) -> Any:
 # ---------------------------------------------------------------- xlsx
 
 
+def _decider(res: Any) -> tuple[str | None, str | None]:
+    """(who, date) of the human decision behind a result: the confirmation, else the latest manual entry."""
+    from aismm_assistant.assessment.summary import decided_at
+
+    p = res.provenance
+    when = decided_at(res)
+    who = p.confirmed_by if p.confirmed is not None else next(
+        (h.actor for h in reversed(p.history) if h.action in ("set", "import")), None)
+    return who, when.date().isoformat() if when else None
+
+
+def _clean(value: Any) -> Any:
+    """Control characters cannot be stored in a workbook: drop them (the record keeps the original)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def xlsx_bytes(record: Assessment, corpus: Corpus) -> bytes:
-    """One sheet per in-scope category (workbook columns + Status, Evidence, Notes) and a summary."""
+    """One sheet per in-scope category (workbook columns + Status, Evidence, Notes, Assessor, Date) and a summary.
+
+    Rows outside the deployment scope read ``N/A (out of scope)`` in grey; an import skips them, so the
+    workbook round-trips exactly.
+    """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from aismm_assistant.assessment.scoring import STATUSES
     from aismm_assistant.workbook import WORKBOOK_COLUMNS, control_row, keep_text, style_header
 
     pub = to_public(record, corpus)
+    scope = record.scope.deployment_scope()
     wb = Workbook()
     ws = wb.active
     ws.title = SUMMARY_SHEET
@@ -158,27 +182,37 @@ def xlsx_bytes(record: Assessment, corpus: Corpus) -> bytes:
                        ("Status", record.status), ("Deployment Types", ", ".join(record.scope.deployment_types)),
                        ("Categories", ", ".join(record.scope.category_ids())),
                        ("Corpus", f"{record.corpus.name} {record.corpus.version} ({record.corpus.hash})")):
-        ws.append([key, value])
+        ws.append([key, _clean(value)])
     ws.append([])
     ws.append(list(SUMMARY_COLUMNS))
     for cid, c in pub.categories.items():
         ws.append([cid, c.name, c.domain, c.level, c.target_level, c.target_date.isoformat() if c.target_date else None,
-                   c.next_level_progress, c.proposed_level])
+                   c.next_level_progress, c.proposed_level,
+                   f"excluded: {c.exclusion_reason}" if c.excluded else c.state.replace("_", " ")])
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 48
     columns = [*WORKBOOK_COLUMNS, *EXTRA_COLUMNS]
     status_col = chr(ord("A") + len(WORKBOOK_COLUMNS))
+    grey, grey_fill = Font(color="6B7280", italic=True), PatternFill("solid", fgColor="F1F3F6")
     for cid in pub.categories:
         sheet = wb.create_sheet(cid)
         sheet.append(columns)
+        out_of_scope = []
         for control in corpus.category(cid).controls:  # type: ignore[union-attr]
             res = record.results.get(control.id)
             has_status = res is not None and (res.provenance.manual or res.provenance.confirmed)
-            sheet.append([*control_row(control), res.status if has_status else None,
-                          "\n".join(e.text for e in res.evidence) if res else None, res.notes if res else None])
+            who, when = _decider(res) if has_status else (None, None)
+            status = res.status if has_status else (None if control.applies_to(scope) else OUT_OF_SCOPE)
+            if status == OUT_OF_SCOPE:
+                out_of_scope.append(sheet.max_row + 1)
+            sheet.append([_clean(v) for v in (
+                *control_row(control), status, "\n".join(e.text for e in res.evidence) if res else None,
+                res.notes if res else None, who, when)])
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if cell.row in out_of_scope:
+                    cell.font, cell.fill = grey, grey_fill
         style_header(sheet, len(columns))
         dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True)
         sheet.add_data_validation(dv)
