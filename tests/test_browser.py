@@ -128,7 +128,7 @@ def test_respondent_answers_assessor_confirms_dashboard_changes(site) -> None:
             level.locator("input").first.fill("all L2 objectives confirmed")
             if level.locator("input").count() > 1:  # proposals still pending: confirmed means reviewed
                 level.locator("button", has_text="Confirm level").click()
-                expect(page.locator("section[data-category=GOV] .notice.error")).to_contain_text("pending proposals")
+                expect(page.locator("section[data-category=GOV] .notice.error")).to_contain_text("pending proposal")
                 level.locator("input").nth(1).fill("remaining proposals concern L3; out of this review")
             level.locator("button", has_text="Confirm level").click()
             expect(page.locator("section[data-category=GOV] .badge.confirmed")).to_have_text("level confirmed")

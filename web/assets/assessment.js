@@ -124,8 +124,9 @@ function levelForm(c) {
   const rationale = h("input", { type: "text", maxlength: "2000", placeholder: "Rationale for the level" });
   const msg = h("div");
   // Confirmed means reviewed: with proposals still undecided the assessor must say why (issue 14).
+  const plural = c.pending_proposals === 1 ? "proposal" : "proposals";
   const ack = c.pending_proposals
-    ? h("input", { type: "text", maxlength: "2000", "aria-label": `Why confirm ${c.category} with ${c.pending_proposals} proposals unreviewed`, placeholder: `${c.pending_proposals} proposals unreviewed: why confirm anyway?` })
+    ? h("input", { type: "text", maxlength: "2000", "aria-label": `Why confirm ${c.category} with ${c.pending_proposals} ${plural} unreviewed`, placeholder: `${c.pending_proposals} ${plural} unreviewed: why confirm anyway?` })
     : null;
   const btn = h("button", { type: "button", class: "small" }, "Confirm level");
   btn.addEventListener("click", async () => {
@@ -134,7 +135,7 @@ function levelForm(c) {
       return;
     }
     if (ack && !ack.value.trim()) {
-      notice(msg, `Review the ${c.pending_proposals} pending proposals first, or say why you confirm anyway.`);
+      notice(msg, `Review the ${c.pending_proposals} pending ${plural} first, or say why you confirm anyway.`);
       return;
     }
     const body = { level: Number(sel.value), rationale: rationale.value.trim() };

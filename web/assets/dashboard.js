@@ -79,7 +79,7 @@ function gapsTable(view, cats) {
     bar.firstChild.style.width = (pct ?? 100) + "%";
     body.append(h("tr", { "data-category": c.category },
       h("td", {}, h("strong", { text: c.category }), " ", c.name),
-      h("td", {}, levelBadge(c.level), c.pending_proposals ? h("div", { class: "small muted", text: `${c.pending_proposals} proposals unreviewed` }) : null),
+      h("td", {}, c.level == null ? h("span", { class: "badge lv-none", "data-state": c.excluded ? "excluded" : c.state, text: c.excluded ? "excluded" : c.state.replace("_", " ") }) : levelBadge(c.level), c.pending_proposals ? h("div", { class: "small muted", text: `${c.pending_proposals} proposals unreviewed` }) : null),
       h("td", {}, c.target_level ? levelBadge(c.target_level) : h("span", { class: "muted", text: "none" }), c.gap ? h("div", { class: "small", text: `gap ${c.gap}` }) : null),
       h("td", {}, bar, h("div", { class: "small muted", text: pct == null ? "L5 reached" : `${pct}% of L${c.next_level}` })),
       h("td", { class: "small mono", text: c.blocking.join(", ") || "—" }),
@@ -92,7 +92,7 @@ function gapsTable(view, cats) {
 function roadmapList(steps) {
   if (!steps.length) return h("p", { class: "empty", text: "No steps: every category is at its target." });
   return h("ol", {}, steps.map((st) => h("li", { class: "result" },
-    h("strong", { text: `${st.category} ${st.name}: L${st.from_level} → L${st.to_level}` }),
+    h("strong", { text: st.state && st.state !== "assessed" ? `${st.category} ${st.name}: ${st.state.replace("_", " ")} → L${st.to_level}` : `${st.category} ${st.name}: L${st.from_level} → L${st.to_level}` }),
     st.target_date ? h("span", { class: "small muted", text: ` by ${st.target_date}` }) : null,
     st.objectives.length
       ? h("ul", { class: "small" }, st.objectives.map((o) => h("li", {}, h("span", { class: "mono", text: o.control_id }), ` ${o.name} `, h("span", { class: "muted", text: `(${o.status.replace("_", " ")})` }))))
@@ -106,7 +106,7 @@ async function load() {
   $("subtitle").textContent = `${view.status} · ${view.scope.deployment_types.join(", ") || "all deployment types"} · updated ${formatDate(view.updated_at)}`;
   $("review-link").href = "/assessment?id=" + encodeURIComponent(aid);
   const pending = cats.reduce((n, c) => n + c.pending_proposals, 0);
-  const withTargets = cats.filter((c) => c.target_level);
+  const withTargets = cats.filter((c) => c.target_level && c.level != null);
   const atTarget = withTargets.filter((c) => c.level != null && c.level >= c.target_level).length;
   const ov = view.overall;
   clear($("kpis")).append(
@@ -138,11 +138,12 @@ async function main() {
   try {
     if (!aid) return await pick();
     $("dash-view").hidden = false;
-    const formats = [["xlsx", "Workbook (xlsx)"], ["html", "Board report (html)"], ["md", "Markdown"], ["csv", "CSV"], ["json", "JSON"], ["oscal", "OSCAL"]];
+    const formats = [["xlsx", "Workbook (xlsx)"], ["html", "Board report (html)"], ["pdf", "Board report (PDF)"], ["docx", "Board report (docx)"], ["md", "Markdown"], ["csv", "CSV"], ["json", "JSON"], ["oscal", "OSCAL results"], ["oscal-zip", "OSCAL bundle (zip)"]];
+    const ext = { "oscal-zip": "oscal.zip", oscal: "oscal.json" };
     for (const [fmt, label] of formats) {
       $("exports").append(h("button", { type: "button", class: "secondary", "data-format": fmt, onclick: async () => {
         try {
-          await download(`/api/assessments/${encodeURIComponent(aid)}/export?format=${fmt}`, `${aid}.${fmt}`);
+          await download(`/api/assessments/${encodeURIComponent(aid)}/export?format=${fmt}`, `${aid}.${ext[fmt] || fmt}`);
           notice($("export-msg"), "");
         } catch (err) {
           notice($("export-msg"), err.message);

@@ -17,8 +17,11 @@ def roadmap(record: Assessment, corpus: Corpus, *, to_level: int | None = None) 
     Each in-scope category climbs to its target (or ``to_level``; or just the next level when it has
     no target); a step names the applicable objectives still missing at that level.
     """
+    from aismm_assistant.assessment.summary import category_states
+
     scope = record.scope.deployment_scope()
     statuses = record.effective_statuses()
+    states = category_states(record, corpus)
     steps: list[dict[str, Any]] = []
     for cid in record.scope.category_ids():
         cat = corpus.category(cid)
@@ -40,6 +43,7 @@ def roadmap(record: Assessment, corpus: Corpus, *, to_level: int | None = None) 
                 "from_level": lv - 1,
                 "to_level": lv,
                 "current_level": current,
+                "state": states.get(cid, "not_assessed"),  # from_level is the rule's; no level stands unless assessed
                 "target_level": rec.target_level if rec else None,
                 "target_date": rec.target_date.isoformat() if rec and rec.target_date else None,
                 "objectives": missing,
