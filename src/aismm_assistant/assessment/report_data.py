@@ -126,6 +126,7 @@ def _signoff(record: Assessment, pub: AssessmentPublic) -> dict[str, Any]:
         prov = rec.provenance if rec else None
         cats.append({
             "category": cid, "name": c.name, "state": c.state, "excluded": c.excluded,
+            "state_label": "Excluded" if c.excluded else STATE_LABEL[c.state],
             "exclusion_reason": c.exclusion_reason, "level": c.level,
             "confirmed_level": prov.confirmed if prov else None,
             "by": prov.confirmed_by if prov else None, "at": _date(prov.confirmed_at) if prov else None,

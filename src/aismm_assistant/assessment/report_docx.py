@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from aismm_assistant.assessment.record import Assessment, AssessmentPublic
-from aismm_assistant.assessment.report_data import STATE_LABEL, STATUS_LABEL, report_data
+from aismm_assistant.assessment.report_data import STATUS_LABEL, report_data
 from aismm_assistant.assessment.reports import _summary_lines, decision_text, level_text, status_text
 from aismm_assistant.model import Corpus
 
@@ -106,7 +106,7 @@ def render_docx(record: Assessment, corpus: Corpus, *, previous: Assessment | No
             why += f" (confirmed with {n} proposal{'' if n == 1 else 's'} pending: {c['acknowledgement']})"
         if c["excluded"]:
             why = f"Excluded: {c['exclusion_reason']}"
-        rows.append([c["category"], STATE_LABEL[c["state"]],
+        rows.append([c["category"], c["state_label"],
                      (f"L{c['confirmed_level']}" + ("" if c["current"] else " (superseded)")) if c["confirmed_level"] else "—",
                      c["by"] or "—", c["at"] or "—", why])
     _table(doc, ["Category", "State", "Level confirmed", "By", "On", "Rationale"], rows, [2, 2.5, 2.5, 2.5, 2.5, 6])

@@ -214,12 +214,12 @@ def render_markdown(record: Assessment, corpus: Corpus, *, previous: Assessment 
             why += f" (confirmed with {_n(len(c['pending_at_confirmation']), 'proposal')} pending: {md(c['acknowledgement'])})"
         if c["excluded"]:
             why = "excluded: " + md(c["exclusion_reason"])
-        out.append(f"| {c['category']} | {STATE_LABEL[c['state']]} | "
+        out.append(f"| {c['category']} | {c['state_label']} | "
                    f"{'L' + str(c['confirmed_level']) + ('' if c['current'] else ' (superseded)') if c['confirmed_level'] else '—'}"
                    f" | {md(c['by']) if c['by'] else '—'} | {c['at'] or '—'} | {why} |")
     dec = so["decisions"]
-    out += ["", f"Objective decisions: {dec['accepted']} proposals accepted, {dec['overridden']} overridden, "
-            f"{dec['set']} set by hand; {so['pending']} proposals awaiting review."]
+    out += ["", f"Objective decisions: {_n(dec['accepted'], 'proposal')} accepted, {dec['overridden']} overridden, "
+            f"{dec['set']} set by hand; {_n(so['pending'], 'proposal')} awaiting review."]
     out += [f"Status {s['from']} → {s['to']} by {md(s['by'])} on {s['at']}." for s in so["status_changes"]]
     out += ["", "## Roadmap: gaps in order", ""]
     if not d["steps"]:
@@ -278,7 +278,7 @@ table{border-collapse:collapse;width:100%;font-size:12.5px}th,td{border-bottom:1
 .s-unknown{color:#6b7280}.s-not_applicable{color:#6b7280}.na{color:#6b7280;font-style:italic}
 ol li{margin-bottom:6px}.ev{color:#374151;font-size:12px;margin:2px 0 0 0}.q{color:#4b5563;font-size:12px;font-style:italic}
 .dec{font-size:11.5px;color:#374151}.small{font-size:11.5px;color:#5a6270}
-.radar{width:290px;flex:0 0 290px}.nw{white-space:nowrap}.tgt{font-size:11px;color:#5a6270;display:block}.radar svg{width:100%;height:auto}
+.radar{width:270px;flex:0 0 270px}.cats td,.cats th{padding:3px 7px}.nw{white-space:nowrap}.tgt{font-size:11px;color:#5a6270;display:block}.radar svg{width:100%;height:auto}
 @media print{body{margin:0;max-width:none;padding:0}h2{page-break-after:avoid;break-after:avoid}h3{break-after:avoid}
 .pb{break-before:page;page-break-before:always}}
 """
@@ -316,18 +316,19 @@ def render_html(record: Assessment, corpus: Corpus, *, previous: Assessment | No
              f"<div class='kpi'><div class='v'>{d['at_target']} of {d['with_target']}</div>"
              "<div class='l'>at target (assessed, with a target)</div></div>"
              f"<div class='kpi'><div class='v'>{d['signoff']['pending']}</div><div class='l'>proposals awaiting review</div></div></div>")
-    h.append("<ul class='summary'>" + "".join(f"<li>{e(x)}</li>" for x in _summary_lines(d)) + "</ul>")
     h.append("<div class='top'>")
     if d["radar_axes"]:
         h.append("<div class='radar'>" + radar_svg(d["radar_axes"]) + "</div>")
-    h.append("<div style='flex:1 1 0;min-width:0'><table><tr><th>Category</th><th>Current</th><th>Target</th><th>Gap</th></tr>")
+    h.append("<ul class='summary' style='flex:1 1 0;min-width:0'>"
+             + "".join(f"<li>{e(x)}</li>" for x in _summary_lines(d)) + "</ul></div>")
+    h.append("<table class='cats'><tr><th>Category</th><th>Current</th><th>Target</th><th>Gap</th></tr>")
     for cid, c in pub.categories.items():
         h.append(f"<tr data-category='{cid}' data-state='{'excluded' if c.excluded else c.state}'><td><b>{cid}</b> "
                  f"{e(c.name)}</td><td>{_cell_level(c)}</td>"
                  f"<td class='nw'>{'L' + str(c.target_level) if c.target_level else '—'}"
-                 f"{'<span class=tgt>by ' + c.target_date.isoformat() + '</span>' if c.target_date else ''}</td>"
+                 f"{' by ' + c.target_date.isoformat() if c.target_date else ''}</td>"
                  f"<td>{c.gap if c.gap is not None else '—'}</td></tr>")
-    h.append("</table></div></div>")
+    h.append("</table>")
     if d["top_gaps"]:
         h.append("<h3>Top gaps</h3><ol>")
         for g in d["top_gaps"]:
@@ -345,7 +346,7 @@ def render_html(record: Assessment, corpus: Corpus, *, previous: Assessment | No
                      f"<td>{'L' + str(r['after']) if r['after'] else '—'}</td>"
                      f"<td>{('+' if ch and ch > 0 else '') + str(ch) if ch is not None else '—'}</td></tr>")
         h.append("</table>")
-    h.append("<h2 class='pb'>Method</h2>" f"<p>{e(d['rule'])}</p><ul>"
+    h.append("<h2>Method</h2>" f"<p>{e(d['rule'])}</p><ul>"
              f"<li>Scope: {e(', '.join(pub.scope.deployment_types) or 'all deployment types')}; categories "
              f"{e(', '.join(pub.categories))}.</li>"
              f"<li>Model text: {e(prov['name'])} {e(prov['version'])} (hash <code>{e(prov['hash'])}</code>; "
@@ -366,11 +367,12 @@ def render_html(record: Assessment, corpus: Corpus, *, previous: Assessment | No
         if c["excluded"]:
             why = "Excluded: " + e(c["exclusion_reason"] or "")
         lvl = ("L" + str(c["confirmed_level"]) + ("" if c["current"] else " (superseded)")) if c["confirmed_level"] else "—"
-        h.append(f"<tr><td>{c['category']}</td><td>{STATE_LABEL[c['state']]}</td><td>{lvl}</td>"
+        h.append(f"<tr><td>{c['category']}</td><td>{c['state_label']}</td><td>{lvl}</td>"
                  f"<td>{e(c['by'] or '—')}</td><td class='nw'>{c['at'] or '—'}</td><td>{why}</td></tr>")
     dec = so["decisions"]
-    h.append(f"</table><p class='small'>Objective decisions: {dec['accepted']} proposals accepted, "
-             f"{dec['overridden']} overridden, {dec['set']} set by hand; {so['pending']} proposals awaiting review.</p>")
+    h.append(f"</table><p class='small'>Objective decisions: {_n(dec['accepted'], 'proposal')} accepted, "
+             f"{dec['overridden']} overridden, {dec['set']} set by hand; {_n(so['pending'], 'proposal')} "
+             "awaiting review.</p>")
     h += [f"<p class='small'>Status {e(str(s['from']))} → {e(str(s['to']))} by {e(s['by'])} on {s['at']}.</p>"
           for s in so["status_changes"]]
     h.append("<h2>Roadmap: gaps in order</h2>")
@@ -418,4 +420,8 @@ def render_html(record: Assessment, corpus: Corpus, *, previous: Assessment | No
         if ev["not_applicable"]:
             h.append(f"<p class='small'>Not applicable in this scope: {', '.join(ev['not_applicable'])}</p>")
     h.append("</body></html>")
-    return "\n".join(h)
+    # header rows in <thead>, so a table that runs over a page repeats them in the PDF
+    return _THEAD.sub(r"\1<thead>\2</thead>", "\n".join(h))
+
+
+_THEAD = re.compile(r"(<table[^>]*>(?:<colgroup>.*?</colgroup>)?)(<tr><th>.*?</tr>)")
