@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from tests import test_assessment_support as support
-from tests.test_assessment_support import cli, cli_json, db_snapshot
+try:  # the test tree after the reorganisation on main (tests/support/)
+    from tests.support import assessment as support
+    from tests.support.assessment import cli, cli_json, db_snapshot
+except ImportError:  # this branch's layout
+    from tests import test_assessment_support as support  # type: ignore[no-redef]
+    from tests.test_assessment_support import cli, cli_json, db_snapshot  # type: ignore[no-redef]
 
 corpus_dir = support.corpus_dir  # the shared fixture
 
@@ -95,4 +99,7 @@ def test_api_view_and_exclusion(api):
     assert done.status_code == 200 and done.json()["categories"]["MOD"]["excluded"] is True
 
 
-from tests.test_api_support import api_fixture  # noqa: E402,F401 - registers the "api" fixture
+try:
+    from tests.support.api import api_fixture  # noqa: E402,F401 - registers the "api" fixture
+except ImportError:
+    from tests.test_api_support import api_fixture  # type: ignore[no-redef]  # noqa: E402,F401

@@ -8,8 +8,13 @@ import pytest
 
 from aismm_assistant.assessment.record import AssessmentCreate, Proposal, Scope
 from aismm_assistant.assessment.storage import get_store
-from tests import test_assessment_support as support
-from tests.test_assessment_support import cli, cli_json
+
+try:  # the test tree after the reorganisation on main (tests/support/)
+    from tests.support import assessment as support
+    from tests.support.assessment import cli, cli_json
+except ImportError:  # this branch's layout
+    from tests import test_assessment_support as support  # type: ignore[no-redef]
+    from tests.test_assessment_support import cli, cli_json  # type: ignore[no-redef]
 
 corpus_dir = support.corpus_dir  # the shared fixture
 ITEMS = ["A document", "A review record", "An owner list"]  # every synthetic objective's evidence list
@@ -98,4 +103,7 @@ def test_api_scope_and_all(api):
     assert {r["level"] for r in everything["requests"]} == {2, 3, 4, 5}
 
 
-from tests.test_api_support import api_fixture  # noqa: E402,F401 - registers the "api" fixture
+try:
+    from tests.support.api import api_fixture  # noqa: E402,F401 - registers the "api" fixture
+except ImportError:
+    from tests.test_api_support import api_fixture  # type: ignore[no-redef]  # noqa: E402,F401

@@ -13,8 +13,13 @@ import pytest
 
 from aismm_assistant.assessment.record import AssessmentCreate, Citation, Proposal, Scope
 from aismm_assistant.assessment.storage import get_store
-from tests import test_assessment_support as support
-from tests.test_assessment_support import cli_json
+
+try:  # the test tree after the reorganisation on main (tests/support/)
+    from tests.support import assessment as support
+    from tests.support.assessment import cli_json
+except ImportError:  # this branch's layout
+    from tests import test_assessment_support as support  # type: ignore[no-redef]
+    from tests.test_assessment_support import cli_json  # type: ignore[no-redef]
 
 trestle = pytest.importorskip("trestle.oscal.assessment_results")
 corpus_dir = support.corpus_dir  # the shared fixture

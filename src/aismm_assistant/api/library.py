@@ -81,7 +81,6 @@ def export(store: Any, assessment_id: str, fmt: str) -> tuple[bytes, str, str]:
     from pathlib import Path
 
     from aismm_assistant.assessment.exports import export_assessment
-    from aismm_assistant.assessment.report_data import previous_assessment
     from aismm_assistant.corpus import load_corpus
 
     if fmt not in EXPORT_MEDIA_TYPES:
@@ -89,8 +88,7 @@ def export(store: Any, assessment_id: str, fmt: str) -> tuple[bytes, str, str]:
     record = store.get_assessment(assessment_id)
     media_type, ext = EXPORT_MEDIA_TYPES[fmt]
     with tempfile.TemporaryDirectory(prefix="aismm-export-") as tmp:
-        path = export_assessment(record, load_corpus(), fmt, Path(tmp) / f"export.{ext}",
-                                 previous=previous_assessment(record, store.list_assessments()))
+        path = export_assessment(record, load_corpus(), fmt, Path(tmp) / f"export.{ext}")
         content = path.read_bytes()
     return content, media_type, f"{record.id}.{ext}"
 

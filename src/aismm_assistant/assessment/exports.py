@@ -49,7 +49,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def export_assessment(record: Assessment, corpus: Corpus, fmt: str, path: Path, *,
-                      previous: Assessment | None = None) -> Path:
+                      previous: Assessment | str | None = "auto") -> Path:
     """Write ``record`` as ``fmt`` to ``path`` (atomically: a failure leaves any old file).
 
     ``previous`` (the organisation's earlier assessment) gives the board report its trend.

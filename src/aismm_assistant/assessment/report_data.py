@@ -67,6 +67,19 @@ def previous_assessment(record: Assessment, others: list[Assessment]) -> Assessm
     return max(same, key=lambda o: (o.status == "final", o.created_at))
 
 
+AUTO = "auto"
+
+
+def find_previous(record: Assessment) -> Assessment | None:
+    """The organisation's previous assessment from the store (None when the store cannot be read)."""
+    try:
+        from aismm_assistant.assessment.storage import get_store
+
+        return previous_assessment(record, get_store().list_assessments())
+    except Exception:  # a report without a trend beats no report
+        return None
+
+
 def _date(value: datetime | None) -> str | None:
     return value.date().isoformat() if value else None
 
@@ -165,9 +178,15 @@ def _trend(record: Assessment, pub: AssessmentPublic, previous: Assessment | Non
             "mean_after": pub.overall.get("mean_level"), "rows": rows}
 
 
-def report_data(record: Assessment, corpus: Corpus, *, previous: Assessment | None = None,
+def report_data(record: Assessment, corpus: Corpus, *, previous: Assessment | str | None = AUTO,
                 now: datetime | None = None) -> dict[str, Any]:
-    """Everything every renderer shows, computed once."""
+    """Everything every renderer shows, computed once.
+
+    ``previous`` is the assessment to show the trend against; ``"auto"`` looks it up in the store
+    (same organisation, created earlier), so every surface that renders a report gets the trend.
+    """
+    if previous == AUTO:
+        previous = find_previous(record)
     pub: AssessmentPublic = to_public(record, corpus, all_controls=True)
     by_id = {r.control_id: r for r in pub.results}
     assessed = [cid for cid, c in pub.categories.items() if c.level is not None]
@@ -210,7 +229,7 @@ def report_data(record: Assessment, corpus: Corpus, *, previous: Assessment | No
         "top_gaps": gaps[:TOP_GAPS],
         "at_target": sum(1 for c in with_target if c.level >= c.target_level),  # type: ignore[operator]
         "with_target": len(with_target),
-        "trend": _trend(record, pub, previous, corpus),
+        "trend": _trend(record, pub, previous if isinstance(previous, Assessment) else None, corpus),
         "signoff": _signoff(record, pub),
         "provenance": corpus_provenance(corpus),
         "representative": corpus.meta.representative,

@@ -44,7 +44,7 @@ def _table(doc: Any, header: list[str], rows: list[list[Any]], widths: list[floa
     return table
 
 
-def render_docx(record: Assessment, corpus: Corpus, *, previous: Assessment | None = None) -> bytes:
+def render_docx(record: Assessment, corpus: Corpus, *, previous: Assessment | str | None = "auto") -> bytes:
     from docx import Document
     from docx.shared import Pt
 

@@ -167,7 +167,7 @@ def _summary_lines(d: dict[str, Any]) -> list[str]:
 # ---------------------------------------------------------------- Markdown
 
 
-def render_markdown(record: Assessment, corpus: Corpus, *, previous: Assessment | None = None) -> str:
+def render_markdown(record: Assessment, corpus: Corpus, *, previous: Assessment | str | None = "auto") -> str:
     d = report_data(record, corpus, previous=previous)
     pub: AssessmentPublic = d["pub"]
     prov = d["provenance"]
@@ -290,7 +290,7 @@ def _cell_level(c: Any) -> str:
     return f"L{c.level} {LEVEL_NAMES[c.level]}{' ✓' if c.level_confirmed else ''}"
 
 
-def render_html(record: Assessment, corpus: Corpus, *, previous: Assessment | None = None) -> str:
+def render_html(record: Assessment, corpus: Corpus, *, previous: Assessment | str | None = "auto") -> str:
     d = report_data(record, corpus, previous=previous)
     pub: AssessmentPublic = d["pub"]
     prov = d["provenance"]

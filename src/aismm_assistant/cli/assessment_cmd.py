@@ -208,12 +208,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write the assessment as data, a spreadsheet, OSCAL, or a board report (md, html, pdf, docx)."""
         from aismm_assistant.assessment.exports import export_assessment
-        from aismm_assistant.assessment.report_data import previous_assessment
 
-        store = _store()
-        record = store.get_assessment(assessment_id)
-        path = export_assessment(record, _corpus(), fmt, out,
-                                 previous=previous_assessment(record, store.list_assessments()))
+        path = export_assessment(_store().get_assessment(assessment_id), _corpus(), fmt, out)
         _done(as_json, {"id": assessment_id, "format": fmt.lower(), "path": str(path)}, f"wrote {path}")
 
     @asm.command("import")
