@@ -56,8 +56,8 @@ def test_xlsx_renders_in_memory_as_a_workbook(api):
 
 def test_unknown_export_format_is_one_line_and_writes_nothing(api, tmp_path):
     aid = _assessed(api)
-    code, _, err = cli("assessment", "export", aid, "--format", "pdf", "--out", str(tmp_path / "x.pdf"))
-    assert code == 1 and err.startswith("error: unknown format 'pdf'") and not (tmp_path / "x.pdf").exists()
+    code, _, err = cli("assessment", "export", aid, "--format", "pptx", "--out", str(tmp_path / "x.pptx"))
+    assert code == 1 and err.startswith("error: unknown format 'pptx'") and not (tmp_path / "x.pptx").exists()
 
 
 def test_one_list_of_roles_for_the_store_the_cli_and_the_api(api):

@@ -70,7 +70,13 @@ EXPORT_MEDIA_TYPES: dict[str, tuple[str, str]] = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "md": ("text/markdown; charset=utf-8", "md"),
     "html": ("text/html; charset=utf-8", "html"),
+    "pdf": ("application/pdf", "pdf"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
     "oscal": ("application/json", "oscal.json"),
+    "oscal-ap": ("application/json", "assessment-plan.json"),
+    "oscal-poam": ("application/json", "poam.json"),
+    "oscal-ssp": ("application/json", "ssp.json"),
+    "oscal-zip": ("application/zip", "oscal.zip"),
 }
 
 
@@ -119,6 +125,7 @@ def evidence_requests(
     owner: str | None = None,
     due: str | None = None,
     llm: str | None = None,
+    all_objectives: bool = False,
 ) -> dict[str, Any]:
     """Draft requests for named controls, or for an assessment's applicable objectives not yet met.
 
@@ -135,7 +142,8 @@ def evidence_requests(
 
     corpus = _corpus()
     data = draft_evidence_requests(
-        corpus, controls=controls or None, assessment=record, category=category, owner=owner, due=due, llm=llm
+        corpus, controls=controls or None, assessment=record, category=category, owner=owner, due=due, llm=llm,
+        all_objectives=all_objectives,
     )
     data = {**data, "corpus": corpus_provenance(corpus)}
     if isinstance(data.get("text"), str):

@@ -38,12 +38,13 @@ def assessed(corpus_dir) -> str:
     store.confirm_result(aid, "MOD-02.2", actor="carol", rationale="registry shown")
     store.set_target(aid, "GOV", 4, by_date="2026-12-31", actor="alice")
     store.set_target(aid, "MOD", 3, actor="alice")
+    store.confirm_level(aid, "GOV", level=3, actor="alice", rationale="L3 evidence reviewed in the March workshop")
     return aid
 
 
 def levels_and_statuses(aid: str) -> tuple[dict, dict]:
     shown = cli_json("assessment", "show", aid)
-    return ({k: (v["level"], v["target_level"], v["target_date"]) for k, v in shown["categories"].items()},
+    return ({k: (v["computed_level"], v["target_level"], v["target_date"]) for k, v in shown["categories"].items()},
             {r["control_id"]: r["status"] for r in shown["results"] if r["status"] != "unknown"})
 
 
@@ -82,7 +83,7 @@ def test_xlsx_round_trip_reproduces_levels_statuses_evidence_and_notes(assessed,
     header = [c.value for c in wb["GOV"][1]]
     assert header == ["Control ID", "Maturity Level", "Control Objective Name", "Control Objective",
                       "Deployment Types", "Manual / Automated", "AICM Mapping", "External References",
-                      "Status", "Evidence", "Notes"]
+                      "Status", "Evidence", "Notes", "Assessor", "Date"]  # issue 14: who decided, and when
 
 
 def test_a_hand_filled_official_layout_workbook_imports(corpus_dir, tmp_path):
@@ -111,7 +112,10 @@ def test_a_hand_filled_official_layout_workbook_imports(corpus_dir, tmp_path):
     assert {k: r.status for k, r in rec.results.items()} == {
         "GOV-02.1": "met", "GOV-03.1": "partial", "GOV-04.1": "not_applicable"}
     assert [e.text for e in rec.results["GOV-02.1"].evidence] == ["Line one", "Line two"]
-    assert out["levels"] == {"GOV": 2}  # sheets without a Status column were not assessed
+    assert list(out["levels"]) == ["GOV"]  # sheets without a Status column were not assessed
+    # issue 14: GOV-05.1 left blank, so GOV is in progress: the rule gives L2, no level stands yet
+    gov = cli_json("assessment", "show", out["id"])["categories"]["GOV"]
+    assert (gov["state"], gov["level"], gov["computed_level"]) == ("in_progress", None, 2)
 
 
 def _xlsx_with(tmp_path: Path, header: list[str], rows: list[list]) -> Path:
@@ -172,7 +176,7 @@ def test_a_simple_hand_written_yaml_imports(corpus_dir, tmp_path):
         encoding="utf-8")
     out = cli_json("assessment", "import", path)
     shown = cli_json("assessment", "show", out["id"])
-    assert shown["categories"]["GOV"]["level"] == 2
+    assert shown["categories"]["GOV"]["computed_level"] == 2  # issue 14: in progress, no level stands yet
     assert shown["categories"]["GOV"]["target_date"] == "2027-06-30"
     assert shown["results"][1]["evidence"][0]["text"] == "Draft charter"
 
@@ -186,7 +190,9 @@ def test_oscal_assessment_results(assessed, tmp_path):
     result = doc["results"][0]
     assert {"uuid", "title", "description", "start", "reviewed-controls"} <= set(result)
     findings = {f["target"]["target-id"]: f for f in result["findings"]}
-    assert len(findings) == 4 + 8 + 4  # every in-scope objective: GOV 4, MOD 8 (two per level), IR 4
+    # issue 14: a finding for every objective a person decided, nothing for unknown or pending ones
+    assert set(findings) == {"gov-02.1", "gov-03.1", "gov-04.1", "mod-02.1", "mod-02.2"}
+    assert "mod-03.2" not in findings  # self-hosted only: outside the PaaS scope, not in the plan
     assert findings["gov-02.1"]["target"]["status"] == {"state": "satisfied", "reason": "pass"}
     assert findings["gov-04.1"]["target"]["status"]["state"] == "not-satisfied"
     obs = {o["uuid"]: o for o in result["observations"]}
@@ -195,7 +201,9 @@ def test_oscal_assessment_results(assessed, tmp_path):
     interview_obs = [o for o in obs.values() if o["description"] == "all models pinned in the registry"]
     assert interview_obs[0]["methods"] == ["INTERVIEW"]
     levels = {p["class"]: p["value"] for p in result["props"] if p["name"] == "maturity-level"}
-    assert levels == {"GOV": "3", "MOD": "2", "IR": "1"}
+    assert levels == {"GOV": "3"}  # only assessed categories have a level
+    states = {p["class"]: p["value"] for p in result["props"] if p["name"] == "category-state"}
+    assert states == {"GOV": "assessed", "MOD": "in_progress", "IR": "not_assessed"}
     assert all(p["ns"].startswith("https://") for p in result["props"])
     uuid_re = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
     assert all(uuid_re.match(f["uuid"]) for f in result["findings"])
@@ -211,9 +219,11 @@ def test_board_report_html_and_markdown(assessed, tmp_path):
     assert "Acme Bank" in html and "Roadmap" in html and "AI council minutes" in html
     assert "awaiting review" in html  # MOD-03.1's pending proposal shows, without counting
     md = md_path.read_text()
-    assert "| Foundational | 3.0 | L3 |" in md
+    # issue 14: only GOV is assessed (MOD has a pending proposal, IR nothing), so the mean is GOV's level
+    assert "1 of 3 categories assessed; mean level 3.00" in md
+    assert "| MOD Model Security | In progress |" in md and "| IR Incident Response | Not assessed |" in md
     assert "GOV L3 → L4" in md.replace("**", "")
-    assert "“AUP v3, 96% attested” (manual — alice)" in md
+    assert "“AUP v3, 96% attested” (manual — alice, as of " in md
 
 
 def test_radar_falls_back_to_bars_below_three_categories():

@@ -114,8 +114,8 @@ def test_program_summary_per_domain_overall_and_gaps(tmp_path):
     statuses |= {c.id: "met" for c in corpus.category("MOD").controls if c.level <= 2}
     out = score_program(corpus, statuses, None, ["GOV", "ORG", "MOD"], {"GOV": 4, "MOD": 2})
     assert {k: v["level"] for k, v in out["categories"].items()} == {"GOV": 3, "ORG": 1, "MOD": 2}
-    assert out["domains"]["Foundational"] == {"mean_level": 2.0, "min_level": 1}
-    assert out["domains"]["Structural"] == {"mean_level": 2.0, "min_level": 2}
+    assert out["domains"]["Foundational"] == {"mean_level": 2.0, "min_level": 1, "assessed": 2, "categories": 2}
+    assert out["domains"]["Structural"] == {"mean_level": 2.0, "min_level": 2, "assessed": 1, "categories": 1}
     assert "Procedural" not in out["domains"]
     assert out["overall"]["mean_level"] == 2.0
     assert out["gaps"] == [{"category": "GOV", "current": 3, "target": 4, "gap": 1}]

@@ -23,6 +23,10 @@ def test_assess_one_category_by_hand(corpus_dir):
     out = cli_json("assessment", "set", aid, "mod-4.1", "partial", "--notes", "half the models")
     assert out["control_id"] == "MOD-04.1"
     cli_json("assessment", "target", aid, "MOD", "4", "--by", "2026-12-31")
+    # not yet signed off: no level stands (issue 14: a category nobody signed off is never "L3" or "L1")
+    before = cli_json("assessment", "show", aid)["categories"]["MOD"]
+    assert (before["state"], before["level"], before["computed_level"]) == ("in_progress", None, 3)
+    cli_json("assessment", "confirm-level", aid, "MOD", "3", "--by", "alice", "--rationale", "L3 evidence seen")
     shown = cli_json("assessment", "show", aid)
     assert shown["organization"] == "Acme Bank"
     assert shown["scope"] == {"deployment_types": ["PaaS"], "categories": ["MOD"]}
@@ -64,8 +68,11 @@ def test_diff_names_what_moved(corpus_dir):
     cli_json("assessment", "set", b, "GOV-02.1", "met", "--evidence", "Policy v2")
     cli_json("assessment", "set", b, "GOV-03.1", "met")
     d = cli_json("assessment", "diff", a, b)
-    assert d["categories"] == [{"category": "GOV", "level_before": 1, "level_after": 3, "target_before": None,
-                                "target_after": None, "change": 2}]
+    # issue 14: neither category was signed off, so no level stands; the rule's levels moved 1 -> 3
+    assert d["categories"] == [{"category": "GOV", "level_before": None, "level_after": None,
+                                "state_before": "in_progress", "state_after": "in_progress",
+                                "computed_before": 1, "computed_after": 3, "target_before": None,
+                                "target_after": None, "change": None}]
     moved = {c["control_id"]: (c["status_before"], c["status_after"]) for c in d["controls"]}
     assert moved == {"GOV-02.1": ("partial", "met"), "GOV-03.1": ("unknown", "met")}
 
@@ -77,7 +84,8 @@ def test_confirm_and_confirm_level_from_the_cli(corpus_dir):
     aid = new_assessment("--category", "GOV")
     get_store().propose_results(aid, [Proposal(control_id="GOV-02.1", status="met", confidence=0.8)])
     shown = cli_json("assessment", "show", aid)
-    assert shown["categories"]["GOV"]["level"] == 1 and shown["categories"]["GOV"]["proposed_level"] == 2
+    gov = shown["categories"]["GOV"]  # issue 14: a level stands only once assessed
+    assert (gov["state"], gov["level"], gov["computed_level"], gov["proposed_level"]) == ("in_progress", None, 1, 2)
     assert shown["results"][0]["proposed_status"] == "met" and shown["results"][0]["pending"] is True
     out = cli_json("assessment", "confirm", aid, "GOV-02.1", "--by", "bob", "--rationale", "policy seen")
     assert out["status"] == "met"
@@ -109,7 +117,7 @@ def test_schema_is_published(corpus_dir):
         (("confirm", "{id}", "GOV-02.1", "--by", "bob", "--rationale", "x"), "no proposal to accept"),
         (("confirm-level", "{id}", "GOV", "3", "--by", "bob", "--rationale", "x"), "give L1, not L3"),
         (("status", "{id}", "final"), "can move to in_review"),
-        (("export", "{id}", "--format", "pdf", "-o", "/tmp/x.pdf"), "unknown format 'pdf'"),
+        (("export", "{id}", "--format", "odt", "-o", "/tmp/x.odt"), "unknown format 'odt'"),
         (("export", "{id}", "--format", "json", "-o", "/nonexistent/dir/x.json"), "folder does not exist"),
         (("diff", "{id}", "asm-nope"), "no assessment 'asm-nope'"),
     ],

@@ -22,8 +22,8 @@ from aismm_assistant.interview.analyser import (
 )
 from aismm_assistant.llm import register_test_model
 from aismm_assistant.settings import get_settings, reset_settings
-from tests.support.fakes_interview import ScriptedJudge
 from tests.support.api import GOV_ANSWER, Api, api_fixture  # noqa: F401 - registers the "api" fixture
+from tests.support.fakes_interview import ScriptedJudge
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 QUOTE = "We published a version-controlled AI acceptable use policy in March 2024"

@@ -87,7 +87,9 @@ def test_proposals_show_but_only_confirmed_or_manual_statuses_count(corpus_dir):
     from aismm_assistant.corpus import load_corpus
 
     pub = to_public(rec, load_corpus())
-    assert (pub.categories["GOV"].level, pub.categories["GOV"].proposed_level) == (2, 3)
+    # issue 14: in progress, so no level stands yet; the rule's level is computed_level
+    assert (pub.categories["GOV"].level, pub.categories["GOV"].computed_level) == (None, 2)
+    assert (pub.categories["GOV"].state, pub.categories["GOV"].proposed_level) == ("in_progress", 3)
     with pytest.raises(ValidationError, match="give L2, not L3"):
         store.confirm_level(aid, "GOV", level=3, actor="bob", rationale="looks right")
     rec = store.confirm_result(aid, "GOV-03.1", actor="bob", rationale="heard it in turn 2")
@@ -114,6 +116,9 @@ def test_status_flow_and_final_is_frozen(corpus_dir):
     with pytest.raises(ValidationError, match="await review"):
         store.set_status(aid, "final", actor="bob")
     store.confirm_result(aid, "GOV-02.1", actor="bob", rationale="ok")
+    with pytest.raises(ValidationError, match="neither assessed nor excluded"):  # issue 14
+        store.set_status(aid, "final", actor="bob")
+    store.confirm_level(aid, "GOV", level=2, actor="bob", rationale="L2 policy seen")
     assert store.set_status(aid, "final", actor="bob").status == "final"
     with pytest.raises(ValidationError, match="is final"):
         store.set_result(aid, "GOV-02.1", "not_met", actor="x")

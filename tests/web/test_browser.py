@@ -76,8 +76,11 @@ def test_respondent_answers_assessor_confirms_dashboard_changes(site) -> None:
             page.click("#start-form button[type=submit]")
             expect(page.locator("#start-msg")).to_contain_text("Interview started")
             page.goto(f"{base}/dashboard?id={aid}")
-            expect(page.locator(".heat .cell[data-category=GOV] .clv")).to_have_text("L1")
-            before = page.locator("polygon.current").get_attribute("points")
+            # issue 14: a category nobody assessed is neutral, never "L1"
+            expect(page.locator(".heat .cell[data-category=GOV] .clv")).to_have_text("not assessed")
+            expect(page.locator(".heat .cell.lv-1")).to_have_count(0)
+            expect(page.locator("#kpi-assessed")).to_have_text("0 of 12")
+            expect(page.locator("#kpi-mean")).to_have_text("—")
 
             # the respondent signs in and lands on their one open interview
             resp_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -124,7 +127,11 @@ def test_respondent_answers_assessor_confirms_dashboard_changes(site) -> None:
                 expect(page.locator(f"section[data-category=GOV] tr[data-control='{cid}']")).to_contain_text("confirmed by alice")
             level = page.locator("section[data-category=GOV] .review-actions").first
             level.locator("select").select_option("2")
-            level.locator("input").fill("all L2 objectives confirmed")
+            level.locator("input").first.fill("all L2 objectives confirmed")
+            if level.locator("input").count() > 1:  # proposals still pending: confirmed means reviewed
+                level.locator("button", has_text="Confirm level").click()
+                expect(page.locator("section[data-category=GOV] .notice.error")).to_contain_text("pending proposal")
+                level.locator("input").nth(1).fill("remaining proposals concern L3; out of this review")
             level.locator("button", has_text="Confirm level").click()
             expect(page.locator("section[data-category=GOV] .badge.confirmed")).to_have_text("level confirmed")
             page.click("#draft-evidence")
@@ -134,11 +141,12 @@ def test_respondent_answers_assessor_confirms_dashboard_changes(site) -> None:
             # the leader's dashboard shows the change
             page.goto(f"{base}/dashboard?id={aid}")
             expect(page.locator(".heat .cell[data-category=GOV] .clv")).to_have_text("L2")
-            assert page.locator("polygon.current").get_attribute("points") != before
+            expect(page.locator("#kpi-assessed")).to_have_text("1 of 12")
+            expect(page.locator("#kpi-mean")).to_have_text("2.00")
             page.locator("tr[data-category=GOV] select").select_option("4")
             page.locator("tr[data-category=GOV] button", has_text="Set").click()
             expect(page.locator(".heat .cell[data-category=GOV] .clv")).to_have_text("L2 → L4")
-            expect(page.locator("polygon.target")).to_have_count(1)
+            expect(page.locator("#radar")).to_contain_text("1 of 12 assessed")
             with page.expect_download() as dl:
                 page.click("button[data-format=csv]")
             assert dl.value.suggested_filename == f"{aid}.csv"

@@ -120,23 +120,34 @@ function controlRow(r) {
 }
 
 function levelForm(c) {
-  const sel = h("select", { "aria-label": `Level for ${c.category}` }, [1, 2, 3, 4, 5].map((lv) => h("option", { value: String(lv), text: `L${lv} ${LEVEL_NAMES[lv]}`, selected: lv === c.level })));
+  const sel = h("select", { "aria-label": `Level for ${c.category}` }, [1, 2, 3, 4, 5].map((lv) => h("option", { value: String(lv), text: `L${lv} ${LEVEL_NAMES[lv]}`, selected: lv === (c.level ?? c.computed_level) })));
   const rationale = h("input", { type: "text", maxlength: "2000", placeholder: "Rationale for the level" });
   const msg = h("div");
+  // Confirmed means reviewed: with proposals still undecided the assessor must say why (issue 14).
+  const plural = c.pending_proposals === 1 ? "proposal" : "proposals";
+  const ack = c.pending_proposals
+    ? h("input", { type: "text", maxlength: "2000", "aria-label": `Why confirm ${c.category} with ${c.pending_proposals} ${plural} unreviewed`, placeholder: `${c.pending_proposals} ${plural} unreviewed: why confirm anyway?` })
+    : null;
   const btn = h("button", { type: "button", class: "small" }, "Confirm level");
   btn.addEventListener("click", async () => {
     if (!rationale.value.trim()) {
       notice(msg, "Write a rationale for the level first.");
       return;
     }
+    if (ack && !ack.value.trim()) {
+      notice(msg, `Review the ${c.pending_proposals} pending ${plural} first, or say why you confirm anyway.`);
+      return;
+    }
+    const body = { level: Number(sel.value), rationale: rationale.value.trim() };
+    if (ack) body.acknowledge_pending = ack.value.trim();
     try {
-      view = await api(`/api/assessments/${encodeURIComponent(aid)}/categories/${encodeURIComponent(c.category)}/confirm`, { method: "POST", body: { level: Number(sel.value), rationale: rationale.value.trim() } });
+      view = await api(`/api/assessments/${encodeURIComponent(aid)}/categories/${encodeURIComponent(c.category)}/confirm`, { method: "POST", body });
       renderCategories();
     } catch (err) {
       notice(msg, err.message);
     }
   });
-  return h("div", {}, h("div", { class: "review-actions" }, sel, rationale, btn), msg);
+  return h("div", {}, h("div", { class: "review-actions" }, sel, rationale, ack, btn), msg);
 }
 
 function renderCategories() {
@@ -157,6 +168,7 @@ function renderCategories() {
         h("h2", {}, `${c.category} · ${c.name}`),
         h("div", { class: "row" },
           h("span", { class: "small muted", text: "Current" }), levelBadge(c.level),
+          c.level == null ? h("span", { class: "small muted", "data-state": c.state, text: `${c.state.replace("_", " ")} · the statuses so far give L${c.computed_level}; confirm the level to assess it` }) : null,
           c.proposed_level ? [h("span", { class: "small muted", text: "Interview suggests" }), levelBadge(c.proposed_level)] : null,
           c.level_confirmed ? h("span", { class: "badge confirmed", text: "level confirmed" }) : null,
           c.pending_proposals ? h("span", { class: "badge st-partial", text: `${c.pending_proposals} to review` }) : null)),
@@ -166,7 +178,7 @@ function renderCategories() {
   }
   if (quiet.length) {
     box.append(h("section", { class: "panel" }, h("h2", { text: "Not started" }),
-      h("p", { class: "small muted", text: quiet.map((c) => `${c.category} ${c.name} (L${c.level})`).join(" · ") })));
+      h("p", { class: "small muted", text: quiet.map((c) => `${c.category} ${c.name} (${c.excluded ? "excluded" : "not assessed"})`).join(" · ") })));
   }
 }
 

@@ -4,8 +4,12 @@ const $ = (id) => document.getElementById(id);
 const aid = param("id");
 const DOMAIN_ORDER = ["Foundational", "Structural", "Procedural"];
 
-/** Radar chart as inline SVG: one axis per category, rings for L1..L5. */
-function radar(cats) {
+const stateText = (c) => (c.excluded ? "excluded" : c.state === "in_progress" ? "in progress" : "not assessed");
+
+/** Radar chart as inline SVG: one axis per assessed category, rings for L1..L5. */
+function radar(all) {
+  const cats = all.filter((c) => c.level !== null && c.level !== undefined);
+  if (cats.length < 3) return h("p", { class: "empty", text: `The radar needs three assessed categories; ${cats.length} of ${all.length} assessed so far.` });
   const size = 460, cx = size / 2, cy = size / 2 + 4, R = 160;
   const n = cats.length;
   const angle = (i) => -Math.PI / 2 + (2 * Math.PI * i) / n;
@@ -42,10 +46,12 @@ function heatmap(cats) {
     if (!row.length) continue;
     grid.append(h("div", { class: "dname", role: "rowheader", text: d }));
     for (const c of row) {
-      grid.append(h("div", { class: "cell lv-" + c.level, role: "cell", "data-category": c.category, title: `${c.name}: L${c.level} ${LEVEL_NAMES[c.level]}` },
+      const has = c.level !== null && c.level !== undefined;
+      const label = has ? `L${c.level}` : stateText(c);
+      grid.append(h("div", { class: "cell " + (has ? "lv-" + c.level : "lv-none"), role: "cell", "data-category": c.category, "data-state": c.excluded ? "excluded" : c.state, title: has ? `${c.name}: L${c.level} ${LEVEL_NAMES[c.level]}` : `${c.name}: ${c.excluded ? "excluded (" + (c.exclusion_reason || "") + ")" : stateText(c)}` },
         h("span", { class: "cid", text: c.category }),
         h("span", { class: "cname", text: c.name }),
-        h("span", { class: "clv", text: `L${c.level}${c.target_level ? " → L" + c.target_level : ""}` })));
+        h("span", { class: "clv", text: `${label}${c.target_level ? " → L" + c.target_level : ""}` })));
     }
     for (let k = row.length; k < 4; k++) grid.append(h("div"));
   }
@@ -73,7 +79,7 @@ function gapsTable(view, cats) {
     bar.firstChild.style.width = (pct ?? 100) + "%";
     body.append(h("tr", { "data-category": c.category },
       h("td", {}, h("strong", { text: c.category }), " ", c.name),
-      h("td", {}, levelBadge(c.level), c.pending_proposals ? h("div", { class: "small muted", text: `${c.pending_proposals} proposals unreviewed` }) : null),
+      h("td", {}, c.level == null ? h("span", { class: "badge lv-none", "data-state": c.excluded ? "excluded" : c.state, text: c.excluded ? "excluded" : c.state.replace("_", " ") }) : levelBadge(c.level), c.pending_proposals ? h("div", { class: "small muted", text: `${c.pending_proposals} proposals unreviewed` }) : null),
       h("td", {}, c.target_level ? levelBadge(c.target_level) : h("span", { class: "muted", text: "none" }), c.gap ? h("div", { class: "small", text: `gap ${c.gap}` }) : null),
       h("td", {}, bar, h("div", { class: "small muted", text: pct == null ? "L5 reached" : `${pct}% of L${c.next_level}` })),
       h("td", { class: "small mono", text: c.blocking.join(", ") || "—" }),
@@ -86,7 +92,7 @@ function gapsTable(view, cats) {
 function roadmapList(steps) {
   if (!steps.length) return h("p", { class: "empty", text: "No steps: every category is at its target." });
   return h("ol", {}, steps.map((st) => h("li", { class: "result" },
-    h("strong", { text: `${st.category} ${st.name}: L${st.from_level} → L${st.to_level}` }),
+    h("strong", { text: st.state && st.state !== "assessed" ? `${st.category} ${st.name}: ${st.state.replace("_", " ")} → L${st.to_level}` : `${st.category} ${st.name}: L${st.from_level} → L${st.to_level}` }),
     st.target_date ? h("span", { class: "small muted", text: ` by ${st.target_date}` }) : null,
     st.objectives.length
       ? h("ul", { class: "small" }, st.objectives.map((o) => h("li", {}, h("span", { class: "mono", text: o.control_id }), ` ${o.name} `, h("span", { class: "muted", text: `(${o.status.replace("_", " ")})` }))))
@@ -100,10 +106,12 @@ async function load() {
   $("subtitle").textContent = `${view.status} · ${view.scope.deployment_types.join(", ") || "all deployment types"} · updated ${formatDate(view.updated_at)}`;
   $("review-link").href = "/assessment?id=" + encodeURIComponent(aid);
   const pending = cats.reduce((n, c) => n + c.pending_proposals, 0);
-  const withTargets = cats.filter((c) => c.target_level);
-  const atTarget = withTargets.filter((c) => c.level >= c.target_level).length;
+  const withTargets = cats.filter((c) => c.target_level && c.level != null);
+  const atTarget = withTargets.filter((c) => c.level != null && c.level >= c.target_level).length;
+  const ov = view.overall;
   clear($("kpis")).append(
-    h("div", { class: "kpi" }, h("div", { class: "v", id: "kpi-mean", text: view.overall.mean_level == null ? "—" : view.overall.mean_level.toFixed(2) }), h("div", { class: "l", text: "mean level (confirmed)" })),
+    h("div", { class: "kpi" }, h("div", { class: "v", id: "kpi-mean", text: ov.mean_level == null ? "—" : ov.mean_level.toFixed(2) }), h("div", { class: "l", text: "mean level (assessed categories)" })),
+    h("div", { class: "kpi" }, h("div", { class: "v", id: "kpi-assessed", text: `${ov.assessed} of ${ov.categories}` }), h("div", { class: "l", text: "categories assessed" + (ov.excluded ? ` (${ov.excluded} excluded)` : "") })),
     h("div", { class: "kpi" }, h("div", { class: "v", text: `${atTarget}/${withTargets.length}` }), h("div", { class: "l", text: "categories at target" })),
     h("div", { class: "kpi" }, h("div", { class: "v", text: String(pending) }), h("div", { class: "l", text: "proposals awaiting review" })),
     h("div", { class: "kpi" }, h("div", { class: "v", text: String(view.roadmap.length) }), h("div", { class: "l", text: "roadmap steps" })),
@@ -130,11 +138,12 @@ async function main() {
   try {
     if (!aid) return await pick();
     $("dash-view").hidden = false;
-    const formats = [["xlsx", "Workbook (xlsx)"], ["html", "Board report (html)"], ["md", "Markdown"], ["csv", "CSV"], ["json", "JSON"], ["oscal", "OSCAL"]];
+    const formats = [["xlsx", "Workbook (xlsx)"], ["html", "Board report (html)"], ["pdf", "Board report (PDF)"], ["docx", "Board report (docx)"], ["md", "Markdown"], ["csv", "CSV"], ["json", "JSON"], ["oscal", "OSCAL results"], ["oscal-zip", "OSCAL bundle (zip)"]];
+    const ext = { "oscal-zip": "oscal.zip", oscal: "oscal.json" };
     for (const [fmt, label] of formats) {
       $("exports").append(h("button", { type: "button", class: "secondary", "data-format": fmt, onclick: async () => {
         try {
-          await download(`/api/assessments/${encodeURIComponent(aid)}/export?format=${fmt}`, `${aid}.${fmt}`);
+          await download(`/api/assessments/${encodeURIComponent(aid)}/export?format=${fmt}`, `${aid}.${ext[fmt] || fmt}`);
           notice($("export-msg"), "");
         } catch (err) {
           notice($("export-msg"), err.message);

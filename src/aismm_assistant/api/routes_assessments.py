@@ -34,8 +34,14 @@ class AssessmentIn(_Body):
 
 
 class LevelConfirm(_Body):
-    level: int = Field(ge=1, le=5)
+    level: int = Field(ge=1, le=5, strict=True)
     rationale: Rationale
+    acknowledge_pending: str | None = Field(
+        default=None, max_length=2000, description="Confirm although proposals await review; say why.")
+
+
+class ExclusionIn(_Body):
+    reason: Rationale
 
 
 class ControlConfirm(_Body):
@@ -54,6 +60,7 @@ class EvidenceRequestIn(_Body):
     controls: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list, max_length=200)
     owner: str | None = Field(default=None, max_length=200, description="Who receives it (default: category owner role).")
     due: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD (default: in 14 days).")
+    all: bool = Field(default=False, description="Every applicable objective not met (else: open up to the target).")
 
 
 @router.get("/assessments")
@@ -109,7 +116,8 @@ def export_assessment(
     assessment_id: IdPath,
     user: StaffDep,
     store: StoreDep,
-    format: Annotated[Literal["json", "yaml", "csv", "xlsx", "md", "html", "oscal"], Query()] = "json",
+    format: Annotated[Literal["json", "yaml", "csv", "xlsx", "md", "html", "pdf", "docx", "oscal", "oscal-ap",
+                              "oscal-poam", "oscal-ssp", "oscal-zip"], Query()] = "json",
 ) -> Response:
     out = service.export(store, assessment_id, format)
     return Response(out.content, media_type=out.media_type,
@@ -119,7 +127,22 @@ def export_assessment(
 @router.post("/assessments/{assessment_id}/categories/{category}/confirm")
 def confirm_level(assessment_id: IdPath, category: CatPath, body: LevelConfirm, user: StaffDep, store: StoreDep) -> dict:
     """Sign off a category level; it must agree with the confirmed statuses (the scoring rule)."""
-    store.confirm_level(assessment_id, category, level=body.level, actor=user.name, rationale=body.rationale)
+    store.confirm_level(assessment_id, category, level=body.level, actor=user.name, rationale=body.rationale,
+                        acknowledge_pending=body.acknowledge_pending)
+    return service.assessment_view(store, assessment_id)
+
+
+@router.post("/assessments/{assessment_id}/categories/{category}/exclude")
+def exclude_category(assessment_id: IdPath, category: CatPath, body: ExclusionIn, user: StaffDep,
+                     store: StoreDep) -> dict:
+    """Leave a category out of means, charts and finalisation, with a reason kept in the record."""
+    store.exclude_category(assessment_id, category, reason=body.reason, actor=user.name)
+    return service.assessment_view(store, assessment_id)
+
+
+@router.delete("/assessments/{assessment_id}/categories/{category}/exclude")
+def include_category(assessment_id: IdPath, category: CatPath, user: StaffDep, store: StoreDep) -> dict:
+    store.exclude_category(assessment_id, category, reason=None, actor=user.name, include=True)
     return service.assessment_view(store, assessment_id)
 
 
@@ -149,5 +172,6 @@ def evidence_requests(body: EvidenceRequestIn, user: StaffDep, store: StoreDep) 
     if not body.assessment_id and not body.controls:
         raise ValidationError("give assessment_id or a list of controls")
     return service.evidence_requests(
-        store, body.assessment_id, category=body.category, controls=body.controls, owner=body.owner, due=body.due
+        store, body.assessment_id, category=body.category, controls=body.controls, owner=body.owner, due=body.due,
+        all_objectives=body.all,
     )

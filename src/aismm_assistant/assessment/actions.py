@@ -125,13 +125,17 @@ def set_result(
     evidence: list[str | EvidenceItem] | None = None,
     notes: str | None = None,
     substitute_kpi: SubstituteKPI | None = None,
+    at: datetime | None = None,
 ) -> str:
-    """Manual entry: the assessor's own value becomes the effective status (it clears a confirmation)."""
+    """Manual entry: the assessor's own value becomes the effective status (it clears a confirmation).
+
+    ``at`` backdates the entry (a workbook's Date column says when the assessor decided).
+    """
     ensure_writable(record)
     control = resolve_control(record, corpus, control_id)
     value = parse_status(status)
     who = _actor(actor)
-    now = utcnow()
+    now = at or utcnow()
     items = [
         e if isinstance(e, EvidenceItem) else EvidenceItem(text=e, source="manual", supplied_by=who, supplied_at=now)
         for e in (evidence or [])
@@ -220,16 +224,26 @@ def confirm_result(
 
 
 def confirm_level(
-    record: Assessment, corpus: Corpus, category_id: str, *, level: int, actor: str, rationale: str
+    record: Assessment, corpus: Corpus, category_id: str, *, level: int, actor: str, rationale: str,
+    acknowledge_pending: str | None = None,
 ) -> str:
-    """Sign off a category level; it must be the level the rule gives from the effective statuses."""
+    """Sign off a category level: the rule's level, resting on decided statuses, with every proposal decided.
+
+    Undecided proposals block the sign-off unless the assessor acknowledges them with a reason
+    (``acknowledge_pending``), which the record keeps beside the list of what was still pending.
+    """
     ensure_writable(record)
     cid = resolve_category(record, corpus, category_id)
     lv = parse_level(level)
     who = _actor(actor)
     if not (rationale or "").strip():
         raise ValidationError("give a rationale for the confirmation (--rationale TEXT)")
-    score = score_category(corpus.category(cid), record.effective_statuses(), record.scope.deployment_scope())  # type: ignore[arg-type]
+    ack = " ".join((acknowledge_pending or "").split()) or None
+    cat_model = corpus.category(cid)
+    statuses = record.effective_statuses()
+    score = score_category(cat_model, statuses, record.scope.deployment_scope())  # type: ignore[arg-type]
+    if record.categories.get(cid) is not None and record.categories[cid].excluded:
+        raise ValidationError(f"{cid} is excluded ({record.categories[cid].exclusion_reason}); include it first")
     if lv != score.level:
         if lv > score.level:
             short = [c for c in score.per_level[score.level + 1].applicable
@@ -241,14 +255,56 @@ def confirm_level(
             f"{cid}: the confirmed and manual statuses give L{score.level}, not L{lv} ({why}); "
             "confirm or set those objectives first"
         )
+    decided = [c.id for c in cat_model.controls  # type: ignore[union-attr]
+               if c.id in record.results and statuses.get(c.id, "unknown") != "unknown"]
+    if not decided:
+        raise ValidationError(
+            f"{cid}: no objective has been assessed yet (nothing set or confirmed), so there is no level to "
+            "confirm; interview, set or confirm its objectives first, or exclude the category with a reason"
+        )
+    pending = sorted(c.id for c in cat_model.controls  # type: ignore[union-attr]
+                     if c.id in record.results and record.results[c.id].pending)
+    if pending and not ack:
+        raise ValidationError(
+            f"{cid}: {len(pending)} proposals still await review ({', '.join(pending[:6])}); accept or override "
+            "them first, or confirm with --acknowledge-pending REASON"
+        )
     cat = record.category(cid)
     now = utcnow()
-    cat.provenance.history.append(Change(at=now, actor=who, action="confirm", field="level",
-                                         old=cat.provenance.confirmed, new=lv, rationale=rationale))
+    cat.provenance.history.append(Change(
+        at=now, actor=who, action="confirm-with-pending" if pending else "confirm", field="level",
+        old=cat.provenance.confirmed, new=lv,
+        rationale=rationale if not pending else f"{rationale} [pending acknowledged: {ack}; {', '.join(pending)}]"))
     cat.provenance.confirmed, cat.provenance.confirmed_by = lv, who
     cat.provenance.confirmed_at, cat.provenance.rationale = now, rationale
+    cat.provenance.acknowledgement = ack if pending else None
+    cat.provenance.pending_at_confirmation = pending
     cat.provenance.pending = False
     refresh_levels(record, corpus)
+    return cid
+
+
+def exclude_category(
+    record: Assessment, corpus: Corpus, category_id: str, *, reason: str | None, actor: str, include: bool = False
+) -> str:
+    """Take an in-scope category out of the means, charts and finalisation check, with a reason (or put it back)."""
+    ensure_writable(record)
+    cid = resolve_category(record, corpus, category_id)
+    who = _actor(actor)
+    why = " ".join((reason or "").split())
+    cat = record.category(cid)
+    if include:
+        if not cat.excluded:
+            raise ValidationError(f"{cid} is not excluded")
+        cat.provenance.history.append(Change(actor=who, action="include", field="excluded", old=True, new=False,
+                                             rationale=why or None))
+        cat.excluded, cat.exclusion_reason = False, None
+        return cid
+    if not why:
+        raise ValidationError("give a reason for excluding the category (--reason TEXT)")
+    cat.provenance.history.append(Change(actor=who, action="exclude", field="excluded", old=cat.excluded, new=True,
+                                         rationale=why))
+    cat.excluded, cat.exclusion_reason = True, why
     return cid
 
 
@@ -266,8 +322,8 @@ def set_target(
     return cid
 
 
-def set_status(record: Assessment, status: str, *, actor: str) -> None:
-    """draft -> in_review -> final; final needs every proposal decided."""
+def set_status(record: Assessment, status: str, *, actor: str, corpus: Corpus | None = None) -> None:
+    """draft -> in_review -> final; final needs every proposal decided and every category assessed or excluded."""
     allowed = STATUS_FLOW.get(record.status, ())
     if status not in allowed:
         raise ValidationError(
@@ -277,5 +333,18 @@ def set_status(record: Assessment, status: str, *, actor: str) -> None:
         pending = sorted(cid for cid, r in record.results.items() if r.pending)
         if pending:
             raise ValidationError(f"cannot finalise: {len(pending)} proposals await review ({', '.join(pending[:5])})")
+        from aismm_assistant.assessment.summary import category_states
+
+        if corpus is None:
+            from aismm_assistant.corpus import load_corpus
+
+            corpus = load_corpus()
+        open_ = [c for c, st in category_states(record, corpus).items()
+                 if st != "assessed" and not (c in record.categories and record.categories[c].excluded)]
+        if open_:
+            raise ValidationError(
+                f"cannot finalise: {len(open_)} categories are neither assessed nor excluded ({', '.join(open_)}); "
+                "confirm their levels or exclude them with a reason"
+            )
     record.history.append(Change(actor=_actor(actor), action="status", field="status", old=record.status, new=status))
     record.status = status  # type: ignore[assignment]

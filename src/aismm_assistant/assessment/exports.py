@@ -1,4 +1,4 @@
-"""Exports: json, yaml, csv, xlsx, oscal here; md/html through reports (imports: importing.py).
+"""Exports: json, yaml, csv, xlsx here; OSCAL through oscal.py; md/html/pdf/docx through reports.
 
 The xlsx keeps the official workbook's columns plus Status, Evidence and Notes, so a team can
 move between the spreadsheet and the assistant; files are written atomically.
@@ -18,15 +18,16 @@ import yaml
 from aismm_assistant.assessment.record import Assessment
 from aismm_assistant.assessment.summary import to_public
 from aismm_assistant.errors import ValidationError
-from aismm_assistant.model import CATEGORY_NAMES, Corpus
+from aismm_assistant.model import Corpus
 from aismm_assistant.workbook import csv_safe
 
-FORMATS: tuple[str, ...] = ("json", "yaml", "xlsx", "csv", "md", "html", "oscal")
-EXTRA_COLUMNS: tuple[str, ...] = ("Status", "Evidence", "Notes")
+FORMATS: tuple[str, ...] = ("json", "yaml", "xlsx", "csv", "md", "html", "pdf", "docx", "oscal", "oscal-ap",
+                            "oscal-poam", "oscal-ssp", "oscal-zip")
+EXTRA_COLUMNS: tuple[str, ...] = ("Status", "Evidence", "Notes", "Assessor", "Date")
+OUT_OF_SCOPE = "N/A (out of scope)"  # a row whose deployment types the assessment does not use
 SUMMARY_SHEET = "Summary"
 SUMMARY_COLUMNS = ("Category", "Name", "Domain", "Current Level", "Target Level", "Target Date",
-                   "Next Level Progress", "Proposed Level")
-OSCAL_NS = "https://github.com/aismm-assistant/ns/oscal"
+                   "Next Level Progress", "Proposed Level", "State")
 EXPORT_MARKER = "aismm_assessment"
 
 
@@ -47,25 +48,47 @@ def write_atomic(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def render(record: Assessment, corpus: Corpus, fmt: str) -> bytes:
-    """``record`` as ``fmt`` (one of FORMATS), in memory: the file export and the API download share it."""
+def render(record: Assessment, corpus: Corpus, fmt: str, *, previous: Assessment | str | None = "auto") -> bytes:
+    """``record`` as ``fmt`` (one of FORMATS), in memory: the file export and the API download share it.
+
+    ``previous`` (the organisation's earlier assessment, found in the store when "auto") gives the board
+    report its trend.
+    """
     fmt = (fmt or "").lower()
     if fmt not in FORMATS:
         raise ValidationError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "xlsx":
-        return xlsx_bytes(record, corpus)
-    if fmt in ("md", "html"):
+        data = xlsx_bytes(record, corpus)
+    elif fmt in ("md", "html", "pdf"):
         from aismm_assistant.assessment.reports import render_html, render_markdown
 
-        text = render_html(record, corpus) if fmt == "html" else render_markdown(record, corpus)
-        return text.encode("utf-8")
-    text = {"json": to_json, "yaml": to_yaml, "csv": to_csv, "oscal": to_oscal_json}[fmt](record, corpus)
-    return text.encode("utf-8")
+        if fmt == "md":
+            data = render_markdown(record, corpus, previous=previous).encode("utf-8")
+        else:
+            data = render_html(record, corpus, previous=previous).encode("utf-8")
+            if fmt == "pdf":
+                from aismm_assistant.assessment.report_pdf import html_to_pdf
+
+                data = html_to_pdf(data.decode("utf-8"))
+    elif fmt == "oscal-zip":
+        from aismm_assistant.assessment.oscal import bundle_zip
+
+        data = bundle_zip(record, corpus)
+    elif fmt == "docx":
+        from aismm_assistant.assessment.report_docx import render_docx
+
+        data = render_docx(record, corpus, previous=previous)
+    else:
+        text = {"json": to_json, "yaml": to_yaml, "csv": to_csv, "oscal": to_oscal_json, "oscal-ap": _oscal_doc("ap"),
+                "oscal-poam": _oscal_doc("poam"), "oscal-ssp": _oscal_doc("ssp")}[fmt](record, corpus)
+        data = text.encode("utf-8")
+    return data
 
 
-def export_assessment(record: Assessment, corpus: Corpus, fmt: str, path: Path) -> Path:
+def export_assessment(record: Assessment, corpus: Corpus, fmt: str, path: Path, *,
+                      previous: Assessment | str | None = "auto") -> Path:
     """Write ``record`` as ``fmt`` to ``path`` (atomically: a failure leaves any old file)."""
-    write_atomic(Path(path), render(record, corpus, fmt))
+    write_atomic(Path(path), render(record, corpus, fmt, previous=previous))
     return Path(path)
 
 
@@ -99,121 +122,71 @@ def to_csv(record: Assessment, corpus: Corpus) -> str:
     return buf.getvalue()
 
 
-# ---------------------------------------------------------------- OSCAL
+# ---------------------------------------------------------------- OSCAL (documents in oscal.py)
 
 
 def to_oscal(record: Assessment, corpus: Corpus) -> dict[str, Any]:
-    """An OSCAL assessment-results document: a finding per objective, observations from evidence."""
-    pub = to_public(record, corpus, all_controls=True)
+    """The OSCAL assessment-results document (its plan, SSP, profile and catalog: ``oscal-zip``)."""
+    from aismm_assistant.assessment.oscal import assessment_results
 
-    def uid(*parts: str) -> str:
-        return str(uuid.uuid5(uuid.NAMESPACE_URL, "aismm:" + ":".join((record.id, *parts))))
-
-    observations, findings = [], []
-    for r in pub.results:
-        obs_ids = []
-        for i, ev in enumerate(r.evidence):
-            oid = uid(r.control_id, "obs", str(i))
-            obs_ids.append({"observation-uuid": oid})
-            observations.append({
-                "uuid": oid,
-                "title": f"Evidence for {r.control_id}",
-                "description": ev.text,
-                "methods": ["INTERVIEW" if ev.source.startswith("interview") else "EXAMINE"],
-                "collected": (ev.supplied_at or record.updated_at).isoformat(),
-                "props": [{"name": "evidence-source", "ns": OSCAL_NS, "value": ev.source or "manual"}],
-                **({"origins": [{"actors": [{"type": "party", "actor-uuid": uid("party", ev.supplied_by)}]}]}
-                   if ev.supplied_by else {}),
-            })
-        state = "satisfied" if r.status in ("met", "not_applicable") else "not-satisfied"
-        reason = "pass" if state == "satisfied" else ("fail" if r.status == "not_met" else "other")
-        finding: dict[str, Any] = {
-            "uuid": uid(r.control_id, "finding"),
-            "title": f"{r.control_id} {r.name}",
-            "description": f"L{r.level} objective of {CATEGORY_NAMES[r.category]}: {r.status.replace('_', ' ')}.",
-            "props": [
-                {"name": "aismm-status", "ns": OSCAL_NS, "value": r.status},
-                {"name": "aismm-source", "ns": OSCAL_NS, "value": r.source},
-                {"name": "applicable", "ns": OSCAL_NS, "value": "yes" if r.applicable else "no"},
-            ],
-            "target": {
-                "type": "objective-id",
-                "target-id": r.control_id.lower(),
-                "status": {"state": state, "reason": reason},
-            },
-        }
-        if r.notes:
-            finding["remarks"] = r.notes
-        if obs_ids:
-            finding["related-observations"] = obs_ids
-        findings.append(finding)
-    level_props = []
-    for cid, c in pub.categories.items():
-        level_props.append({"name": "maturity-level", "ns": OSCAL_NS, "class": cid, "value": str(c.level)})
-        if c.target_level:
-            level_props.append({"name": "target-maturity-level", "ns": OSCAL_NS, "class": cid,
-                                "value": str(c.target_level)})
-    parties = {ev.supplied_by for r in pub.results for ev in r.evidence if ev.supplied_by}
-    metadata: dict[str, Any] = {
-        "title": f"AISMM assessment of {record.organization}",
-        "last-modified": record.updated_at.isoformat(),
-        "version": str(record.version),
-        "oscal-version": "1.1.2",
-        "props": [{"name": "aismm-corpus", "ns": OSCAL_NS, "value": f"{record.corpus.name} {record.corpus.version}"},
-                  {"name": "aismm-corpus-version", "ns": OSCAL_NS, "value": record.corpus.version},
-                  {"name": "aismm-corpus-hash", "ns": OSCAL_NS, "value": record.corpus.hash},
-                  {"name": "aismm-corpus-official", "ns": OSCAL_NS, "value": "true" if record.corpus.official else "false"},
-                  {"name": "assessment-status", "ns": OSCAL_NS, "value": record.status}],
-        "remarks": _provenance_note(record),
-    }
-    if parties:
-        metadata["parties"] = [{"uuid": uid("party", p), "type": "person", "name": p} for p in sorted(parties)]
-    return {
-        "assessment-results": {
-            "uuid": uid("ar", str(record.version)),
-            "metadata": metadata,
-            "import-ap": {"href": f"#aismm-assessment-plan-{record.id}"},
-            "results": [{
-                "uuid": uid("result"),
-                "title": f"AISMM maturity of {record.organization}",
-                "description": "Per-objective findings and per-category maturity levels (scoring rule: docs/scoring.md).",
-                "start": record.created_at.isoformat(),
-                "end": record.updated_at.isoformat(),
-                "props": level_props,
-                "reviewed-controls": {"control-selections": [
-                    {"include-controls": [{"control-id": r.control_id.lower()} for r in pub.results]}]},
-                **({"observations": observations} if observations else {}),
-                **({"findings": findings} if findings else {}),
-            }],
-        }
-    }
+    return assessment_results(record, corpus)
 
 
 def _provenance_note(record: Assessment) -> str:
-    c = record.corpus
-    if c.official:
-        return f"Objectives quoted from the official CSA AISMM files imported by the user (corpus {c.name} {c.version}, hash {c.hash})."
-    return (f"Objectives are the aismm-assistant representative corpus {c.name} {c.version} (hash {c.hash}): "
-            "the project's own wording under the AISMM control IDs, not the official CSA workbook text.")
+    from aismm_assistant.assessment.provenance import provenance_note
+
+    return provenance_note(record)
 
 
 def to_oscal_json(record: Assessment, corpus: Corpus) -> str:
     return json.dumps(to_oscal(record, corpus), indent=2, ensure_ascii=False) + "\n"
 
 
+def _oscal_doc(kind: str) -> Any:
+    def render(record: Assessment, corpus: Corpus) -> str:
+        from aismm_assistant.assessment import oscal
+
+        return oscal.dumps({"ap": oscal.assessment_plan, "poam": oscal.poam, "ssp": oscal.ssp}[kind](record, corpus))
+
+    return render
+
+
 # ---------------------------------------------------------------- xlsx
 
 
+def _decider(res: Any) -> tuple[str | None, str | None]:
+    """(who, date) of the human decision behind a result: the confirmation, else the latest manual entry."""
+    from aismm_assistant.assessment.summary import decided_at
+
+    p = res.provenance
+    when = decided_at(res)
+    who = p.confirmed_by if p.confirmed is not None else next(
+        (h.actor for h in reversed(p.history) if h.action in ("set", "import")), None)
+    return who, when.date().isoformat() if when else None
+
+
+def _clean(value: Any) -> Any:
+    """Control characters cannot be stored in a workbook: drop them (the record keeps the original)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def xlsx_bytes(record: Assessment, corpus: Corpus) -> bytes:
-    """One sheet per in-scope category (workbook columns + Status, Evidence, Notes) and a summary."""
+    """One sheet per in-scope category (workbook columns + Status, Evidence, Notes, Assessor, Date) and a summary.
+
+    Rows outside the deployment scope read ``N/A (out of scope)`` in grey; an import skips them, so the
+    workbook round-trips exactly.
+    """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from aismm_assistant.assessment.scoring import STATUSES
     from aismm_assistant.workbook import WORKBOOK_COLUMNS, control_row, keep_text, style_header
 
     pub = to_public(record, corpus)
+    scope = record.scope.deployment_scope()
     wb = Workbook()
     ws = wb.active
     ws.title = SUMMARY_SHEET
@@ -222,8 +195,8 @@ def xlsx_bytes(record: Assessment, corpus: Corpus) -> bytes:
                        ("Categories", ", ".join(record.scope.category_ids())),
                        ("Corpus", f"{record.corpus.name} {record.corpus.version} ({record.corpus.hash})"),
                        ("Corpus note", _provenance_note(record))):
-        ws.append([key, value])
-    wb.properties.title = f"AISMM assessment of {record.organization}"[:250]
+        ws.append([key, _clean(value)])
+    wb.properties.title = _clean(f"AISMM assessment of {record.organization}")[:250]
     wb.properties.subject = f"corpus {record.corpus.name} {record.corpus.version} [{record.corpus.hash}]"
     wb.properties.keywords = f"aismm; corpus-official={'true' if record.corpus.official else 'false'}"
     wb.properties.description = _provenance_note(record)
@@ -231,22 +204,32 @@ def xlsx_bytes(record: Assessment, corpus: Corpus) -> bytes:
     ws.append(list(SUMMARY_COLUMNS))
     for cid, c in pub.categories.items():
         ws.append([cid, c.name, c.domain, c.level, c.target_level, c.target_date.isoformat() if c.target_date else None,
-                   c.next_level_progress, c.proposed_level])
+                   c.next_level_progress, c.proposed_level,
+                   f"excluded: {c.exclusion_reason}" if c.excluded else c.state.replace("_", " ")])
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 48
     columns = [*WORKBOOK_COLUMNS, *EXTRA_COLUMNS]
     status_col = chr(ord("A") + len(WORKBOOK_COLUMNS))
+    grey, grey_fill = Font(color="6B7280", italic=True), PatternFill("solid", fgColor="F1F3F6")
     for cid in pub.categories:
         sheet = wb.create_sheet(cid)
         sheet.append(columns)
+        out_of_scope = []
         for control in corpus.category(cid).controls:  # type: ignore[union-attr]
             res = record.results.get(control.id)
             has_status = res is not None and (res.provenance.manual or res.provenance.confirmed)
-            sheet.append([*control_row(control), res.status if has_status else None,
-                          "\n".join(e.text for e in res.evidence) if res else None, res.notes if res else None])
+            who, when = _decider(res) if has_status else (None, None)
+            status = res.status if has_status else (None if control.applies_to(scope) else OUT_OF_SCOPE)
+            if status == OUT_OF_SCOPE:
+                out_of_scope.append(sheet.max_row + 1)
+            sheet.append([_clean(v) for v in (
+                *control_row(control), status, "\n".join(e.text for e in res.evidence) if res else None,
+                res.notes if res else None, who, when)])
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if cell.row in out_of_scope:
+                    cell.font, cell.fill = grey, grey_fill
         style_header(sheet, len(columns))
         dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True)
         sheet.add_data_validation(dv)

@@ -8,6 +8,7 @@ nothing.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,13 @@ import yaml
 from pydantic import ValidationError as PydanticValidationError
 
 from aismm_assistant.assessment import actions
-from aismm_assistant.assessment.exports import EXPORT_MARKER, EXTRA_COLUMNS, SUMMARY_COLUMNS, SUMMARY_SHEET
+from aismm_assistant.assessment.exports import (
+    EXPORT_MARKER,
+    EXTRA_COLUMNS,
+    OUT_OF_SCOPE,
+    SUMMARY_COLUMNS,
+    SUMMARY_SHEET,
+)
 from aismm_assistant.assessment.record import (
     Assessment,
     AssessmentCreate,
@@ -28,7 +35,7 @@ from aismm_assistant.errors import ValidationError
 from aismm_assistant.model import CATEGORY_ORDER, Corpus
 
 SIMPLE_KEYS = {"organization", "scope", "targets", "results", "description", "created_by"}
-RESULT_KEYS = {"status", "evidence", "notes"}
+RESULT_KEYS = {"status", "evidence", "notes", "assessor", "date"}
 
 
 def _pyd(exc: PydanticValidationError, where: str) -> ValidationError:
@@ -102,14 +109,17 @@ def parse_document(data: dict[str, Any], corpus: Corpus, *, source: str, actor: 
             if bad:
                 raise ValidationError(f"{where}: unknown keys {', '.join(bad)}")
             status, evidence, notes = value.get("status"), value.get("evidence") or [], value.get("notes")
+            assessor, when = value.get("assessor"), value.get("date")
         else:
-            status, evidence, notes = value, [], None
+            status, evidence, notes, assessor, when = value, [], None, None, None
         if status in (None, ""):
             raise ValidationError(f"{where}: missing status")
         items = _evidence(evidence, where)
         try:
-            actions.set_result(record, corpus, str(cid), str(status), actor=actor, evidence=items,
-                               notes=str(notes) if notes is not None else None)
+            at = actions.parse_date(when)
+            actions.set_result(record, corpus, str(cid), str(status), actor=str(assessor or actor), evidence=items,
+                               notes=str(notes) if notes is not None else None,
+                               at=datetime.combine(at, time(), tzinfo=UTC) if at else None)
         except ValidationError as exc:
             raise ValidationError(f"{source}: {exc}") from None
     targets = data.get("targets") or {}
@@ -229,8 +239,11 @@ def read_xlsx(path: Path, corpus: Corpus) -> dict[str, Any]:
                 if cid.split("-")[0] not in categories:
                     categories.append(cid.split("-")[0])
                 status = _cell_text(cell("Status"))
+                if status == OUT_OF_SCOPE:
+                    continue  # marked by our export: the scope decides, nothing to import
                 evidence = [ln.strip() for ln in _cell_text(cell("Evidence")).splitlines() if ln.strip()]
                 notes = _cell_text(cell("Notes"))
+                assessor, when = _cell_text(cell("Assessor")), cell("Date")
                 if not status:
                     if evidence or notes:
                         raise ValidationError(f"{where} row {r_i}: {cid} has evidence or notes but no Status")
@@ -240,6 +253,10 @@ def read_xlsx(path: Path, corpus: Corpus) -> dict[str, Any]:
                 except ValidationError as exc:
                     raise ValidationError(f"{where} row {r_i}: {exc}") from None
                 data["results"][cid] = {"status": status, "evidence": evidence, "notes": notes or None}
+                if assessor:
+                    data["results"][cid]["assessor"] = assessor
+                if when not in (None, ""):
+                    data["results"][cid]["date"] = when
     finally:
         wb.close()
     if not sheets_with_status:

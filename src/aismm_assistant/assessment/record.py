@@ -17,6 +17,7 @@ from aismm_assistant.model import CATEGORY_ORDER, normalize_deployment_type
 
 Status = Literal["met", "partial", "not_met", "not_applicable", "unknown"]
 AssessmentStatus = Literal["draft", "in_review", "final"]
+CategoryState = Literal["not_assessed", "in_progress", "assessed"]
 Source = Literal["manual", "assisted"]
 SCHEMA_VERSION = 1
 STATUS_FLOW: dict[str, tuple[str, ...]] = {
@@ -147,16 +148,22 @@ class LevelProvenance(_Strict):
     confirmed_by: str | None = None
     confirmed_at: datetime | None = None
     rationale: str | None = None
+    acknowledgement: str | None = Field(
+        default=None, description="Why the level was confirmed while proposals were still undecided.")
+    pending_at_confirmation: list[str] = Field(
+        default_factory=list, description="Objectives whose proposals were undecided when the level was confirmed.")
     history: list[Change] = Field(default_factory=list)
 
 
 class CategoryRecord(_Strict):
-    """Per-category state: the computed level (kept current by the store), target and provenance."""
+    """Per-category state: the computed level (kept current by the store), target, exclusion and provenance."""
 
     category: str
     level: int = Field(default=1, ge=1, le=5)
     target_level: int | None = Field(default=None, ge=1, le=5)
     target_date: date | None = None
+    excluded: bool = False
+    exclusion_reason: str | None = None
     provenance: LevelProvenance = Field(default_factory=LevelProvenance)
 
 
@@ -260,8 +267,14 @@ class CategoryPublic(BaseModel):
     category: str
     name: str
     domain: str
-    level: int
-    level_name: str
+    state: CategoryState = "not_assessed"
+    level: int | None = Field(default=None, description="The level by the scoring rule; null until assessed.")
+    level_name: str | None = None
+    computed_level: int = Field(
+        default=1, description="What the rule gives from the effective statuses now, assessed or not.")
+    indicative_level: int | None = Field(default=None, description="From the quick self-assessment, if any.")
+    excluded: bool = False
+    exclusion_reason: str | None = None
     proposed_level: int | None = None
     confirmed_level: int | None = None
     level_confirmed: bool = False

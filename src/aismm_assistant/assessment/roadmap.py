@@ -17,12 +17,15 @@ def roadmap(record: Assessment, corpus: Corpus, *, to_level: int | None = None) 
     Each in-scope category climbs to its target (or ``to_level``; or just the next level when it has
     no target); a step names the applicable objectives still missing at that level.
     """
+    from aismm_assistant.assessment.summary import category_states
+
     scope = record.scope.deployment_scope()
     statuses = record.effective_statuses()
+    states = category_states(record, corpus)
     steps: list[dict[str, Any]] = []
     for cid in record.scope.category_ids():
         cat = corpus.category(cid)
-        if cat is None:
+        if cat is None or (cid in record.categories and record.categories[cid].excluded):
             continue
         current = score_category(cat, statuses, scope).level
         rec = record.categories.get(cid)
@@ -40,6 +43,7 @@ def roadmap(record: Assessment, corpus: Corpus, *, to_level: int | None = None) 
                 "from_level": lv - 1,
                 "to_level": lv,
                 "current_level": current,
+                "state": states.get(cid, "not_assessed"),  # from_level is the rule's; no level stands unless assessed
                 "target_level": rec.target_level if rec else None,
                 "target_date": rec.target_date.isoformat() if rec and rec.target_date else None,
                 "objectives": missing,
@@ -58,12 +62,16 @@ def diff(a: Assessment, b: Assessment, corpus: Corpus) -> dict[str, Any]:
     cats = []
     for cid in [c for c in CATEGORY_ORDER if c in pa.categories or c in pb.categories]:
         ca, cb = pa.categories.get(cid), pb.categories.get(cid)
-        before = ca.level if ca else None
+        before = ca.level if ca else None  # null unless assessed (issue 14)
         after = cb.level if cb else None
+        r_before = ca.computed_level if ca else None
+        r_after = cb.computed_level if cb else None
         t_before = ca.target_level if ca else None
         t_after = cb.target_level if cb else None
-        if before != after or t_before != t_after:
+        if before != after or t_before != t_after or r_before != r_after:
             cats.append({"category": cid, "level_before": before, "level_after": after,
+                         "state_before": ca.state if ca else None, "state_after": cb.state if cb else None,
+                         "computed_before": r_before, "computed_after": r_after,
                          "target_before": t_before, "target_after": t_after,
                          "change": (after or 0) - (before or 0) if before and after else None})
     sa_, sb = a.effective_statuses(), b.effective_statuses()

@@ -103,24 +103,37 @@ def score_program(
     scope: Iterable[str] | None = None,
     categories: Iterable[str] | None = None,
     targets: Mapping[str, int] | None = None,
+    assessed: Iterable[str] | None = None,
 ) -> dict:
-    """Per-category levels, a per-domain and overall summary, and gaps to targets."""
+    """Per-category levels, a per-domain and overall summary, and gaps to targets.
+
+    ``assessed`` names the categories whose level stands (state ``assessed``); means, lowest levels
+    and gaps cover those only, so a category nobody assessed never counts as L1. ``None`` = all.
+    """
     wanted = set(categories) if categories else None
     scope_list = list(scope) if scope is not None else None
     cats = {c.id: score_category(c, statuses, scope_list) for c in corpus.categories if not wanted or c.id in wanted}
+    counted = set(cats) if assessed is None else set(assessed) & set(cats)
     domains = {}
     for domain, prefixes in DOMAINS.items():
-        levels = [cats[p].level for p in prefixes if p in cats]
-        if levels:
-            domains[domain] = {"mean_level": round(sum(levels) / len(levels), 2), "min_level": min(levels)}
-    all_levels = [s.level for s in cats.values()]
+        in_domain = [p for p in prefixes if p in cats]
+        levels = [cats[p].level for p in in_domain if p in counted]
+        if in_domain:
+            domains[domain] = {
+                "mean_level": round(sum(levels) / len(levels), 2) if levels else None,
+                "min_level": min(levels) if levels else None,
+                "assessed": len(levels),
+                "categories": len(in_domain),
+            }
+    all_levels = [cats[c].level for c in cats if c in counted]
     gaps = []
     for cid, target in (targets or {}).items():
-        if cid in cats and target > cats[cid].level:
+        if cid in counted and target > cats[cid].level:
             gaps.append({"category": cid, "current": cats[cid].level, "target": target, "gap": target - cats[cid].level})
     return {
         "categories": {cid: s.as_dict() for cid, s in cats.items()},
         "domains": domains,
-        "overall": {"mean_level": round(sum(all_levels) / len(all_levels), 2) if all_levels else None},
+        "overall": {"mean_level": round(sum(all_levels) / len(all_levels), 2) if all_levels else None,
+                    "assessed": len(all_levels), "categories": len(cats)},
         "gaps": gaps,
     }

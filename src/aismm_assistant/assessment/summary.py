@@ -15,7 +15,7 @@ from aismm_assistant.assessment.record import (
     ResultPublic,
 )
 from aismm_assistant.assessment.scoring import score_category, score_program
-from aismm_assistant.model import CATEGORY_NAMES, DOMAIN_OF, LEVEL_NAMES, Corpus
+from aismm_assistant.model import CATEGORY_NAMES, DOMAIN_OF, LEVEL_NAMES, Category, Corpus
 
 
 def proposed_statuses(record: Assessment) -> dict[str, str]:
@@ -44,6 +44,45 @@ def is_stale(res: ControlResult, now: datetime, max_age_days: int) -> bool:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return now - when > timedelta(days=max_age_days)
+
+
+def category_state(record: Assessment, category: Category, scope: list[str] | None, computed_level: int) -> str:
+    """``assessed`` once a human signed off the level the rule gives (or decided every applicable objective,
+    as a filled workbook does); ``in_progress`` once anything was proposed or decided; else ``not_assessed``.
+    """
+    rec = record.categories.get(category.id)
+    prov = rec.provenance if rec else None
+    if prov is not None and prov.confirmed is not None and prov.confirmed == computed_level:
+        return "assessed"
+    results = [record.results[c.id] for c in category.controls if c.id in record.results]
+    pending = any(r.pending for r in results)
+    applicable = [c.id for c in category.controls if c.applies_to(scope)]
+    decided = {r.control_id for r in results if r.provenance.confirmed or r.provenance.manual}
+    if applicable and not pending and all(
+            cid in decided and record.results[cid].status != "unknown" for cid in applicable):
+        return "assessed"
+    if pending or decided or (prov is not None and prov.proposed is not None):
+        return "in_progress"
+    return "not_assessed"
+
+
+def category_states(record: Assessment, corpus: Corpus) -> dict[str, str]:
+    """The state of every in-scope category (excluded ones report their state too; see ``excluded``)."""
+    scope = record.scope.deployment_scope()
+    statuses = record.effective_statuses()
+    out = {}
+    for cid in record.scope.category_ids():
+        cat = corpus.category(cid)
+        if cat is not None:
+            out[cid] = category_state(record, cat, scope, score_category(cat, statuses, scope).level)
+    return out
+
+
+def assessed_categories(record: Assessment, corpus: Corpus) -> list[str]:
+    """Categories whose level stands: assessed and not excluded (what means and charts cover)."""
+    states = category_states(record, corpus)
+    return [c for c, s in states.items()
+            if s == "assessed" and not (c in record.categories and record.categories[c].excluded)]
 
 
 def _revalidation_window() -> int:
@@ -87,7 +126,9 @@ def to_public(record: Assessment, corpus: Corpus, *, all_controls: bool = False)
     cat_ids = [c for c in record.scope.category_ids() if corpus.category(c) is not None]
     statuses = record.effective_statuses()
     targets = {c: r.target_level for c, r in record.categories.items() if r.target_level and c in cat_ids}
-    program = score_program(corpus, statuses, scope, cat_ids, targets)
+    assessed = assessed_categories(record, corpus)
+    program = score_program(corpus, statuses, scope, cat_ids, targets, assessed=assessed)
+    program["overall"]["excluded"] = sum(1 for c in cat_ids if c in record.categories and record.categories[c].excluded)
     what_if = proposed_statuses(record)
     now, window = datetime.now(UTC), _revalidation_window()
     categories: dict[str, CategoryPublic] = {}
@@ -102,18 +143,25 @@ def to_public(record: Assessment, corpus: Corpus, *, all_controls: bool = False)
             score_category(cat, what_if, scope).level if pending else None  # type: ignore[arg-type]
         )
         target = rec.target_level if rec else None
+        state = category_state(record, cat, scope, score.level)  # type: ignore[arg-type]
+        stands = cid in assessed
         categories[cid] = CategoryPublic(
             category=cid,
             name=CATEGORY_NAMES[cid],
             domain=DOMAIN_OF[cid],
-            level=score.level,
-            level_name=LEVEL_NAMES[score.level],
+            state=state,  # type: ignore[arg-type]
+            level=score.level if stands else None,
+            level_name=LEVEL_NAMES[score.level] if stands else None,
+            computed_level=score.level,
+            indicative_level=getattr(rec, "indicative_level", None) if rec else None,
+            excluded=bool(rec and rec.excluded),
+            exclusion_reason=rec.exclusion_reason if rec else None,
             proposed_level=proposed_level,
             confirmed_level=prov.confirmed if prov else None,
             level_confirmed=bool(prov and prov.confirmed == score.level),
             target_level=target,
             target_date=rec.target_date if rec else None,
-            gap=max(0, target - score.level) if target else None,
+            gap=max(0, target - score.level) if target and stands else None,
             next_level=score.next_level,
             next_level_progress=score.next_level_progress,
             blocking=score.blocking,

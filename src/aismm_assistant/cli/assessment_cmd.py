@@ -37,6 +37,8 @@ def _done(as_json: bool, data: dict[str, Any], message: str) -> None:
 
 
 def _level_line(cid: str, c: dict[str, Any]) -> str:
+    if c.get("level") is None:
+        return f"{cid} {c.get('state', 'not_assessed').replace('_', ' ')} (rule gives L{c.get('computed_level')})"
     prog = c.get("next_level_progress")
     prog_s = f"{round(prog * 100)}% toward L{c['next_level']}" if prog is not None else "top level"
     tgt = f" target L{c['target_level']}" if c.get("target_level") else ""
@@ -130,11 +132,19 @@ def _print_view(view: dict[str, Any]) -> None:
         t.add_column(col)
     for cid, c in view["categories"].items():
         progress = c["next_level_progress"]
-        t.add_row(f"{cid} {c['name']}", f"L{c['level']}{' ✓' if c['level_confirmed'] else ''}",
+        lv = (f"excluded: {c.get('exclusion_reason')}" if c.get("excluded") else
+              f"L{c['level']}{' ✓' if c['level_confirmed'] else ''}" if c["level"] is not None
+              else c.get("state", "not_assessed").replace("_", " "))
+        t.add_row(f"{cid} {c['name']}", lv,
                   f"L{c['proposed_level']}" if c["proposed_level"] else "",
                   f"L{c['target_level']}" if c["target_level"] else "",
                   f"{round(progress * 100)}%" if progress is not None else "—", ", ".join(c["blocking"]))
     console.print(t)
+    ov = view.get("overall") or {}
+    excl = f" ({ov['excluded']} excluded)" if ov.get("excluded") else ""
+    mean = ov.get("mean_level")
+    console.print(f"{ov.get('assessed', 0)} of {ov.get('categories', 0)} categories assessed{excl}; "
+                  f"mean level {mean if mean is not None else '—'} (assessed categories only)")
     r = Table(title="Results")
     for col in ("Control", "Status", "Proposed", "Source", "Evidence"):
         r.add_column(col)
@@ -159,7 +169,9 @@ def _print_steps(steps: list[dict[str, Any]], *, title: str | None = None) -> No
     if title and steps:
         console.print(f"[bold]{title}[/]")
     for s in steps:
-        console.print(f"{s['order']}. [bold]{s['category']}[/] L{s['from_level']} → L{s['to_level']} ({s['domain']})")
+        now = (f"L{s['from_level']}" if s.get("state", "assessed") == "assessed"
+               else s["state"].replace("_", " "))
+        console.print(f"{s['order']}. [bold]{s['category']}[/] {now} → L{s['to_level']} ({s['domain']})")
         for o in s["objectives"]:
             console.print(f"     {o['control_id']} {o['name']} — now {o['status']}")
 
@@ -197,7 +209,7 @@ def list_cmd(as_json: bool = JSON_OPTION) -> None:
         print_json({"assessments": rows})
         return
     for row in rows:
-        levels = " ".join(f"{k}:L{v}" for k, v in row["levels"].items())
+        levels = " ".join(f"{k}:L{v}" for k, v in row["levels"].items() if v is not None) or "nothing assessed"
         console.print(f"{row['id']}  {row['organization']}  {row['status']}  {levels}")
     if not rows:
         console.print("no assessments yet: aismm assessment new --org NAME")
@@ -206,11 +218,13 @@ def list_cmd(as_json: bool = JSON_OPTION) -> None:
 @app.command("export")
 def export_cmd(
     assessment_id: str = typer.Argument(...),
-    fmt: str = typer.Option("json", "--format", "-f", help="json | yaml | xlsx | csv | md | html | oscal"),
+    fmt: str = typer.Option(
+        "json", "--format", "-f",
+        help="json | yaml | xlsx | csv | md | html | pdf | docx | oscal | oscal-ap | oscal-poam | oscal-ssp | oscal-zip"),
     out: Path = typer.Option(..., "--out", "-o", help="Output file."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Write the assessment as data, a spreadsheet, OSCAL, or a board report."""
+    """Write the assessment as data, a spreadsheet, OSCAL, or a board report (md, html, pdf, docx)."""
     from aismm_assistant import service
 
     path = service.export_to_file(get_store(), assessment_id, fmt, out)
@@ -247,7 +261,11 @@ def diff_cmd(first: str = typer.Argument(...), second: str = typer.Argument(...)
         print_json(data)
         return
     for c in data["categories"]:
-        console.print(f"{c['category']}: L{c['level_before']} → L{c['level_after']}")
+        def lv(v: Any, st: Any) -> str:
+            return f"L{v}" if v is not None else (st or "absent").replace("_", " ")
+
+        console.print(f"{c['category']}: {lv(c['level_before'], c.get('state_before'))} → "
+                      f"{lv(c['level_after'], c.get('state_after'))}")
     for c in data["controls"]:
         console.print(f"  {c['control_id']}: {c['status_before']} → {c['status_after']}")
     if not data["categories"] and not data["controls"]:
@@ -296,16 +314,36 @@ def confirm_level_cmd(
     level: str = typer.Argument(...),
     by: str = typer.Option(..., "--by"),
     rationale: str = typer.Option(..., "--rationale"),
+    acknowledge_pending: str = typer.Option(
+        None, "--acknowledge-pending", help="Confirm although proposals await review; say why."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Sign off a category level (it must match the confirmed statuses)."""
+    """Sign off a category level (it must match the confirmed statuses; every proposal decided)."""
     from aismm_assistant.assessment.actions import parse_level
 
     record = get_store().confirm_level(assessment_id, category, level=parse_level(level), actor=by,
-                                       rationale=rationale)
+                                       rationale=rationale, acknowledge_pending=acknowledge_pending)
     cid = category.strip().upper()
     _done(as_json, {"id": record.id, "category": cid, "level": record.categories[cid].level, "confirmed_by": by},
           f"{cid} L{record.categories[cid].level} confirmed by {by}")
+
+
+@app.command("exclude")
+def exclude_cmd(
+    assessment_id: str = typer.Argument(...),
+    category: str = typer.Argument(...),
+    reason: str = typer.Option(None, "--reason", help="Why the category is left out (required to exclude)."),
+    include: bool = typer.Option(False, "--include", help="Put an excluded category back."),
+    by: str = typer.Option(None, "--by"),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Leave an in-scope category out of means, charts and finalisation, with a reason."""
+    record = get_store().exclude_category(assessment_id, category, reason=reason, actor=by or default_actor(),
+                                          include=include)
+    cid = category.strip().upper()
+    cat = record.categories[cid]
+    _done(as_json, {"id": record.id, "category": cid, "excluded": cat.excluded, "reason": cat.exclusion_reason},
+          f"{cid} {'excluded: ' + (cat.exclusion_reason or '') if cat.excluded else 'included again'}")
 
 
 @app.command("status")

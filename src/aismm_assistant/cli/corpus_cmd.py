@@ -140,6 +140,24 @@ def export_xlsx_cmd(
             console.print(f"wrote {len(corpus.controls)} objectives to {path}")
 
 
+@app.command("export-oscal")
+def export_oscal_cmd(
+    out: Path = typer.Option(..., "--out", "-o", help="Where to write the OSCAL catalog (.json)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Write the corpus as an OSCAL catalog (a group per category, a control per objective)."""
+    from aismm_assistant.assessment.exports import write_atomic
+    from aismm_assistant.assessment.oscal import catalog, dumps
+    from aismm_assistant.corpus import load_corpus
+
+    corpus = load_corpus()
+    write_atomic(out, dumps(catalog(corpus)).encode("utf-8"))
+    if as_json:
+        print_json({"path": str(out), "controls": len(corpus.controls)})
+    else:
+        console.print(f"wrote an OSCAL catalog of {len(corpus.controls)} objectives to {out}")
+
+
 @commands.command("lookup")
 def lookup_cmd(
         control_id: str = typer.Argument(None, help="A control ID, written loosely: mod-03.1, MOD-3.1, 'MOD 03.1'."),

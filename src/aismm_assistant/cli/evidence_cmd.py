@@ -20,10 +20,12 @@ def evidence_request_cmd(
     assessment_id: str = typer.Option(None, "--assessment", "-a", help="Request evidence for its objectives not yet met."),
     category: str = typer.Option(None, "--category", "-c"),
     owner: str = typer.Option(None, "--owner", help="Send to this role instead of the category's owner."),
-    due: str = typer.Option(None, "--due", help="Due date YYYY-MM-DD (default: in 14 days)."),
+    due: str = typer.Option(None, "--due", help="Due date of priority 1, YYYY-MM-DD (default: in 14 days)."),
     fmt: str = typer.Option("md", "--format", "-f", help="md | json | csv | email"),
     llm: str = typer.Option(None, "--llm", help="Polish the wording with a chat model (e.g. openai:gpt-4o-mini)."),
     out: Path = typer.Option(None, "--out", "-o", help="Write to a file instead of stdout."),
+    all_objectives: bool = typer.Option(
+        False, "--all", help="Every applicable objective not met, whole lists, one due date (the old default)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Draft evidence requests: what to send, to whom, by when and why."""
@@ -40,7 +42,7 @@ def evidence_request_cmd(
     # the store is opened only for an assessment: named controls work before any database exists
     store = get_store() if assessment_id else None
     data = service.evidence_requests(store, assessment_id, controls=control or None, category=category, owner=owner,
-                                     due=due, llm=llm)
+                                     due=due, llm=llm, all_objectives=all_objectives)
     if fmt == "json":
         if out:
             import json

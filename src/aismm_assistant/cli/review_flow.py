@@ -5,6 +5,8 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable
 
+from rich.markup import escape
+
 from aismm_assistant.assessment.scoring import STATUSES
 from aismm_assistant.cli.common import console
 from aismm_assistant.errors import AismmError, ValidationError
@@ -42,7 +44,7 @@ def run_review(assessment_id: str, actor: str | None, read_line: Callable[[str],
         say(f"\n[bold]{res.control_id}[/]: proposed [bold]{prop.status}[/] (confidence {prop.confidence:.2f}, "
             f"{prop.engine})")
         for c in prop.citations:
-            say(f"  [turn {c.turn}] \u201c{c.quote}\u201d")
+            say(f"  (answer {c.turn + 1}) \u201c{escape(c.quote)}\u201d")  # numbered as on the review page
         for f in prop.flags:
             say(f"  [red]flag:[/] {f}")
         if not _decide(read_line, say, lambda act, val, why, cid=res.control_id: _apply_result(

@@ -157,9 +157,15 @@ class AssessmentStore(Database):
         return self._apply(assessment_id, actions.confirm_result, control_id, status=status, actor=actor,
                            rationale=rationale)
 
-    def confirm_level(self, assessment_id: str, category: str, *, level: int, actor: str, rationale: str) -> Assessment:
+    def confirm_level(self, assessment_id: str, category: str, *, level: int, actor: str, rationale: str,
+                      acknowledge_pending: str | None = None) -> Assessment:
         return self._apply(assessment_id, actions.confirm_level, category, level=level, actor=actor,
-                           rationale=rationale)
+                           rationale=rationale, acknowledge_pending=acknowledge_pending)
+
+    def exclude_category(self, assessment_id: str, category: str, *, reason: str | None, actor: str,
+                         include: bool = False) -> Assessment:
+        return self._apply(assessment_id, actions.exclude_category, category, reason=reason, actor=actor,
+                           include=include)
 
     def set_target(self, assessment_id: str, category: str, level: int | str, *, by_date: Any = None,
                    actor: str) -> Assessment:
