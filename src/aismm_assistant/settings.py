@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(default=None, description="http://host:port of a Chroma server; default embedded.")
     llm: str = Field(default="offline", description="'offline' or an init_chat_model string such as openai:gpt-4o-mini.")
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible base URL for the chat model.")
+    serving: bool = Field(
+        default=False,
+        description="Set by `aismm serve`: warm the search index at start; no request waits for an index build.",
+    )
     max_request_bytes: int = Field(default=256_000, description="Largest HTTP request body accepted.")
     revalidate_after_days: int = Field(
         default=365, ge=1, description="A met/partial answer older than this is flagged for revalidation."
