@@ -6,7 +6,10 @@ and `aismm corpus list` stay free of chromadb, onnxruntime, torch and LangChain.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -19,20 +22,10 @@ def register(app: typer.Typer) -> None:
         force: bool = typer.Option(False, "--force", help="Re-embed everything and re-export the ONNX model."),
         as_json: bool = JSON_OPTION,
     ) -> None:
-        """Embed the corpus into Chroma (incremental: only changed chunks are embedded)."""
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+        """Write the corpus vectors into Chroma (shipped or cached vectors reused; only new text is embedded)."""
         from aismm_assistant.retrieval.index import build_index
 
-        with Progress(
-            TextColumn("embedding chunks"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=err_console, transient=True, disable=as_json,
-        ) as bar:
-            task = bar.add_task("embed", total=None)
-
-            def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=max(total, 1))
-
+        with embedding_progress(disable=as_json) as progress:
             report = build_index(progress=progress, force=force)
         data = report.as_dict()
         if as_json:
@@ -40,9 +33,9 @@ def register(app: typer.Typer) -> None:
             return
         console.print(
             f"index {report.target}: {report.chunks} chunks ({report.embedded} embedded, "
+            f"{report.from_package} from the package, {report.from_cache} cached; {report.written} written, "
             f"{report.deleted} deleted, {report.unchanged} unchanged) for corpus "
             f"{report.corpus_version} [{report.corpus_hash}] in {report.seconds:.1f} s"
-            + (" ; ONNX query model exported" if report.onnx_exported else "")
         )
 
     @app.command("search")
@@ -57,7 +50,8 @@ def register(app: typer.Typer) -> None:
         """Find control objectives: exact IDs first, then hybrid BM25 + dense retrieval."""
         from aismm_assistant.retrieval.search import search
 
-        hits = search(text, k=k, category=category, level=level, deployment=deployment)
+        with embedding_progress():
+            hits = search(text, k=k, category=category, level=level, deployment=deployment)
         if as_json:
             print_json({"query": text, "results": [h.as_dict() for h in hits]})
             return
@@ -81,7 +75,8 @@ def register(app: typer.Typer) -> None:
         """Answer a question from the corpus, citing control IDs (citations checked)."""
         from aismm_assistant.answering import ask
 
-        result = ask(question, llm=llm)
+        with embedding_progress():
+            result = ask(question, llm=llm)
         if as_json:
             print_json(result)
             return
@@ -110,6 +105,34 @@ def register(app: typer.Typer) -> None:
             print_json(result)
             return
         console.print(format_table(result), markup=False, highlight=False)
+
+
+@contextmanager
+def embedding_progress(disable: bool = False) -> Iterator[Callable[[int, int], None]]:
+    """A rich bar on stderr while corpus chunks are embedded; nothing at all when none need embedding."""
+    from aismm_assistant.retrieval.search import set_index_progress
+
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if disable or not total:
+            return
+        if "bar" not in state:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            bar = Progress(TextColumn("embedding corpus chunks"), BarColumn(), MofNCompleteColumn(),
+                           TimeElapsedColumn(), console=err_console, transient=True)
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task("embed", total=total)
+        state["bar"].update(state["task"], completed=done, total=total)
+
+    previous = set_index_progress(update)
+    try:
+        yield update
+    finally:
+        set_index_progress(previous)
+        if "bar" in state:
+            state["bar"].stop()
 
 
 def format_table(result: dict) -> str:
