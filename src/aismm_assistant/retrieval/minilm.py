@@ -60,7 +60,7 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
     with path.open("rb") as fh:
         (size,) = struct.unpack("<Q", fh.read(8))
         header = json.loads(fh.read(size))
-    data = np.memmap(path, dtype=np.uint8, mode="r", offset=8 + size)
+    data = np.asarray(np.memmap(path, dtype=np.uint8, mode="r", offset=8 + size))  # plain views, no memmap subclass
     out: dict[str, np.ndarray] = {}
     for name, info in header.items():
         if name == "__metadata__":
@@ -97,15 +97,13 @@ class NumpyMiniLM:
         self.heads = int(config["num_attention_heads"])
         self.layers = int(config["num_hidden_layers"])
         self.eps = float(config.get("layer_norm_eps", 1e-12))
+        # The word table (47 MB) stays memory-mapped: a query reads only its own rows. The encoder's
+        # matrices are copied once, transposed, into contiguous float32 (about 21 MB) for fast products.
         self.w = read_safetensors(model_dir / "model.safetensors")
-        # Small tensors are copied out of the map once (fast access); the word table stays mapped.
-        for name in list(self.w):
-            if not name.startswith("embeddings.word_embeddings") and name != "embeddings.position_ids":
-                self.w[name] = np.ascontiguousarray(self.w[name], dtype=np.float32)
         self._t = {
-            name: np.ascontiguousarray(self.w[name].T)
-            for name in self.w
-            if name.endswith(".weight") and self.w[name].ndim == 2 and name.startswith("encoder.")
+            name: np.ascontiguousarray(array.T, dtype=np.float32)
+            for name, array in self.w.items()
+            if name.startswith("encoder.") and name.endswith(".weight") and array.ndim == 2
         }
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
