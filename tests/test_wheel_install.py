@@ -133,3 +133,16 @@ def test_serve_answers_pages_and_api_from_the_installed_package(installed):
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def test_a_search_imports_neither_torch_nor_chromadb_nor_onnxruntime(installed):
+    venv, env, outside, _ = installed
+    _run([str(venv / "bin" / "aismm"), "search", "warm the caches", "--json"], env, outside)  # BM25 built once
+    code = ("import sys, json; from aismm_assistant.retrieval import search; "
+            "hits = search('vector store access control', k=3); "
+            "print(json.dumps({'hits': [h.control_id for h in hits], 'match': hits[0].match, "
+            "'heavy': sorted(m for m in ('torch', 'chromadb', 'onnxruntime', 'sentence_transformers', 'bm25s') "
+            "if m in sys.modules)}))")
+    out = json.loads(_run([str(venv / "bin" / "python"), "-c", code], env, outside).stdout)
+    assert out["match"] == "hybrid" and len(out["hits"]) == 3
+    assert out["heavy"] == []

@@ -40,7 +40,7 @@ _FILLER = STOPWORDS | {
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One control in a ranked result; `match` says why it is there (id, aicm, reference, hybrid, related)."""
+    """One control in a ranked result; `match` says why it is there (id, aicm, reference, hybrid, related, lexical)."""
 
     control_id: str
     score: float
