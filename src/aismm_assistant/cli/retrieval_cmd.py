@@ -19,7 +19,7 @@ from aismm_assistant.cli.common import JSON_OPTION, console, err_console, new_ap
 def register(app: typer.Typer) -> None:
     @app.command("index")
     def index_cmd(
-        force: bool = typer.Option(False, "--force", help="Re-embed everything and re-export the ONNX model."),
+        force: bool = typer.Option(False, "--force", help="Embed every chunk again with the model and rewrite the Chroma collection."),
         as_json: bool = JSON_OPTION,
     ) -> None:
         """Write the corpus vectors into Chroma (shipped or cached vectors reused; only new text is embedded)."""

@@ -133,9 +133,7 @@ def build_index(
             client.delete_collection(COLLECTION)
         except Exception:  # noqa: BLE001 - absent collection
             pass
-        for old in settings.index_dir.glob("vectors-*"):
-            old.unlink(missing_ok=True)
-    matrix, vreport = chunk_vectors(chunks, corpus.content_hash, settings.index_dir, progress)
+    matrix, vreport = chunk_vectors(chunks, corpus.content_hash, settings.index_dir, progress, reuse=not force)
     collection = get_collection(client)
     existing = collection.get(include=["metadatas"])
     have = {cid: (meta or {}).get("hash") for cid, meta in zip(existing["ids"], existing["metadatas"], strict=True)}

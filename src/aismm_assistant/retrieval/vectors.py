@@ -90,14 +90,17 @@ def cached_vectors(chunks: list[Chunk], corpus_hash: str, index_dir: Path) -> np
 
 
 def chunk_vectors(
-    chunks: list[Chunk], corpus_hash: str, index_dir: Path, progress: ProgressFn | None = None
+    chunks: list[Chunk], corpus_hash: str, index_dir: Path, progress: ProgressFn | None = None, reuse: bool = True
 ) -> tuple[np.ndarray, VectorReport]:
-    """Vectors for every chunk (float32, chunk order), embedding only texts no source has; caches the result."""
+    """Vectors for every chunk (float32, chunk order), embedding only texts no source has; caches the result.
+
+    `reuse=False` embeds every text with the model (`aismm index --force`).
+    """
     from aismm_assistant.retrieval.embedder import model_fingerprint
 
     model = model_fingerprint()
     keys = [text_key(c.text) for c in chunks]
-    wanted = set(keys)
+    wanted = set(keys) if reuse else set()
     own = index_dir / f"vectors-{corpus_hash}"
     pool = {k: v for k, v in read_vector_file(own, model).items() if k in wanted}
     from_cache = len(pool)
@@ -127,7 +130,7 @@ def chunk_vectors(
                 progress(min(start + batch, len(missing)), len(missing))
     matrix = np.stack([pool[k] for k in keys]).astype(np.float16)
     unique = list(dict.fromkeys(keys))
-    if read_vector_file(own, model).keys() != set(unique):
+    if not reuse or read_vector_file(own, model).keys() != set(unique):
         try:
             write_vector_file(own, unique, np.stack([pool[k] for k in unique]), model, corpus_hash=corpus_hash)
             caches = sorted(index_dir.glob("vectors-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
