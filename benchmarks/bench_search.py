@@ -5,7 +5,7 @@ index, no caches), a warm `aismm search` (median of 5, with peak memory), `aismm
 `aismm index`; then in-process query latency and the retrieval benchmark (hybrid, BM25, dense,
 LangChain baseline) on evals/retrieval.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_search.py [--skip-quality] [--compare TREE]
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_search.py [--skip-quality] [--skip-process] [--compare TREE]
 
 `--compare TREE` also measures the processes with another source tree (e.g. /work/main, the code
 before a change) under the same interpreter and load, for a before/after table.
@@ -46,17 +46,60 @@ def process_rows(tree: Path, runs: int = 5) -> list[str]:
     ]
 
 
+def first_server_search(tree: Path) -> str:
+    """Start `aismm serve` in a fresh home, wait until it answers, then time its first free-text search."""
+    import json
+    import socket
+    import subprocess
+    import urllib.request
+
+    home = Path(tempfile.mkdtemp(prefix="aismm-bench-"))
+    env = {**os.environ, "PYTHONPATH": str(tree / "src"), "AISMM_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+    cli = [sys.executable, "-c", "from aismm_assistant.cli.main import run; run()"]
+    added = subprocess.run([*cli, "user", "add", "bench", "--role", "admin", "--json"], env=env, cwd=tree,
+                           capture_output=True, text=True, check=True)
+    token = json.loads(added.stdout)["token"]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([*cli, "serve", "--port", str(port), "--log-level", "warning"], env=env, cwd=tree,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def get(path: str) -> None:
+        req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {token}"})
+        urllib.request.urlopen(req, timeout=120).read()  # noqa: S310 - loopback
+
+    try:
+        for _ in range(300):
+            try:
+                get("/api/health")
+                break
+            except OSError:
+                time.sleep(0.2)
+        time.sleep(3)  # a user's first request rarely comes the instant the server is up
+        t = time.perf_counter()
+        get("/api/search?q=how+do+we+prove+prompt+logging&k=5")
+        first = time.perf_counter() - t
+        t = time.perf_counter()
+        get("/api/search?q=vector+store+access+control&k=5")
+        second = time.perf_counter() - t
+    finally:
+        server.terminate()
+        server.wait(30)
+    return f"{'new server: first /api/search, then second':44}{first:>8.2f} s{second:>8.2f} s"
+
+
 def main() -> None:
-    compare = Path(sys.argv[sys.argv.index("--compare") + 1]) if "--compare" in sys.argv else None
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(HEADER)
-    for line in process_rows(HERE):
-        print(line)
-    if compare:
-        print(f"\nthe same with {compare}:")
+    trees = [] if "--skip-process" in sys.argv else [HERE]
+    if "--compare" in sys.argv and trees:
+        trees.append(Path(sys.argv[sys.argv.index("--compare") + 1]))
+    for tree in trees:
+        print(f"\n{tree}:")
         print(HEADER)
-        for line in process_rows(compare):
+        for line in process_rows(tree):
             print(line)
+        print(first_server_search(tree))
 
     os.environ["AISMM_HOME"] = tempfile.mkdtemp(prefix="aismm-bench-")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
