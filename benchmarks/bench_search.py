@@ -23,6 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from proc import HEADER, HERE, aismm, median_run, row  # noqa: E402
 
+sys.path.insert(0, str(HERE / "src"))  # in-process figures are for this tree, whatever is installed
+
 QUERIES = [
     "how do we prove prompt logging?", "approved model registry", "AI acceptable use policy attestation",
     "red teaming before release", "vector store access control", "incident playbook for prompt injection",
