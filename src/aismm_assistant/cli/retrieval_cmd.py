@@ -94,12 +94,12 @@ def register(app: typer.Typer) -> None:
         skip_baseline: bool = typer.Option(False, "--skip-baseline", help="Do not build the LangChain baseline."),
         as_json: bool = JSON_OPTION,
     ) -> None:
-        """Recall@1/@5, MRR, nDCG@10 and p50 latency of hybrid, BM25, dense and a LangChain baseline."""
+        """Recall@1/@5, MRR, nDCG@10 and p50 latency of hybrid (calibrated and min-max fusion), BM25, dense, LangChain."""
         from aismm_assistant.corpus import load_corpus
         from aismm_assistant.retrieval.bench import load_queries, run_benchmark
 
         labelled = load_queries(queries, known_ids=set(load_corpus().control_ids()))
-        systems = ("hybrid", "bm25", "dense") + (() if skip_baseline else ("langchain_baseline",))
+        systems = ("hybrid", "hybrid_minmax", "bm25", "dense") + (() if skip_baseline else ("langchain_baseline",))
         result = run_benchmark(labelled, systems)
         if as_json:
             print_json(result)

@@ -105,6 +105,8 @@ class FusionConfig:
 
 
 DEFAULT_FUSION = FusionConfig()
+# The fusion used before the calibrated one, kept measurable (`aismm bench retrieval`, row hybrid_minmax).
+MINMAX_FUSION = FusionConfig("convex", w_bm25=0.7, w_dense=0.3, context_weight=0.3)
 
 
 def check_query(query: str, k: int) -> str:
@@ -355,12 +357,14 @@ class Retriever:
             raise ValidationError(f"unknown retrieval system {system!r} (known: {', '.join(SYSTEMS)})")
         return fuse(self.bm25_scores(query, filters, fusion), self.dense_scores(query, filters, fusion), fusion)
 
-    def _hybrid_or_lexical(self, query: str, filters: Filters) -> tuple[list[tuple[str, float, str]], str]:
+    def _hybrid_or_lexical(
+        self, query: str, filters: Filters, fusion: FusionConfig = DEFAULT_FUSION
+    ) -> tuple[list[tuple[str, float, str]], str]:
         backend = self.dense_backend(wait=self._wait)
-        bm25 = self.bm25_scores(query, filters)
+        bm25 = self.bm25_scores(query, filters, fusion)
         if backend is None:
-            return fuse(bm25, _Scores(), DEFAULT_FUSION), "lexical"
-        return fuse(bm25, self.dense_scores(query, filters, backend=backend), DEFAULT_FUSION), "hybrid"
+            return fuse(bm25, _Scores(), fusion), "lexical"
+        return fuse(bm25, self.dense_scores(query, filters, fusion, backend), fusion), "hybrid"
 
     def related(self, anchors: list[str], filters: Filters) -> list[tuple[str, float, str]]:
         """Neighbours of named controls without a model: same category, nearest level first."""
@@ -376,7 +380,9 @@ class Retriever:
                     out.append((c.id, round(0.5 - 0.1 * distance - 0.01 * c.number, 4), "objective"))
         return sorted(out, key=lambda t: (-t[1], t[0]))
 
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[SearchHit]:
+    def search(
+        self, query: str, k: int = 5, filters: Filters | None = None, fusion: FusionConfig = DEFAULT_FUSION
+    ) -> list[SearchHit]:
         filters = filters or Filters()
         exact, rest = find_exact(query, self.corpus)
         hits: list[SearchHit] = []
@@ -395,7 +401,7 @@ class Retriever:
             following = self.related([m.control_id for m in exact], filters)
             match = "related"
         else:
-            following, match = self._hybrid_or_lexical(rest if exact else query, filters)
+            following, match = self._hybrid_or_lexical(rest if exact else query, filters, fusion)
         for cid, score, fld in following:
             if len(hits) >= k:
                 break
