@@ -27,3 +27,36 @@ def aismm_home(tmp_path, monkeypatch):
     from aismm_assistant.llm import unregister_test_models
 
     unregister_test_models()
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory):
+    """One real index for the whole session (slow retrieval tests share it): (home, corpus_dir, build report).
+
+    The corpus is a private copy, so a test may edit it (and must restore it). Vectors come from
+    the package where the texts match, so the build costs seconds, not a full embedding run.
+    """
+    import shutil
+
+    from aismm_assistant.corpus import load_corpus
+    from aismm_assistant.retrieval.index import build_index
+    from aismm_assistant.settings import PROJECT_ROOT, Settings
+
+    root = tmp_path_factory.mktemp("real-index")
+    corpus_dir = root / "corpus"
+    shutil.copytree(PROJECT_ROOT / "corpus", corpus_dir)
+    settings = Settings(home=root / "home", corpus_dir=corpus_dir)
+    report = build_index(load_corpus(corpus_dir), settings=settings)
+    return settings.home, corpus_dir, report
+
+
+@pytest.fixture
+def indexed(real_index, monkeypatch):
+    """Point AISMM_HOME and AISMM_CORPUS_DIR at the shared real index for one test."""
+    from aismm_assistant.settings import reset_settings
+
+    home, corpus_dir, _ = real_index
+    monkeypatch.setenv("AISMM_HOME", str(home))
+    monkeypatch.setenv("AISMM_CORPUS_DIR", str(corpus_dir))
+    reset_settings()
+    return real_index

@@ -237,7 +237,31 @@ def _corpus_dir() -> Path:
 
 @lru_cache(maxsize=4)
 def _load_cached(directory: str, stamp: tuple[tuple[str, float], ...]) -> Corpus:
-    return load_corpus_dir(Path(directory))
+    return _load_through_disk_cache(Path(directory))
+
+
+def _load_through_disk_cache(directory: Path) -> Corpus:
+    """Parse once per content: later processes unpickle the validated corpus (~1 ms instead of YAML + pydantic).
+
+    The key hashes every YAML file's name and bytes plus the code that parses them, so an edited,
+    added or removed file, or a changed model class, is a miss and is parsed again.
+    """
+    from aismm_assistant import cache
+    from aismm_assistant import model as model_module
+
+    h = hashlib.sha256(cache.code_key(__file__, model_module.__file__).encode())
+    for f in sorted(directory.rglob("*.yaml")):
+        try:
+            h.update(str(f.relative_to(directory)).encode() + b"\0" + f.read_bytes() + b"\0")
+        except OSError:
+            return load_corpus_dir(directory)
+    name = f"corpus-{h.hexdigest()[:24]}.pickle"
+    hit = cache.read(name)
+    if isinstance(hit, Corpus) and hit.content_hash:
+        return hit
+    corpus = load_corpus_dir(directory)
+    cache.write(name, corpus)
+    return corpus
 
 
 def load_corpus(directory: Path | None = None) -> Corpus:

@@ -15,6 +15,18 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent.parent
 
 
+def data_dir(name: str) -> Path:
+    """`corpus`, `prompts` or `web`: the copy shipped in the wheel when installed, the clone's folder otherwise.
+
+    A wheel carries them as package data under `aismm_assistant/_data/` (setup.py copies them at build
+    time); a clone or an editable install has no `_data` and reads the folders at the project root.
+    """
+    from importlib.resources import files
+
+    shipped = Path(str(files("aismm_assistant") / "_data" / name))
+    return shipped if shipped.is_dir() else PROJECT_ROOT / name
+
+
 def _default_home() -> Path:
     from platformdirs import user_data_dir
 
@@ -25,13 +37,21 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="AISMM_", extra="ignore")
 
     home: Path = Field(default_factory=_default_home, description="State directory: index, database, users.")
-    corpus_dir: Path = Field(default=PROJECT_ROOT / "corpus", description="Folder holding corpus.yaml and categories/.")
-    prompts_dir: Path = Field(default=PROJECT_ROOT / "prompts", description="Prompt files for LLM mode.")
-    web_dir: Path = Field(default=PROJECT_ROOT / "web", description="Pages and assets served by `aismm serve`.")
+    corpus_dir: Path = Field(
+        default_factory=lambda: data_dir("corpus"), description="Folder holding corpus.yaml and categories/."
+    )
+    prompts_dir: Path = Field(default_factory=lambda: data_dir("prompts"), description="Prompt files for LLM mode.")
+    web_dir: Path = Field(
+        default_factory=lambda: data_dir("web"), description="Pages and assets served by `aismm serve`."
+    )
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite under home.")
     chroma_url: str | None = Field(default=None, description="http://host:port of a Chroma server; default embedded.")
     llm: str = Field(default="offline", description="'offline' or an init_chat_model string such as openai:gpt-4o-mini.")
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible base URL for the chat model.")
+    serving: bool = Field(
+        default=False,
+        description="Set by `aismm serve`: warm the search index at start; no request waits for an index build.",
+    )
     max_request_bytes: int = Field(default=256_000, description="Largest HTTP request body accepted.")
     evidence_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1, description="Largest evidence file accepted.")
     revalidate_after_days: int = Field(

@@ -1,51 +1,32 @@
-"""Real MiniLM, real Chroma index (built once per session): ONNX agreement, incremental indexing,
-filters, free-question answers and retrieval quality on the labelled queries."""
+"""Real MiniLM, real Chroma index (the session's `real_index` from conftest): numpy/sentence-transformers
+agreement, shipped vectors, incremental indexing, filters, free-question answers and retrieval quality."""
 
 from __future__ import annotations
-
-import shutil
 
 import numpy as np
 import pytest
 import yaml
 
-from aismm_assistant.settings import PROJECT_ROOT, Settings, reset_settings
+from aismm_assistant.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="session")
-def built_index(tmp_path_factory):
-    """(home, corpus_dir, first build report) - a private corpus copy so one test can edit it."""
-    from aismm_assistant.corpus import load_corpus
-    from aismm_assistant.retrieval.index import build_index
-
-    root = tmp_path_factory.mktemp("retrieval")
-    corpus_dir = root / "corpus"
-    shutil.copytree(PROJECT_ROOT / "corpus", corpus_dir)
-    settings = Settings(home=root / "home", corpus_dir=corpus_dir)
-    report = build_index(load_corpus(corpus_dir), settings=settings)
-    return settings.home, corpus_dir, report
-
-
-@pytest.fixture
-def indexed(built_index, monkeypatch):
-    home, corpus_dir, report = built_index
-    monkeypatch.setenv("AISMM_HOME", str(home))
-    monkeypatch.setenv("AISMM_CORPUS_DIR", str(corpus_dir))
-    reset_settings()
-    return built_index
-
-
-def test_first_build_embeds_every_chunk_and_records_the_corpus(indexed):
+def test_first_build_takes_vectors_from_the_package_and_records_the_corpus(indexed):
     from aismm_assistant.corpus import load_corpus
     from aismm_assistant.retrieval.chunks import corpus_chunks
+    from aismm_assistant.retrieval.embedder import model_fingerprint
     from aismm_assistant.retrieval.index import read_manifest
+    from aismm_assistant.retrieval.vectors import SHIPPED_STEM, read_vector_file, text_key
 
     _, corpus_dir, report = indexed
     corpus = load_corpus(corpus_dir)
-    assert report.embedded == report.chunks == len(corpus_chunks(corpus))
-    assert report.onnx_exported
+    chunks = corpus_chunks(corpus)
+    shipped = read_vector_file(SHIPPED_STEM, model_fingerprint())
+    new_texts = {text_key(c.text) for c in chunks} - set(shipped)
+    assert report.chunks == report.written == len(chunks)
+    assert report.embedded == len(new_texts)  # 0 unless the corpus changed since the vectors were shipped
+    assert report.from_package + report.embedded == len({text_key(c.text) for c in chunks})
     manifest = read_manifest()
     assert manifest["corpus_hash"] == corpus.content_hash
     assert manifest["corpus_version"] == corpus.meta.version
@@ -58,9 +39,8 @@ def test_rebuild_with_nothing_changed_does_no_embedding_work(indexed, monkeypatc
         raise AssertionError("embedding work on an unchanged corpus")
 
     monkeypatch.setattr(embedder, "embed_documents", refuse)
-    monkeypatch.setattr(embedder, "export_onnx", refuse)
     report = index.build_index()
-    assert (report.embedded, report.deleted, report.onnx_exported) == (0, 0, False)
+    assert (report.embedded, report.written, report.deleted) == (0, 0, 0)
     assert report.unchanged == report.chunks
 
 
@@ -78,24 +58,38 @@ def test_changed_corpus_re_embeds_only_what_changed(indexed):
         changed = load_corpus(corpus_dir)
         assert changed.control("MOD-03.1").rationale == "Pinned versions matter a lot."
         report = build_index(changed)
-        assert (report.embedded, report.deleted) == (1, 0)  # only the MOD-03.1 rationale chunk
+        assert (report.embedded, report.written, report.deleted) == (1, 1, 0)  # only the MOD-03.1 rationale
         assert read_manifest()["corpus_hash"] == changed.content_hash
     finally:
         path.write_text(original, encoding="utf-8")
     report = build_index(load_corpus(corpus_dir))
-    assert report.embedded == 1
+    assert (report.embedded, report.written) == (0, 1)  # the original text's vector is still cached
 
 
-def test_onnx_query_embeddings_agree_with_sentence_transformers(indexed):
-    from aismm_assistant.retrieval.embedder import OnnxEmbedder, embed_documents
-    from aismm_assistant.retrieval.index import onnx_path
+def test_numpy_query_embeddings_agree_with_sentence_transformers():
+    from aismm_assistant.retrieval.embedder import embed_documents, query_encoder
 
     texts = ["how do we prove prompt logging?", "MOD-03.1", "Approved-model registry with version pinning",
              "A long passage " * 120, "données personnelles et IA générative", ""]
     reference = embed_documents(texts)
-    onnx = OnnxEmbedder(onnx_path()).embed(texts)
-    cosines = np.sum(reference * onnx, axis=1) / (np.linalg.norm(reference, axis=1) * np.linalg.norm(onnx, axis=1))
-    assert cosines.min() >= 0.999, cosines
+    mine = query_encoder().embed(texts)
+    cosines = np.sum(reference * mine, axis=1) / (np.linalg.norm(reference, axis=1) * np.linalg.norm(mine, axis=1))
+    assert cosines.min() >= 0.9999, cosines
+
+
+def test_shipped_vectors_are_the_models_vectors():
+    """A sample of the package's vectors, re-embedded now: a wrong or shuffled file would fail here."""
+    from aismm_assistant.corpus import load_corpus_dir
+    from aismm_assistant.retrieval.chunks import corpus_chunks
+    from aismm_assistant.retrieval.embedder import embed_documents, model_fingerprint
+    from aismm_assistant.retrieval.vectors import SHIPPED_STEM, read_vector_file, text_key
+
+    shipped = read_vector_file(SHIPPED_STEM, model_fingerprint())
+    chunks = [c for c in corpus_chunks(load_corpus_dir(PROJECT_ROOT / "corpus")) if text_key(c.text) in shipped]
+    sample = chunks[:: max(1, len(chunks) // 24)]
+    fresh = embed_documents([c.text for c in sample])
+    stored = np.stack([shipped[text_key(c.text)] for c in sample]).astype(np.float32)
+    assert np.sum(fresh * stored, axis=1).min() >= 0.999
 
 
 def test_filters_restrict_hybrid_results(indexed):

@@ -54,4 +54,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         app.mount("/assets", StaticFiles(directory=assets), name="assets")
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
+    if settings.serving:  # `aismm serve`: load the search index off the request path
+        from aismm_assistant.retrieval.search import warm_up_in_background
+
+        warm_up_in_background(settings)
     return app

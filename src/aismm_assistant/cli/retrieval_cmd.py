@@ -6,7 +6,10 @@ and `aismm corpus list` stay free of chromadb, onnxruntime, torch and LangChain.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -16,25 +19,16 @@ from aismm_assistant.cli.common import JSON_OPTION, console, err_console, new_ap
 commands = new_app("Search and questions.")
 
 
+
 @commands.command("index")
 def index_cmd(
-    force: bool = typer.Option(False, "--force", help="Re-embed everything and re-export the ONNX model."),
+    force: bool = typer.Option(False, "--force", help="Embed every chunk again with the model and rewrite the Chroma collection."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Embed the corpus into Chroma (incremental: only changed chunks are embedded)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+    """Write the corpus vectors into Chroma (shipped or cached vectors reused; only new text is embedded)."""
     from aismm_assistant.retrieval.index import build_index
 
-    with Progress(
-        TextColumn("embedding chunks"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err_console, transient=True, disable=as_json,
-    ) as bar:
-        task = bar.add_task("embed", total=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=max(total, 1))
-
+    with embedding_progress(disable=as_json) as progress:
         report = build_index(progress=progress, force=force)
     data = report.as_dict()
     if as_json:
@@ -42,9 +36,9 @@ def index_cmd(
         return
     console.print(
         f"index {report.target}: {report.chunks} chunks ({report.embedded} embedded, "
+        f"{report.from_package} from the package, {report.from_cache} cached; {report.written} written, "
         f"{report.deleted} deleted, {report.unchanged} unchanged) for corpus "
         f"{report.corpus_version} [{report.corpus_hash}] in {report.seconds:.1f} s"
-        + (" ; ONNX query model exported" if report.onnx_exported else "")
     )
 
 
@@ -61,7 +55,8 @@ def search_cmd(
     from aismm_assistant import service
     from aismm_assistant.corpus import provenance_footer
 
-    data = service.search(text, k=k, category=category, level=level, deployment=deployment)
+    with embedding_progress():
+        data = service.search(text, k=k, category=category, level=level, deployment=deployment)
     if as_json:
         print_json(data)
         return
@@ -88,7 +83,8 @@ def ask_cmd(
     from aismm_assistant import service
     from aismm_assistant.corpus import provenance_footer
 
-    result = service.ask(question, llm=llm)
+    with embedding_progress():
+        result = service.ask(question, llm=llm)
     if as_json:
         print_json(result)
         return
@@ -108,17 +104,45 @@ def bench_retrieval_cmd(
     skip_baseline: bool = typer.Option(False, "--skip-baseline", help="Do not build the LangChain baseline."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Recall@1/@5, MRR, nDCG@10 and p50 latency of hybrid, BM25, dense and a LangChain baseline."""
+    """Recall@1/@5, MRR, nDCG@10 and p50 latency of hybrid (calibrated and min-max fusion), BM25, dense, LangChain."""
     from aismm_assistant.corpus import load_corpus
     from aismm_assistant.retrieval.bench import load_queries, run_benchmark
 
     labelled = load_queries(queries, known_ids=set(load_corpus().control_ids()))
-    systems = ("hybrid", "bm25", "dense") + (() if skip_baseline else ("langchain_baseline",))
+    systems = ("hybrid", "hybrid_minmax", "bm25", "dense") + (() if skip_baseline else ("langchain_baseline",))
     result = run_benchmark(labelled, systems)
     if as_json:
         print_json(result)
         return
     console.print(format_table(result), markup=False, highlight=False)
+
+
+@contextmanager
+def embedding_progress(disable: bool = False) -> Iterator[Callable[[int, int], None]]:
+    """A rich bar on stderr while corpus chunks are embedded; nothing at all when none need embedding."""
+    from aismm_assistant.retrieval.search import set_index_progress
+
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if disable or not total:
+            return
+        if "bar" not in state:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            bar = Progress(TextColumn("embedding corpus chunks"), BarColumn(), MofNCompleteColumn(),
+                           TimeElapsedColumn(), console=err_console, transient=True)
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task("embed", total=total)
+        state["bar"].update(state["task"], completed=done, total=total)
+
+    previous = set_index_progress(update)
+    try:
+        yield update
+    finally:
+        set_index_progress(previous)
+        if "bar" in state:
+            state["bar"].stop()
 
 
 def format_table(result: dict) -> str:

@@ -26,8 +26,15 @@ def serve_cmd(
         raise ValidationError(f"--workers {workers}: must be 1-64")
     if log_level not in ("critical", "error", "warning", "info", "debug"):
         raise ValidationError(f"--log-level {log_level}: use critical, error, warning, info or debug")
+    import os
+
     import uvicorn
 
+    from aismm_assistant.settings import reset_settings
+
+    # Workers inherit this: each warms its search index at start and never makes a request wait for a build.
+    os.environ["AISMM_SERVING"] = "1"
+    reset_settings()
     # Build the store once in the parent so migrations run before workers race for the database.
     store = get_store()
     if not store.list_users():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below
@@ -87,6 +88,7 @@ _BRITISH = ((re.compile(r"(?<=[a-z]{3})is(ation|ations|e|ed|es|ing|er|ers)$"), r
             (re.compile(r"^programme(s?)$"), r"program\1"))
 
 
+@lru_cache(maxsize=65536)
 def _american(word: str) -> str:
     """One spelling for both: 'organisation'/'organization', 'licence'/'license', 'behaviour'/'behavior'."""
     for rx, rep in _BRITISH:

@@ -1,6 +1,6 @@
 """Retrieval over the AISMM corpus: exact IDs, BM25, dense vectors on Chroma, hybrid fusion.
 
-Importing this package is cheap; the heavy stack (chromadb, onnxruntime, torch) loads only when a
+Importing this package is cheap; the heavy stack (chromadb, torch, sentence-transformers) loads only when a
 query or an index build needs it.
 """
 

@@ -1,6 +1,7 @@
-"""Retrieval benchmark: labelled queries, ranking metrics, and four systems measured in the same run.
+"""Retrieval benchmark: labelled queries, ranking metrics, and five systems measured in the same run.
 
-Systems: `hybrid` (what `search()` does), `bm25` and `dense` alone, and `langchain_baseline` - what a
+Systems: `hybrid` (what `search()` does), `hybrid_minmax` (the same with the previous min-max fusion),
+`bm25` and `dense` alone, and `langchain_baseline` - what a
 newcomer would build: langchain_chroma.Chroma over the corpus text split with a default
 RecursiveCharacterTextSplitter, embedded with the same MiniLM, `similarity_search(k=5)`.
 """
@@ -136,10 +137,11 @@ def langchain_baseline(corpus: Any) -> Callable[[str], list[str]]:
 
 
 def run_benchmark(
-    queries: list[LabelledQuery], systems: tuple[str, ...] = ("hybrid", "bm25", "dense", "langchain_baseline")
+    queries: list[LabelledQuery],
+    systems: tuple[str, ...] = ("hybrid", "hybrid_minmax", "bm25", "dense", "langchain_baseline"),
 ) -> dict[str, Any]:
     """All systems on the same queries in one process; the retrieval stack is warmed before timing."""
-    from aismm_assistant.retrieval.search import DEFAULT_FUSION, Filters, get_retriever
+    from aismm_assistant.retrieval.search import DEFAULT_FUSION, MINMAX_FUSION, Filters, get_retriever
 
     if not queries:
         raise ValidationError("no labelled queries to benchmark")
@@ -149,6 +151,8 @@ def run_benchmark(
     retriever.search("warm up the index", 10)
     runners: dict[str, Callable[[str], list[str]]] = {
         "hybrid": lambda q: [h.control_id for h in retriever.search(q, 10)],
+        # the previous fusion (per-query min-max), to show what calibration changes
+        "hybrid_minmax": lambda q: [h.control_id for h in retriever.search(q, 10, fusion=MINMAX_FUSION)],
         "bm25": lambda q: [c for c, _, _ in retriever.ranked(q, "bm25", Filters())[:10]],
         # dense alone does best without the category/level context bonus (see docs/retrieval.md)
         "dense": lambda q: [c for c, _, _ in retriever.ranked(q, "dense", Filters(), dense_alone)[:10]],

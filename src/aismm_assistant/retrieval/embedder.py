@@ -1,15 +1,15 @@
-"""MiniLM embeddings: sentence-transformers at index time, the same weights through ONNX Runtime for queries.
+"""MiniLM embeddings: sentence-transformers for corpus chunks, the same weights in numpy for queries.
 
-Importing sentence-transformers costs several seconds, too much for every `aismm search`. So the
-index build exports the transformer (plus mean pooling and L2 normalisation) to ONNX once, and
-queries run on onnxruntime + the model's own tokenizer.json. A test holds the two to cosine >= 0.999.
+Importing sentence-transformers (torch) costs seconds, too much for every `aismm search`. Corpus
+chunks are embedded with it once per corpus version (or come precomputed with the package, see
+`retrieval/vectors.py`); queries run through `retrieval/minilm.py`, a numpy forward pass over the
+same safetensors weights. A slow test holds the two to cosine >= 0.9999.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,8 +18,6 @@ import numpy as np
 
 from aismm_assistant.errors import AismmError
 
-ONNX_FILE = "minilm.onnx"
-MAX_TOKENS = 256  # sentence-transformers' max_seq_length for all-MiniLM-L6-v2
 EMBEDDING_DIM = 384
 
 
@@ -37,7 +35,7 @@ def model_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def model_fingerprint() -> str:
-    """Identifies the weights; an ONNX export or an index built from other weights is rebuilt."""
+    """Identifies the weights; vectors computed from other weights are never reused."""
     d = model_dir()
     h = hashlib.sha256()
     for name in ("config.json", "tokenizer.json", "modules.json"):
@@ -80,80 +78,9 @@ def embed_documents(texts: list[str], batch_size: int = 32) -> np.ndarray:
     return np.asarray(vecs, dtype=np.float32)
 
 
-def export_onnx(target: Path) -> Path:
-    """Write transformer + mean pooling + normalisation as one ONNX graph with dynamic batch/sequence axes."""
-    import torch
+@lru_cache(maxsize=1)
+def query_encoder() -> Any:
+    """The numpy MiniLM for queries (loaded once per process; thread-safe)."""
+    from aismm_assistant.retrieval.minilm import NumpyMiniLM
 
-    st = load_sentence_transformer()
-    hf = st[0].auto_model.eval()
-
-    class _Pooled(torch.nn.Module):
-        def __init__(self, encoder: Any) -> None:
-            super().__init__()
-            self.encoder = encoder
-
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            hidden = self.encoder(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(pooled, p=2, dim=1)
-
-    sample = st.tokenizer(["a sample sentence", "another, longer sample sentence"], padding=True, return_tensors="pt")
-    names = ["input_ids", "attention_mask", "token_type_ids"]
-    axes = {n: {0: "batch", 1: "sequence"} for n in names} | {"embedding": {0: "batch"}}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            _Pooled(hf).eval(),
-            tuple(sample[n] for n in names),
-            str(tmp),
-            input_names=names,
-            output_names=["embedding"],
-            dynamic_axes=axes,
-            opset_version=17,
-            dynamo=False,
-        )
-    os.replace(tmp, target)
-    (target.parent / (target.name + ".fingerprint")).write_text(model_fingerprint(), encoding="utf-8")
-    return target
-
-
-def onnx_is_current(path: Path) -> bool:
-    stamp = path.parent / (path.name + ".fingerprint")
-    return path.exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == model_fingerprint()
-
-
-class OnnxEmbedder:
-    """Query embeddings without torch: tokenizers + onnxruntime, same vectors as sentence-transformers."""
-
-    def __init__(self, onnx_path: Path) -> None:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
-        self.tokenizer = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
-        self.tokenizer.enable_truncation(MAX_TOKENS)
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - a token, not a secret
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
-        opts.inter_op_num_threads = 1
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        opts.log_severity_level = 3
-        self.session = ort.InferenceSession(str(onnx_path), sess_options=opts, providers=["CPUExecutionProvider"])
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-        batch = self.tokenizer.encode_batch(texts)
-        feeds = {
-            "input_ids": np.array([e.ids for e in batch], dtype=np.int64),
-            "attention_mask": np.array([e.attention_mask for e in batch], dtype=np.int64),
-            "token_type_ids": np.array([e.type_ids for e in batch], dtype=np.int64),
-        }
-        return np.asarray(self.session.run(None, feeds)[0], dtype=np.float32)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self.embed([text])[0]
+    return NumpyMiniLM(model_dir())

@@ -1,9 +1,10 @@
 """The Chroma index of corpus chunks: embedded PersistentClient under AISMM_HOME/index, or a Chroma server.
 
-Incremental by content hash: each chunk's metadata stores the hash of its text + metadata + model
-weights, so a re-run embeds only new or changed chunks and deletes stale ones. A manifest beside
-the index records the corpus version and hash so that a query can tell, without opening Chroma,
-whether the index is current.
+Vectors come from `retrieval/vectors.py` (shipped with the package, cached, or embedded when new),
+so a build on a fresh install embeds nothing. Writes are incremental by content hash: each chunk's
+metadata stores the hash of its text + metadata + model weights, so a re-run writes only new or
+changed chunks and deletes stale ones. A manifest beside the index records the corpus version and
+hash so that a query can tell, without opening Chroma, whether the index is current.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -35,10 +35,12 @@ class IndexReport:
     corpus_hash: str
     target: str
     chunks: int
-    embedded: int
+    embedded: int  # computed with the model in this build
+    from_package: int  # precomputed vectors shipped with the package
+    from_cache: int  # vectors cached under AISMM_HOME/index by an earlier build or search
+    written: int  # chunks written to Chroma
     deleted: int
-    unchanged: int
-    onnx_exported: bool
+    unchanged: int  # already in Chroma with the same hash
     seconds: float
 
     def as_dict(self) -> dict[str, Any]:
@@ -86,12 +88,6 @@ def stored_hash(chunk: Chunk, fingerprint: str) -> str:
     return f"{chunk.content_hash}:{fingerprint}"
 
 
-def onnx_path(settings: Settings | None = None) -> Path:
-    from aismm_assistant.retrieval.embedder import ONNX_FILE
-
-    return (settings or get_settings()).index_dir / ONNX_FILE
-
-
 def read_manifest(settings: Settings | None = None) -> dict[str, Any] | None:
     path = (settings or get_settings()).index_dir / MANIFEST
     try:
@@ -102,7 +98,7 @@ def read_manifest(settings: Settings | None = None) -> dict[str, Any] | None:
 
 def index_is_current(corpus: Corpus, settings: Settings | None = None) -> bool:
     """Cheap check (no Chroma, no torch): the manifest matches this corpus, model and target."""
-    from aismm_assistant.retrieval.embedder import model_fingerprint, onnx_is_current
+    from aismm_assistant.retrieval.embedder import model_fingerprint
 
     settings = settings or get_settings()
     m = read_manifest(settings)
@@ -111,7 +107,6 @@ def index_is_current(corpus: Corpus, settings: Settings | None = None) -> bool:
         and m.get("corpus_hash") == corpus.content_hash
         and m.get("model") == model_fingerprint()
         and m.get("target") == chroma_target(settings)
-        and onnx_is_current(onnx_path(settings))
     )
 
 
@@ -122,14 +117,10 @@ def build_index(
     force: bool = False,
     settings: Settings | None = None,
 ) -> IndexReport:
-    """Embed what changed since the last build, delete stale chunks, export the ONNX query model."""
+    """Vectors for every chunk (embedding only what no cache has), then write what changed into Chroma."""
     from aismm_assistant.corpus import load_corpus
-    from aismm_assistant.retrieval.embedder import (
-        embed_documents,
-        export_onnx,
-        model_fingerprint,
-        onnx_is_current,
-    )
+    from aismm_assistant.retrieval.embedder import model_fingerprint
+    from aismm_assistant.retrieval.vectors import chunk_vectors
 
     started = time.perf_counter()
     settings = settings or get_settings()
@@ -142,43 +133,36 @@ def build_index(
             client.delete_collection(COLLECTION)
         except Exception:  # noqa: BLE001 - absent collection
             pass
+    matrix, vreport = chunk_vectors(chunks, corpus.content_hash, settings.index_dir, progress, reuse=not force)
     collection = get_collection(client)
     existing = collection.get(include=["metadatas"])
     have = {cid: (meta or {}).get("hash") for cid, meta in zip(existing["ids"], existing["metadatas"], strict=True)}
     wanted = {c.id for c in chunks}
-    todo = [c for c in chunks if have.get(c.id) != stored_hash(c, fingerprint)]
+    todo = [i for i, c in enumerate(chunks) if have.get(c.id) != stored_hash(c, fingerprint)]
     stale = [cid for cid in have if cid not in wanted]
     if stale:
         collection.delete(ids=stale)
-    if progress:
-        progress(0, len(todo))
-    batch = 64
+    batch = 256
     for start in range(0, len(todo), batch):
-        part = todo[start : start + batch]
-        vectors = embed_documents([c.text for c in part])
+        part = [chunks[i] for i in todo[start : start + batch]]
         collection.upsert(
             ids=[c.id for c in part],
-            embeddings=vectors,
+            embeddings=matrix[todo[start : start + batch]],
             documents=[c.text for c in part],
             metadatas=[{**c.metadata, "hash": stored_hash(c, fingerprint)} for c in part],
         )
-        if progress:
-            progress(min(start + batch, len(todo)), len(todo))
-    onnx = onnx_path(settings)
-    exported = False
-    if force or not onnx_is_current(onnx):
-        export_onnx(onnx)
-        exported = True
     report = IndexReport(
         corpus_name=corpus.meta.name,
         corpus_version=corpus.meta.version,
         corpus_hash=corpus.content_hash,
         target=chroma_target(settings),
         chunks=len(chunks),
-        embedded=len(todo),
+        embedded=vreport.embedded,
+        from_package=vreport.from_package,
+        from_cache=vreport.from_cache,
+        written=len(todo),
         deleted=len(stale),
         unchanged=len(chunks) - len(todo),
-        onnx_exported=exported,
         seconds=round(time.perf_counter() - started, 3),
     )
     manifest = {**report.as_dict(), "model": fingerprint, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}

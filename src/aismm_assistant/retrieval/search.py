@@ -1,14 +1,17 @@
-"""Hybrid retrieval: exact IDs first, then BM25 and dense (Chroma) chunk scores fused and aggregated to controls.
+"""Hybrid retrieval: exact IDs first, then BM25 and dense chunk scores fused and aggregated to controls.
 
 `search()` is the library entry point used by the CLI, the interview engine and the API. The
 retriever is a lazily built, per-process singleton keyed by home, corpus hash and Chroma target,
-so repeated queries pay neither the model load nor the BM25 build again.
+so repeated queries pay neither the model load nor the BM25 build again; between processes the
+chunks, the BM25 arrays and the chunk vectors come from caches keyed by the corpus hash.
 """
 
 from __future__ import annotations
 
 import sys
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,9 +19,10 @@ import numpy as np
 
 from aismm_assistant.errors import NotFoundError, ValidationError
 from aismm_assistant.model import CATEGORY_ORDER, DEPLOYMENT_TYPES, Control, Corpus, normalize_deployment_type
-from aismm_assistant.retrieval.chunks import DEPLOYMENT_KEYS, Chunk, corpus_chunks
+from aismm_assistant.retrieval.chunks import DEPLOYMENT_KEYS, Chunk
+from aismm_assistant.retrieval.dense import DenseBackend
 from aismm_assistant.retrieval.exact import find_exact
-from aismm_assistant.retrieval.lexical import STOPWORDS, BM25Index, words
+from aismm_assistant.retrieval.lexical import STOPWORDS, BM25Index, lexical_index, words
 from aismm_assistant.settings import Settings, get_settings
 
 MAX_K = 50
@@ -36,7 +40,7 @@ _FILLER = STOPWORDS | {
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One control in a ranked result; `match` says why it is there (id, aicm, reference, hybrid, related)."""
+    """One control in a ranked result; `match` says why it is there (id, aicm, reference, hybrid, related, lexical)."""
 
     control_id: str
     score: float
@@ -88,15 +92,21 @@ class Filters:
 class FusionConfig:
     """How chunk scores become control scores and how BM25 and dense are combined (tuned: docs/retrieval.md)."""
 
-    method: str = "convex"  # "convex" (weighted sum of min-max normalised scores) or "rrf" (reciprocal rank)
+    # "calibrated": weighted sum of scores on absolute scales (BM25 as the share of the query's best
+    # attainable score, dense as cosine); "convex": the same on per-query min-max scales; "rrf": ranks.
+    method: str = "calibrated"
     rrf_k: int = 60
-    w_bm25: float = 0.7
-    w_dense: float = 0.3
+    w_bm25: float = 0.6
+    w_dense: float = 0.4
     context_weight: float = 0.3  # share of a category-scope/level-descriptor chunk score given to its controls
-    pool: int = 150  # dense chunk candidates pulled from Chroma
+    pool: int = 150  # dense chunk candidates considered
+    unknown_weight: float = 1.0  # calibrated: a query word the corpus never uses, in units of the top term ceiling
+    dense_floor: float = 0.0  # calibrated: the cosine that counts as no similarity at all
 
 
 DEFAULT_FUSION = FusionConfig()
+# The fusion used before the calibrated one, kept measurable (`aismm bench retrieval`, row hybrid_minmax).
+MINMAX_FUSION = FusionConfig("convex", w_bm25=0.7, w_dense=0.3, context_weight=0.3)
 
 
 def check_query(query: str, k: int) -> str:
@@ -146,51 +156,118 @@ class _Scores:
         return sorted(self.score, key=lambda c: (-self.score[c], c))
 
 
+ProgressFn = Callable[[int, int], None]
+_progress_hook: ProgressFn | None = None
+
+
+def set_index_progress(fn: ProgressFn | None) -> ProgressFn | None:
+    """Route "embedding N chunks" progress to `fn(done, total)` (the CLI draws a bar); returns the previous hook."""
+    global _progress_hook
+    previous, _progress_hook = _progress_hook, fn
+    return previous
+
+
+def _report_progress(done: int, total: int) -> None:
+    if _progress_hook is not None:
+        _progress_hook(done, total)
+    elif done == 0 and total:
+        sys.stderr.write(f"embedding {total} new or changed corpus chunks (first use of this corpus)...\n")
+        sys.stderr.flush()
+
+
 class Retriever:
-    """BM25 in memory, dense on Chroma, fused at the control level."""
+    """BM25 and dense chunk scores, fused at the control level.
+
+    The dense side loads on first use: chunk vectors from the cache, the shipped package data or the
+    model (see `vectors.py`), and the numpy query encoder. Inside `aismm serve` (settings.serving)
+    no request waits for that: a background thread loads it, and until it is ready searches rank
+    with BM25 alone (`match: "lexical"`).
+    """
 
     def __init__(self, corpus: Corpus, settings: Settings | None = None) -> None:
         self.corpus = corpus
         self.settings = settings or get_settings()
-        self.chunks: list[Chunk] = corpus_chunks(corpus)
+        chunks, bm25 = lexical_index(corpus)
+        self.chunks: list[Chunk] = chunks
+        self.bm25: BM25Index = bm25
         self._pos = {c.id: i for i, c in enumerate(self.chunks)}
-        self._bm25: BM25Index | None = None
-        self._dense: tuple[Any, Any] | None = None
+        self._dense: DenseBackend | None = None
         self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._state_lock = threading.Lock()
+        self._failed_at = -1e9
+        self.load_error: str | None = None
 
     # ------------------------------------------------------------ backends
 
-    @property
-    def bm25(self) -> BM25Index:
-        if self._bm25 is None:
-            self._bm25 = BM25Index(self.chunks)
-        return self._bm25
+    def _load_dense(self) -> DenseBackend:
+        from aismm_assistant.retrieval.dense import ChromaBackend, MatrixBackend
+        from aismm_assistant.retrieval.embedder import query_encoder
 
-    def dense_backend(self) -> tuple[Any, Any]:
-        """(collection, embedder); builds or updates the index first if it is missing or stale."""
+        if self.settings.chroma_url:
+            from aismm_assistant.retrieval.index import (
+                build_index,
+                chroma_client,
+                get_collection,
+                index_is_current,
+            )
+
+            collection = None
+            if index_is_current(self.corpus, self.settings):
+                collection = get_collection(chroma_client(self.settings))
+                if collection.count() != len(self.chunks):
+                    collection = None
+            if collection is None:
+                build_index(self.corpus, settings=self.settings, progress=_report_progress)
+                collection = get_collection(chroma_client(self.settings))
+            backend: DenseBackend = ChromaBackend(collection, self.chunks)
+        else:
+            from aismm_assistant.retrieval.vectors import cached_vectors, chunk_vectors
+
+            matrix = cached_vectors(self.chunks, self.corpus.content_hash, self.settings.index_dir)
+            if matrix is None:
+                matrix, _ = chunk_vectors(self.chunks, self.corpus.content_hash, self.settings.index_dir,
+                                          _report_progress)
+            backend = MatrixBackend(self.chunks, matrix)
+        query_encoder()
+        return backend
+
+    def _load_locked(self) -> DenseBackend:
         with self._lock:
             if self._dense is None:
-                from aismm_assistant.retrieval.embedder import OnnxEmbedder
-                from aismm_assistant.retrieval.index import (
-                    build_index,
-                    chroma_client,
-                    get_collection,
-                    index_is_current,
-                    onnx_path,
-                )
-
-                collection = None
-                if index_is_current(self.corpus, self.settings):
-                    collection = get_collection(chroma_client(self.settings))
-                    if collection.count() != len(self.chunks):
-                        collection = None
-                if collection is None:
-                    sys.stderr.write("building the search index (first use or corpus changed; takes ~20 s)...\n")
-                    sys.stderr.flush()
-                    build_index(self.corpus, settings=self.settings)
-                    collection = get_collection(chroma_client(self.settings))
-                self._dense = (collection, OnnxEmbedder(onnx_path(self.settings)))
+                self._dense = self._load_dense()
             return self._dense
+
+    def _background_load(self) -> None:
+        try:
+            self._load_locked()
+            self.load_error = None
+        except Exception as exc:  # noqa: BLE001 - reported, searches stay lexical, retried later
+            self._failed_at = time.monotonic()
+            self.load_error = str(exc)
+            sys.stderr.write(f"error: the dense search index could not be loaded: {exc}\n")
+
+    def dense_backend(self, wait: bool = True) -> DenseBackend | None:
+        """The dense backend, loading (or building) it first; with wait=False, None while it loads elsewhere."""
+        if self._dense is not None:
+            return self._dense
+        if wait:
+            return self._load_locked()
+        self.warm_in_background()
+        return self._dense
+
+    def warm_in_background(self) -> threading.Thread | None:
+        """Start loading the dense side in a daemon thread (once; a failure is retried after 60 s)."""
+        with self._state_lock:
+            running = self._thread is not None and self._thread.is_alive()
+            if self._dense is None and not running and time.monotonic() - self._failed_at > 60:
+                self._thread = threading.Thread(target=self._background_load, name="aismm-dense-load", daemon=True)
+                self._thread.start()
+            return self._thread
+
+    @property
+    def _wait(self) -> bool:
+        return not self.settings.serving
 
     # ------------------------------------------------------------ per-system scores
 
@@ -218,33 +295,49 @@ class Retriever:
                 out.score[cid] += fusion.context_weight * max(bonus, 0.0)
         return out
 
-    def bm25_scores(self, query: str, filters: Filters, fusion: FusionConfig = DEFAULT_FUSION) -> _Scores:
+    def bm25_chunk_scores(self, query: str, fusion: FusionConfig = DEFAULT_FUSION) -> dict[int, float]:
+        """Chunk -> BM25 score; calibrated fusion divides by the query's ceiling (share of a perfect match)."""
         raw = self.bm25.scores(query)
-        hits = {int(i): float(raw[i]) for i in np.flatnonzero(raw > 0)}
-        return self._aggregate(hits, fusion, filters)
+        scale = 1.0
+        if fusion.method == "calibrated":
+            scale = self.bm25.ceiling(query, fusion.unknown_weight) or 1.0
+        return {int(i): float(raw[i]) / scale for i in np.flatnonzero(raw > 0)}
 
-    def dense_scores(self, query: str, filters: Filters, fusion: FusionConfig = DEFAULT_FUSION) -> _Scores:
-        collection, embedder = self.dense_backend()
-        vector = embedder.embed_query(query)
-        res = collection.query(
-            query_embeddings=[vector],
-            n_results=min(fusion.pool, len(self.chunks)),
-            where=filters.chroma_where(),
-            include=["distances"],
-        )
-        hits = {self._pos[cid]: 1.0 - float(d) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)
-                if cid in self._pos}
-        return self._aggregate(hits, fusion, filters)
+    def bm25_scores(self, query: str, filters: Filters, fusion: FusionConfig = DEFAULT_FUSION) -> _Scores:
+        return self._aggregate(self.bm25_chunk_scores(query, fusion), fusion, filters)
+
+    def dense_chunk_scores(
+        self, query: str, filters: Filters, fusion: FusionConfig = DEFAULT_FUSION, backend: DenseBackend | None = None
+    ) -> dict[int, float]:
+        backend = backend or self.dense_backend()
+        assert backend is not None
+        hits = backend.top(self.embed_query(query), filters.chroma_where(), min(fusion.pool, len(self.chunks)))
+        if fusion.method == "calibrated" and fusion.dense_floor:
+            floor = fusion.dense_floor
+            return {i: max(0.0, (s - floor) / (1.0 - floor)) for i, s in hits.items()}
+        return hits
+
+    def dense_scores(self, query: str, filters: Filters, fusion: FusionConfig = DEFAULT_FUSION,
+                     backend: DenseBackend | None = None) -> _Scores:
+        return self._aggregate(self.dense_chunk_scores(query, filters, fusion, backend), fusion, filters)
 
     def best_similarity(self, query: str) -> float:
-        """Cosine similarity of the closest chunk: a gauge of whether the corpus speaks to the query at all."""
-        collection, embedder = self.dense_backend()
-        res = collection.query(query_embeddings=[embedder.embed_query(query)], n_results=1, include=["distances"])
-        distances = res["distances"][0]
-        return 1.0 - float(distances[0]) if distances else 0.0
+        """Cosine similarity of the closest chunk: a gauge of whether the corpus speaks to the query at all.
+
+        While a server is still loading the dense side, the gauge is lexical: the share of the
+        query's best attainable BM25 score that the best chunk reaches.
+        """
+        backend = self.dense_backend(wait=self._wait)
+        if backend is None:
+            raw = self.bm25.scores(query)
+            ceiling = self.bm25.ceiling(query)
+            return float(raw.max(initial=0.0)) / ceiling if ceiling else 0.0
+        return backend.best(self.embed_query(query))
 
     def embed_query(self, query: str) -> np.ndarray:
-        return self.dense_backend()[1].embed_query(query)
+        from aismm_assistant.retrieval.embedder import query_encoder
+
+        return query_encoder().embed_query(query)
 
     # ------------------------------------------------------------ fusion and the public ranking
 
@@ -264,6 +357,15 @@ class Retriever:
             raise ValidationError(f"unknown retrieval system {system!r} (known: {', '.join(SYSTEMS)})")
         return fuse(self.bm25_scores(query, filters, fusion), self.dense_scores(query, filters, fusion), fusion)
 
+    def _hybrid_or_lexical(
+        self, query: str, filters: Filters, fusion: FusionConfig = DEFAULT_FUSION
+    ) -> tuple[list[tuple[str, float, str]], str]:
+        backend = self.dense_backend(wait=self._wait)
+        bm25 = self.bm25_scores(query, filters, fusion)
+        if backend is None:
+            return fuse(bm25, _Scores(), fusion), "lexical"
+        return fuse(bm25, self.dense_scores(query, filters, fusion, backend), fusion), "hybrid"
+
     def related(self, anchors: list[str], filters: Filters) -> list[tuple[str, float, str]]:
         """Neighbours of named controls without a model: same category, nearest level first."""
         out = []
@@ -278,7 +380,9 @@ class Retriever:
                     out.append((c.id, round(0.5 - 0.1 * distance - 0.01 * c.number, 4), "objective"))
         return sorted(out, key=lambda t: (-t[1], t[0]))
 
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[SearchHit]:
+    def search(
+        self, query: str, k: int = 5, filters: Filters | None = None, fusion: FusionConfig = DEFAULT_FUSION
+    ) -> list[SearchHit]:
         filters = filters or Filters()
         exact, rest = find_exact(query, self.corpus)
         hits: list[SearchHit] = []
@@ -297,8 +401,7 @@ class Retriever:
             following = self.related([m.control_id for m in exact], filters)
             match = "related"
         else:
-            following = self.ranked(rest if exact else query, "hybrid", filters)
-            match = "hybrid"
+            following, match = self._hybrid_or_lexical(rest if exact else query, filters, fusion)
         for cid, score, fld in following:
             if len(hits) >= k:
                 break
@@ -318,6 +421,11 @@ def fuse(bm25: _Scores, dense: _Scores, fusion: FusionConfig) -> list[tuple[str,
             s = fusion.w_bm25 / (fusion.rrf_k + rb[c]) if c in rb else 0.0
             s += fusion.w_dense / (fusion.rrf_k + rd[c]) if c in rd else 0.0
             combined[c] = 0.9 * s / top
+    elif fusion.method == "calibrated":
+        top = (fusion.w_bm25 + fusion.w_dense) * (1.0 + fusion.context_weight)
+        for c in ids:
+            s = fusion.w_bm25 * bm25.score.get(c, 0.0) + fusion.w_dense * max(dense.score.get(c, 0.0), 0.0)
+            combined[c] = 0.9 * min(s / top, 1.0)
     elif fusion.method == "convex":
         nb, nd = _minmax(bm25.score), _minmax(dense.score)
         total = fusion.w_bm25 + fusion.w_dense
@@ -362,6 +470,25 @@ def get_retriever(settings: Settings | None = None) -> Retriever:
                 _RETRIEVERS.pop(next(iter(_RETRIEVERS)))
             retriever = _RETRIEVERS[key] = Retriever(corpus, settings)
         return retriever
+
+
+def warm_up_in_background(settings: Settings | None = None) -> threading.Thread:
+    """For a server: load the corpus, the lexical index and the dense side off the request path."""
+
+    def run() -> None:
+        try:
+            retriever = get_retriever(settings)
+            loader = retriever.warm_in_background()
+            if loader is not None:
+                loader.join()
+            if retriever._dense is not None:
+                retriever.search("warm up the search index", 3)
+        except Exception as exc:  # noqa: BLE001 - the first request reports the problem properly
+            sys.stderr.write(f"warning: search warm-up failed: {exc}\n")
+
+    thread = threading.Thread(target=run, name="aismm-search-warmup", daemon=True)
+    thread.start()
+    return thread
 
 
 def search(
