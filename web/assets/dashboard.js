@@ -1,5 +1,7 @@
 import { api, clear, download, formatDate, h, levelBadge, LEVEL_NAMES, notice, param, s, startPage } from "./app.js";
 
+import { indicativeView, unitsView } from "./process-views.js";
+
 const $ = (id) => document.getElementById(id);
 const aid = param("id");
 const DOMAIN_ORDER = ["Foundational", "Structural", "Procedural"];
@@ -113,6 +115,10 @@ async function load() {
   clear($("scale")).append(...[1, 2, 3, 4, 5].map((lv) => h("span", { class: "lv-" + lv, text: `L${lv} ${LEVEL_NAMES[lv]}` })));
   clear($("gaps")).append(gapsTable(view, cats));
   clear($("roadmap")).append(roadmapList(view.roadmap));
+  clear($("indicative")).append(indicativeView(view));
+  const units = await api(`/api/assessments/${encodeURIComponent(aid)}/units`);
+  $("units-panel").hidden = !units.units.length;
+  clear($("units")).append(unitsView(units));
 }
 
 async function pick() {

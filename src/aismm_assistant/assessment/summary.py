@@ -121,6 +121,9 @@ def to_public(record: Assessment, corpus: Corpus, *, all_controls: bool = False)
             stale=[c.id for c in cat.controls  # type: ignore[union-attr]
                    if c.id in record.results and is_stale(record.results[c.id], now, window)],
         )
+    from aismm_assistant.assessment.quick import annotate
+
+    annotate(categories, record)
     results: list[ResultPublic] = []
     for cid in cat_ids:
         for control in corpus.category(cid).controls:  # type: ignore[union-attr]
@@ -133,6 +136,8 @@ def to_public(record: Assessment, corpus: Corpus, *, all_controls: bool = False)
     return AssessmentPublic(
         id=record.id,
         organization=record.organization,
+        unit=record.unit,
+        parent_id=record.parent_id,
         status=record.status,
         scope=record.scope,
         corpus=record.corpus,

@@ -58,19 +58,29 @@ def register(app: typer.Typer) -> None:
 
     @asm.command("new")
     def new_cmd(
-        org: str = typer.Option(..., "--org", help="Organisation being assessed."),
+        org: str = typer.Option(None, "--org", help="Organisation being assessed."),
         deployment: list[str] = typer.Option(None, "--deployment", "-d", help="Deployment type in use (repeat)."),
         category: list[str] = typer.Option(None, "--category", "-c", help="Category in scope (repeat; default all)."),
         by: str = typer.Option(None, "--by", help="Who starts it (default: login name)."),
+        unit: str = typer.Option(None, "--unit", help="Business unit name (with --parent)."),
+        parent: str = typer.Option(None, "--parent", help="The program assessment a --unit belongs to."),
+        source: str = typer.Option(None, "--from", help="Reassess: carry over scope, targets, answers, evidence."),
         as_json: bool = JSON_OPTION,
     ) -> None:
-        """Start an assessment; prints its id."""
+        """Start an assessment (or a business unit, or a reassessment); prints its id."""
         from pydantic import ValidationError as PydanticError
+
+        if unit or parent or source:
+            from aismm_assistant.cli.process_cmd import new_special
+
+            return new_special(org, deployment, category, by or _default_actor(), unit, parent, source, as_json)
 
         from aismm_assistant.assessment.record import AssessmentCreate
         from aismm_assistant.errors import ValidationError
 
         try:
+            if not org:
+                raise ValidationError("give --org NAME (or --parent ID --unit NAME, or --from ID)")
             create = AssessmentCreate(organization=org, created_by=by or _default_actor(),
                                       scope={"deployment_types": deployment or [], "categories": category or []})
         except PydanticError as exc:
@@ -111,16 +121,24 @@ def register(app: typer.Typer) -> None:
         category: str = typer.Argument(...),
         level: str = typer.Argument(..., help="Target level 1-5 (or L3)."),
         by_date: str = typer.Option(None, "--by", help="Target date YYYY-MM-DD."),
+        owner: str = typer.Option(None, "--owner", help="Who is accountable for reaching it."),
         actor: str = typer.Option(None, "--actor", help="Who set it (default: login name)."),
         as_json: bool = JSON_OPTION,
     ) -> None:
-        """Set a category's target level and date."""
-        record = _store().set_target(assessment_id, category, level, by_date=by_date, actor=actor or _default_actor())
+        """Set a category's S.M.A.R.T. target: level, date and owner; warns on targets the model advises against."""
+        from aismm_assistant.assessment.targets import set_target, target_warnings
+
+        corpus = _corpus()
+        record = _store().update_assessment(assessment_id, lambda rec: set_target(
+            rec, corpus, category, level, by_date=by_date, owner=owner, actor=actor or _default_actor()))
         cid = category.strip().upper()
         cat = record.categories[cid]
+        warnings = target_warnings(record, corpus)
         _done(as_json, {"id": record.id, "category": cid, "target_level": cat.target_level,
                         "target_date": cat.target_date.isoformat() if cat.target_date else None,
-                        "level": cat.level}, f"{cid}: target L{cat.target_level}, now L{cat.level}")
+                        "target_owner": cat.target_owner, "level": cat.level, "warnings": warnings},
+              f"{cid}: target L{cat.target_level}, now L{cat.level}"
+              + "".join(f"\nwarning: {w['message']}" for w in warnings if w["category"] in (cid, None)))
 
     def _revalidate_days() -> int:
         from aismm_assistant.settings import get_settings
@@ -317,6 +335,9 @@ def register(app: typer.Typer) -> None:
             raise ValidationError(f"unknown schema {name!r}; use {', '.join(schemas)} or all")
         print_json(schemas if name == "all" else schemas[name])
 
+    from aismm_assistant.cli.process_cmd import register_process
+
+    register_process(asm)
     from aismm_assistant.cli.evidence_cmd import register_evidence
 
     register_evidence(app)
