@@ -41,6 +41,12 @@ class StepIn(_Body):
     due: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD; empty string clears it.")
 
 
+class UnitIn(_Body):
+    unit: str = Field(min_length=1, max_length=200)
+    deployment_types: list[Literal["All", "Self-hosted", "PaaS", "API/SaaS"]] = Field(default_factory=list, max_length=4)
+    categories: list[Annotated[str, Field(max_length=8)]] = Field(default_factory=list, max_length=12)
+
+
 class RiskIn(_Body):
     weights: dict[Annotated[str, Field(max_length=8)], int | None] = Field(default_factory=dict, max_length=12)
     ai_usage: list[Annotated[str, Field(max_length=40)]] | None = Field(default=None, max_length=10)
@@ -146,6 +152,26 @@ def get_units(assessment_id: IdPath, user: StaffDep, store: StoreDep) -> dict:
     from aismm_assistant.assessment.units import units_view
 
     return units_view(store, assessment_id, _corpus())
+
+
+@router.post("/assessments/{assessment_id}/units", status_code=201)
+def add_unit(assessment_id: IdPath, body: UnitIn, user: StaffDep, store: StoreDep) -> dict:
+    """A business unit under this program assessment, with its own deployment scope."""
+    from aismm_assistant.assessment.units import new_unit
+
+    record = new_unit(store, assessment_id, body.unit, _corpus(), deployment_types=body.deployment_types or None,
+                      categories=body.categories or None, actor=user.name)
+    return {"id": record.id, "unit": record.unit, "parent_id": record.parent_id}
+
+
+@router.post("/assessments/{assessment_id}/reassess", status_code=201)
+def reassess(assessment_id: IdPath, user: StaffDep, store: StoreDep) -> dict:
+    """Start a reassessment that carries over answers and evidence, marked for revalidation."""
+    from aismm_assistant.assessment.due import awaiting_revalidation
+    from aismm_assistant.assessment.due import reassess as start
+
+    record = start(store, assessment_id, _corpus(), actor=user.name)
+    return {"id": record.id, "reassessment_of": assessment_id, "revalidate": awaiting_revalidation(record)}
 
 
 @router.get("/due")

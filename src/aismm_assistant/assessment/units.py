@@ -57,7 +57,8 @@ def children(store: Any, parent_id: str) -> list[Assessment]:
     """The current units of a program: a unit that was reassessed shows through its latest assessment."""
     records = store.list_assessments()
     replaced = {a.reassessment_of for a in records if a.reassessment_of}
-    return [a for a in records if a.parent_id == parent_id and a.id not in replaced]
+    units = [a for a in records if a.parent_id == parent_id and a.id not in replaced]
+    return sorted(units, key=lambda a: ((a.unit or "").casefold(), a.created_at))
 
 
 def rollup(units: list[dict[str, Any]], categories: list[str]) -> dict[str, dict[str, Any]]:
