@@ -127,3 +127,36 @@ def comparison_markdown(view: dict[str, Any]) -> str:
         lines.append(f"| {cid} {r['name']} | " + " | ".join(cells)
                      + f" | {fmt(r['lowest'])} | {fmt(r['median'])} | {r['spread'] if r['spread'] is not None else '—'} |")
     return "\n".join(lines) + "\n"
+
+
+def comparison_html(view: dict[str, Any]) -> str:
+    """The same table for the HTML board report (escaped)."""
+    from html import escape
+
+    if not view["units"]:
+        return ""
+    fmt = (lambda v: "—" if v is None else f"L{v:g}")  # noqa: E731
+    out = ["<h2>Business units</h2><table><tr><th>Category</th>"
+           + "".join(f"<th>{escape(u['unit'] or u['id'])}</th>" for u in view["units"])
+           + "<th>Lowest</th><th>Median</th><th>Spread</th></tr>"]
+    for cid in view["categories"]:
+        r = view["rollup"][cid]
+        out.append(f"<tr><td><b>{cid}</b> {escape(r['name'])}</td>"
+                   + "".join(f"<td>{fmt(u['levels'].get(cid))}</td>" for u in view["units"])
+                   + f"<td>{fmt(r['lowest'])}</td><td>{fmt(r['median'])}</td>"
+                   f"<td>{r['spread'] if r['spread'] is not None else '—'}</td></tr>")
+    return "".join(out) + "</table>"
+
+
+def report_section(record: Assessment, corpus: Corpus, fmt: str) -> str:
+    """The "Business units" section of a program's board report ('' for a record without units)."""
+    if record.parent_id:
+        return ""
+    from aismm_assistant.assessment.storage import get_store
+
+    store = get_store()
+    try:
+        view = units_view(store, record.id, corpus)
+    except Exception:  # noqa: BLE001 - an exported record not (or no longer) in this store has no units here
+        return ""
+    return comparison_markdown(view) if fmt == "md" else comparison_html(view)
