@@ -22,8 +22,8 @@ DEPENDENCY = {"category": "MON", "level": 3, "requires": {"IAM": 3},
               "why": "Detection rules for AI abuse need per-identity attribution first."}
 
 
-@pytest.fixture
-def dep_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(name="dep_corpus")
+def dep_corpus_fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A synthetic 12-category corpus with one prerequisite in corpus/dependencies.yaml."""
     from aismm_assistant.corpus import load_corpus
     from aismm_assistant.settings import reset_settings

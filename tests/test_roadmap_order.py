@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.process_support import DEPENDENCY, cli_json, dep_corpus, err_line, new_assessment  # noqa: F401
+from tests.process_support import cli_json, dep_corpus_fixture, err_line, new_assessment  # noqa: F401
 
 
 def keys(aid: str) -> list[str]:

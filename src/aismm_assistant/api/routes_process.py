@@ -59,7 +59,7 @@ def _corpus():  # noqa: ANN202
 
 
 def roadmap_view(store, assessment_id: str) -> dict:  # noqa: ANN001
-    from aismm_assistant.assessment.roadmap import AI_USAGE, default_risk, roadmap, risk_weights
+    from aismm_assistant.assessment.roadmap import AI_USAGE, default_risk, risk_weights, roadmap
     from aismm_assistant.assessment.targets import targets_view
 
     corpus = _corpus()
