@@ -61,6 +61,9 @@ def test_thirty_minute_self_assessment_then_compare_plan_and_units(site) -> None
                 r = api.post(f"{base}/api/assessments/{aid}/controls/{cid}/confirm", headers=auth,
                              data={"status": "met", "rationale": "policy and attestation report seen"})
                 assert r.ok, r.text()
+            r = api.post(f"{base}/api/assessments/{aid}/categories/GOV/confirm", headers=auth,
+                         data={"level": 2, "rationale": "all L2 objectives evidenced"})
+            assert r.ok, r.text()
 
             # the quick self-assessment from the nav bar
             page.goto(f"{base}/quick")
@@ -93,8 +96,12 @@ def test_thirty_minute_self_assessment_then_compare_plan_and_units(site) -> None
             rows = page.locator("#indicative tbody tr")
             expect(rows).to_have_count(12)
             expect(page.locator("#disagree-summary")).to_contain_text("12 of 12 categories self-assessed")
-            # KPI levels: GOV L2 (agrees); the others L1, so every pick above 1 disagrees
-            disagree = sum(1 for lv in PICKS.values() if lv != 1) - 1
+            # GOV's KPI level is L2 and agrees; the rest have no KPI level (or L1): every other pick above it disagrees
+            kpi = {cid: c["level"] for cid, c in api.get(f"{base}/api/assessments/{aid}", headers=auth).json()[
+                "categories"].items()}
+            assert kpi["GOV"] == 2
+            disagree = sum(1 for cid, lv in PICKS.items() if kpi[cid] is None or kpi[cid] != lv)
+            assert disagree >= 8
             expect(page.locator("#indicative tr.disagree")).to_have_count(disagree)
             expect(page.locator("#indicative tr[data-category=GOV]")).to_contain_text("agree")
             expect(rows.first).to_contain_text("assess first")
@@ -136,9 +143,15 @@ def test_thirty_minute_self_assessment_then_compare_plan_and_units(site) -> None
                              data={"unit": name, "deployment_types": dep})
                 assert r.status == 201, r.text()
                 units[name] = r.json()["id"]
-            for cid in ("IAM-02.1", "IAM-02.2", "MON-02.1", "MON-02.2"):
-                r = api.post(f"{base}/api/assessments/{units['Cloud Product']}/controls/{cid}/confirm",
-                             headers=auth, data={"status": "met", "rationale": "seen in the workshop"})
+            decided = [(units["Cloud Product"], cid, "met") for cid in ("IAM-02.1", "IAM-02.2", "MON-02.1", "MON-02.2")]
+            decided += [(units["Retail Banking"], "IAM-02.1", "not_met")]
+            for unit, cid, status in decided:
+                r = api.post(f"{base}/api/assessments/{unit}/controls/{cid}/confirm",
+                             headers=auth, data={"status": status, "rationale": "seen in the workshop"})
+                assert r.ok, r.text()
+            for unit, lv in ((units["Cloud Product"], 2), (units["Retail Banking"], 1)):
+                r = api.post(f"{base}/api/assessments/{unit}/categories/IAM/confirm", headers=auth,
+                             data={"level": lv, "rationale": "signed off"})
                 assert r.ok, r.text()
             page.goto(f"{base}/dashboard?id={aid}")
             expect(page.locator("#units-panel")).to_be_visible()

@@ -52,7 +52,8 @@ def test_reassessment_carries_answers_and_evidence_marked_for_revalidation():
     assert new["reassessment_of"] == old and new["revalidate"] == ["GOV-02.1", "GOV-02.2", "GOV-02.3"]
     shown = cli_json("assessment", "show", new["id"])
     gov = shown["categories"]["GOV"]
-    assert (gov["level"], gov["target_level"], gov["target_owner"]) == (2, 3, "CISO")  # carried answers still count
+    # carried answers still count (with category states, the level is computed until signed off again)
+    assert (gov.get("computed_level") or gov["level"], gov["target_level"], gov["target_owner"]) == (2, 3, "CISO")
     assert gov["indicative_level"] is None  # the quick self-assessment is redone each cycle
     res = {r["control_id"]: r for r in shown["results"]}
     assert res["GOV-02.1"]["evidence"][0]["text"] == "record for GOV-02.1"

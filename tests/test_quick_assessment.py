@@ -7,6 +7,7 @@ from tests.process_support import api_fixture, cli, cli_json, db_snapshot, err_l
 
 def test_set_levels_and_reasons_stored_beside_kpi_levels():
     aid = new_assessment()
+    levels_before = {cid: c["level"] for cid, c in cli_json("assessment", "show", aid)["categories"].items()}
     out = cli_json("assessment", "quick", aid, "--set", "GOV=2", "--set", "mon=L3",
                    "--reason", "GOV=policy published, no council yet", "--by", "priya")
     cats = {c["category"]: c for c in out["categories"]}
@@ -19,7 +20,7 @@ def test_set_levels_and_reasons_stored_beside_kpi_levels():
     assert shown["categories"]["MON"]["indicative_level"] == 3
     assert shown["categories"]["IAM"]["indicative_level"] is None
     # indicative levels never move the KPI-based level
-    assert shown["categories"]["MON"]["level"] == 1
+    assert all(c["level"] == levels_before[cid] for cid, c in shown["categories"].items())
     cli_json("assessment", "quick", aid, "--set", "MON=2")
     shown = cli_json("assessment", "show", aid)
     assert shown["categories"]["MON"]["indicative_level"] == 2
@@ -62,6 +63,10 @@ def test_disagreements_point_where_to_assess_first():
     aid = new_assessment("--category", "GOV", "--category", "MON", "--category", "IAM")
     for cid in ("GOV-02.1", "GOV-02.2", "GOV-02.3"):
         cli_json("assessment", "set", aid, cid, "met", "--by", "priya")
+    for cid in ("MON-02.1", "IAM-02.1"):
+        cli_json("assessment", "set", aid, cid, "not_met", "--by", "priya")
+    for cat, lv in (("GOV", "2"), ("MON", "1"), ("IAM", "1")):  # signed off: the KPI levels are L2, L1, L1
+        cli_json("assessment", "confirm-level", aid, cat, lv, "--by", "priya", "--rationale", "workshop")
     cli_json("assessment", "quick", aid, "--set", "GOV=2", "--set", "MON=4", "--set", "IAM=2")
     shown = cli_json("assessment", "show", aid)
     d = disagreements(shown)

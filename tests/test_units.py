@@ -23,10 +23,13 @@ def test_two_units_rolled_up_and_compared():
     prog, retail, cloud = two_units()
     meet(cloud, "IAM-02.1", "IAM-02.2", "IAM-03.1", "IAM-03.2", "IAM-03.3", "GOV-02.1", "GOV-02.2", "GOV-02.3")
     meet(retail, "GOV-02.1", "GOV-02.2", "GOV-02.3")
+    cli_json("assessment", "set", retail, "IAM-02.1", "not_met", "--by", "priya")
     shown = cli_json("assessment", "show", cloud)
     assert (shown["unit"], shown["parent_id"]) == ("Cloud Product", prog)
-    iam_cloud = shown["categories"]["IAM"]["level"]
+    iam_cloud = shown["categories"]["IAM"].get("computed_level") or shown["categories"]["IAM"]["level"]
     assert iam_cloud >= 3
+    for unit, cat, lv in ((cloud, "IAM", iam_cloud), (cloud, "GOV", 2), (retail, "IAM", 1), (retail, "GOV", 2)):
+        cli_json("assessment", "confirm-level", unit, cat, str(lv), "--by", "priya", "--rationale", "signed off")
     view = cli_json("assessment", "units", prog)
     assert [u["unit"] for u in view["units"]] == ["Cloud Product", "Retail Banking"]
     iam = view["rollup"]["IAM"]
@@ -74,6 +77,9 @@ def test_a_program_without_units_says_so():
 def test_report_compares_units(tmp_path):
     prog, retail, cloud = two_units()
     meet(cloud, "IAM-02.1", "IAM-02.2")
+    cli_json("assessment", "set", retail, "IAM-02.1", "not_met", "--by", "priya")
+    for unit, lv in ((cloud, "2"), (retail, "1")):
+        cli_json("assessment", "confirm-level", unit, "IAM", lv, "--by", "priya", "--rationale", "signed off")
     out = tmp_path / "board.md"
     cli_json("assessment", "export", prog, "--format", "md", "-o", str(out))
     text = out.read_text(encoding="utf-8")

@@ -151,7 +151,8 @@ def roadmap(record: Assessment, corpus: Corpus, *, to_level: int | None = None, 
     """
     scope = record.scope.deployment_scope()
     statuses = record.effective_statuses()
-    in_scope = [c for c in record.scope.category_ids() if corpus.category(c) is not None]
+    in_scope = [c for c in record.scope.category_ids() if corpus.category(c) is not None
+                and not getattr(record.categories.get(c), "excluded", False)]  # an excluded category has no gaps
     current = {cid: score_category(corpus.category(cid), statuses, scope).level for cid in in_scope}  # type: ignore[arg-type]
     prereqs = corpus_prerequisites(corpus) if prerequisites is None else prerequisites
     weights = risk_weights(record)
@@ -290,14 +291,20 @@ def diff(a: Assessment, b: Assessment, corpus: Corpus) -> dict[str, Any]:
         ca, cb = pa.categories.get(cid), pb.categories.get(cid)
         before = ca.level if ca else None
         after = cb.level if cb else None
+        # with category states, ``level`` is null until assessed and ``computed_level`` is the rule's answer
+        r_before = getattr(ca, "computed_level", None) if ca else None
+        r_after = getattr(cb, "computed_level", None) if cb else None
         t_before = ca.target_level if ca else None
         t_after = cb.target_level if cb else None
         i_before = ca.indicative_level if ca else None
         i_after = cb.indicative_level if cb else None
-        if before != after or t_before != t_after or i_before != i_after:
-            row = {"category": cid, "level_before": before, "level_after": after,
-                   "target_before": t_before, "target_after": t_after,
-                   "change": (after or 0) - (before or 0) if before and after else None}
+        if before != after or t_before != t_after or r_before != r_after or i_before != i_after:
+            row: dict[str, Any] = {"category": cid, "level_before": before, "level_after": after}
+            if hasattr(ca or cb, "state"):
+                row.update(state_before=getattr(ca, "state", None), state_after=getattr(cb, "state", None),
+                           computed_before=r_before, computed_after=r_after)
+            row.update(target_before=t_before, target_after=t_after,
+                       change=(after or 0) - (before or 0) if before and after else None)
             if i_before != i_after:
                 row.update(indicative_before=i_before, indicative_after=i_after)
             cats.append(row)
