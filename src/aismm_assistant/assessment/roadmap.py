@@ -156,6 +156,12 @@ def roadmap(record: Assessment, corpus: Corpus, *, to_level: int | None = None, 
     current = {cid: score_category(corpus.category(cid), statuses, scope).level for cid in in_scope}  # type: ignore[arg-type]
     prereqs = corpus_prerequisites(corpus) if prerequisites is None else prerequisites
     weights = risk_weights(record)
+    try:  # category states (not_assessed / in_progress / assessed), where the summary provides them
+        from aismm_assistant.assessment.summary import category_states
+    except ImportError:
+        states: dict[str, str] = {}
+    else:
+        states = category_states(record, corpus)
     reasons: dict[tuple[str, int], list[str]] = {}
     for cid in in_scope:
         rec = record.categories.get(cid)
@@ -194,6 +200,8 @@ def roadmap(record: Assessment, corpus: Corpus, *, to_level: int | None = None, 
     steps = [_step(record, corpus, cid, lv, current[cid], statuses, scope, weights[cid], deps[(cid, lv)],
                    reasons[(cid, lv)], assumes.get((cid, lv), []))
              for cid, lv in ordered]
+    for s in steps:
+        s["state"] = states.get(s["category"])
     _check_dates(steps, today or date.today())
     return steps
 
