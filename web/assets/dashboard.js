@@ -90,6 +90,7 @@ function roadmapList(steps) {
   return h("ol", {}, steps.map((st) => h("li", { class: "result" },
     h("strong", { text: `${st.category} ${st.name}: L${st.from_level} → L${st.to_level}` }),
     st.target_date ? h("span", { class: "small muted", text: ` by ${st.target_date}` }) : null,
+    st.owner ? h("div", { class: "small muted", text: `owner ${st.owner}${st.due ? " · due " + st.due : ""}${st.depends_on && st.depends_on.length ? " · after " + st.depends_on.join(", ") : ""}` }) : null,
     st.objectives.length
       ? h("ul", { class: "small" }, st.objectives.map((o) => h("li", {}, h("span", { class: "mono", text: o.control_id }), ` ${o.name} `, h("span", { class: "muted", text: `(${o.status.replace("_", " ")})` }))))
       : h("div", { class: "small muted", text: "nothing applicable missing" }))));
@@ -101,6 +102,7 @@ async function load() {
   $("title").textContent = view.organization;
   $("subtitle").textContent = `${view.status} · ${view.scope.deployment_types.join(", ") || "all deployment types"} · updated ${formatDate(view.updated_at)}`;
   $("review-link").href = "/assessment?id=" + encodeURIComponent(aid);
+  $("roadmap-link").href = "/roadmap?id=" + encodeURIComponent(aid);
   const pending = cats.reduce((n, c) => n + c.pending_proposals, 0);
   const withTargets = cats.filter((c) => c.target_level);
   const atTarget = withTargets.filter((c) => c.level >= c.target_level).length;

@@ -261,7 +261,7 @@ def register(app: typer.Typer) -> None:
         to_level: int = typer.Option(None, "--to-level", min=2, max=5, help="Plan every category up to this level."),
         as_json: bool = JSON_OPTION,
     ) -> None:
-        """A roadmap: lower levels first, foundational before structural before procedural."""
+        """The roadmap: ordered by dependencies, risk weight, then level; owners and due dates (docs/process.md)."""
         from aismm_assistant.assessment.roadmap import roadmap
 
         steps = roadmap(_store().get_assessment(assessment_id), _corpus(), to_level=to_level)
@@ -270,6 +270,8 @@ def register(app: typer.Typer) -> None:
             return
         for s in steps:
             console.print(f"{s['order']}. [bold]{s['category']}[/] L{s['from_level']} → L{s['to_level']} ({s['domain']})")
+            console.print(f"     owner {s['owner'] or '—'} · due {s['due'] or '—'} · risk {s['risk_weight']}"
+                          f" · after {', '.join(s['depends_on']) or '—'}", markup=False, highlight=False)
             for o in s["objectives"]:
                 console.print(f"     {o['control_id']} {o['name']} — now {o['status']}")
         if not steps:
