@@ -70,6 +70,7 @@ def test_thirty_minute_self_assessment_then_compare_plan_and_units(site) -> None
             page.click(f"a[href='/quick?id={aid}']")
             expect(page.locator("section.quick-cat")).to_have_count(12)
             expect(page.locator("#progress")).to_have_text("0 of 12 categories self-assessed")
+            page.screenshot(path="/tmp/aismm-process-quick-top.png")
             gov = page.locator("section[data-category=GOV]")
             expect(gov.locator(".desc")).to_have_count(5)
             expect(gov.locator(".desc[data-level='2']")).to_contain_text("acceptable-use policy")
@@ -86,6 +87,8 @@ def test_thirty_minute_self_assessment_then_compare_plan_and_units(site) -> None
                     page.screenshot(path="/tmp/aismm-process-quick-half.png", full_page=False)
             expect(page.locator("#progress")).to_have_text("12 of 12 categories self-assessed")
             expect(page.locator("#finish")).to_be_visible()
+            page.locator("#finish").scroll_into_view_if_needed()
+            page.screenshot(path="/tmp/aismm-process-quick-end.png")
             page.screenshot(path="/tmp/aismm-process-quick.png", full_page=True)
             page.reload()  # answers are stored, not kept in the page
             expect(page.locator("section[data-category=MON] .desc[data-level='3'] input")).to_be_checked()
