@@ -104,3 +104,19 @@ def test_api_due_and_reassess(api):
     assert [(i["kind"], i["control_id"], i["assessment_id"]) for i in items] == [
         ("revalidation", "GOV-02.1", r.json()["id"])]
     assert api.get("/api/due", "dana").status_code == 403
+
+
+def test_reassessment_re_attaches_evidence_files_with_their_expiry():
+    from aismm_assistant.evidence.store import add_evidence
+
+    old = new_assessment("--category", "GOV")
+    cli_json("assessment", "set", old, "GOV-02.1", "met", "--by", "priya")
+    expires = (date.today() + timedelta(days=90)).isoformat()
+    add_evidence(old, "GOV-02.1", "aup-attestation.txt", b"94% of staff attested to AUP v3.", added_by="priya",
+                 expires=expires)
+    new = cli_json("assessment", "new", "--from", old)["id"]
+    files = cli_json("evidence", "list", new)["evidence"]
+    assert [(f["control_id"], f["name"], f["expires"], f["added_by"]) for f in files] == [
+        ("GOV-02.1", "aup-attestation.txt", expires, "priya")]
+    assert "carried over from " + old in files[0]["note"]
+    assert len(cli_json("evidence", "list", old)["evidence"]) == 1  # the earlier assessment keeps its own
