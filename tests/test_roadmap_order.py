@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.process_support import cli_json, dep_corpus_fixture, err_line, new_assessment  # noqa: F401
+from tests.process_support import api_fixture, cli_json, dep_corpus_fixture, err_line, new_assessment  # noqa: F401
 
 
 def keys(aid: str) -> list[str]:
@@ -110,3 +110,25 @@ def test_library_order_with_explicit_prerequisites():
     assert order.index("GOV-L3") < order.index("DEV-L4")
     assert [s["key"] for s in roadmap(rec, corpus, prerequisites=[])][-1] == "DEV-L4"
     assert "GOV-L3" not in [s["key"] for s in roadmap(rec, corpus, prerequisites=[])]
+
+
+def test_api_plan_risk_and_export(api):
+    aid = api.new_assessment()
+    base = f"/api/assessments/{aid}"
+    r = api.post(f"{base}/roadmap/steps/GOV-L2", "alice", json={"owner": "Priya Rao", "due": "2027-05-31"})
+    assert r.status_code == 200
+    step = next(s for s in r.json()["steps"] if s["key"] == "GOV-L2")
+    assert (step["owner"], step["due"], step["owner_source"]) == ("Priya Rao", "2027-05-31", "step")
+    assert api.post(f"{base}/roadmap/steps/GOV-9", "alice", json={"owner": "x"}).status_code == 422
+    assert api.post(f"{base}/roadmap/steps/GOV-L2", "alice", json={"due": "soon"}).status_code == 422
+    r = api.post(f"{base}/risk", "alice", json={"weights": {"IR": 5}, "ai_usage": ["customer-facing"]})
+    body = r.json()
+    assert body["risk"]["IR"] == {"weight": 5, "default": 3, "because": ["AI usage customer-facing"], "set": True}
+    assert body["steps"][0]["category"] == "IR"
+    assert api.post(f"{base}/risk", "alice", json={"weights": {"IR": 9}}).status_code == 422
+    for fmt, head in (("csv", "Priority,Step"), ("jira", "Issue Id,Summary"), ("servicenow", "correlation_id,")):
+        r = api.get(f"{base}/roadmap/export?format={fmt}", "alice")
+        assert r.status_code == 200 and r.text.startswith(head), r.text[:80]
+    r = api.get(f"{base}/roadmap/export?format=xlsx", "alice")
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert api.get(f"{base}/roadmap", "dana").status_code == 403
