@@ -55,7 +55,7 @@ def gaps(store: Store, assessment_id: str, *, to_level: int | None = None) -> li
 
 def diff(store: Store, first: str, second: str) -> dict[str, Any]:
     """What moved between two assessments: levels, targets, statuses, evidence."""
-    from aismm_assistant.assessment.roadmap import diff as diff_records
+    from aismm_assistant.assessment.diffing import diff as diff_records
 
     return diff_records(store.get_assessment(first), store.get_assessment(second), _corpus())
 

@@ -160,7 +160,7 @@ export async function startPage(active, { staffOnly = false } = {}) {
   }
   const staff = me.role === "admin" || me.role === "assessor";
   const links = [["/interview", "Interviews"]];
-  if (staff) links.push(["/assessment", "Assessments"], ["/dashboard", "Dashboard"]);
+  if (staff) links.push(["/assessment", "Assessments"], ["/quick", "Quick self-assessment"], ["/dashboard", "Dashboard"], ["/roadmap", "Roadmap"]);
   links.push(["/lookup", "Lookup"]);
   const nav = h(
     "nav",

@@ -1,5 +1,7 @@
 import { api, clear, download, formatDate, h, levelBadge, LEVEL_NAMES, notice, param, s, startPage } from "./app.js";
 
+import { indicativeView, unitsView } from "./process-views.js";
+
 const $ = (id) => document.getElementById(id);
 const aid = param("id");
 const DOMAIN_ORDER = ["Foundational", "Structural", "Procedural"];
@@ -94,6 +96,7 @@ function roadmapList(steps) {
   return h("ol", {}, steps.map((st) => h("li", { class: "result" },
     h("strong", { text: st.state && st.state !== "assessed" ? `${st.category} ${st.name}: ${st.state.replace("_", " ")} → L${st.to_level}` : `${st.category} ${st.name}: L${st.from_level} → L${st.to_level}` }),
     st.target_date ? h("span", { class: "small muted", text: ` by ${st.target_date}` }) : null,
+    st.owner ? h("div", { class: "small muted", text: `owner ${st.owner}${st.due ? " · due " + st.due : ""}${st.depends_on && st.depends_on.length ? " · after " + st.depends_on.join(", ") : ""}` }) : null,
     st.objectives.length
       ? h("ul", { class: "small" }, st.objectives.map((o) => h("li", {}, h("span", { class: "mono", text: o.control_id }), ` ${o.name} `, h("span", { class: "muted", text: `(${o.status.replace("_", " ")})` }))))
       : h("div", { class: "small muted", text: "nothing applicable missing" }))));
@@ -105,6 +108,7 @@ async function load() {
   $("title").textContent = view.organization;
   $("subtitle").textContent = `${view.status} · ${view.scope.deployment_types.join(", ") || "all deployment types"} · updated ${formatDate(view.updated_at)}`;
   $("review-link").href = "/assessment?id=" + encodeURIComponent(aid);
+  $("roadmap-link").href = "/roadmap?id=" + encodeURIComponent(aid);
   const pending = cats.reduce((n, c) => n + c.pending_proposals, 0);
   const withTargets = cats.filter((c) => c.target_level && c.level != null);
   const atTarget = withTargets.filter((c) => c.level != null && c.level >= c.target_level).length;
@@ -121,6 +125,10 @@ async function load() {
   clear($("scale")).append(...[1, 2, 3, 4, 5].map((lv) => h("span", { class: "lv-" + lv, text: `L${lv} ${LEVEL_NAMES[lv]}` })));
   clear($("gaps")).append(gapsTable(view, cats));
   clear($("roadmap")).append(roadmapList(view.roadmap));
+  clear($("indicative")).append(indicativeView(view));
+  const units = await api(`/api/assessments/${encodeURIComponent(aid)}/units`);
+  $("units-panel").hidden = !units.units.length;
+  clear($("units")).append(unitsView(units));
 }
 
 async function pick() {

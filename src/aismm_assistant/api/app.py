@@ -48,6 +48,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     install_error_handlers(app)
     for module in (routes_lookup, routes_users, routes_assessments, routes_interviews):
         app.include_router(module.router)
+    from aismm_assistant.api import routes_process
+
+    app.include_router(routes_process.router)
     app.include_router(routes_pages.router)
     assets = settings.web_dir / "assets"
     if assets.is_dir():

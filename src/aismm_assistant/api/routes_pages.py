@@ -15,6 +15,8 @@ PAGES: dict[str, str] = {
     "/assessment": "assessment.html",
     "/dashboard": "dashboard.html",
     "/lookup": "lookup.html",
+    "/quick": "quick.html",
+    "/roadmap": "roadmap.html",
 }
 
 

@@ -333,7 +333,7 @@ def set_status(record: Assessment, status: str, *, actor: str, corpus: Corpus | 
         pending = sorted(cid for cid, r in record.results.items() if r.pending)
         if pending:
             raise ValidationError(f"cannot finalise: {len(pending)} proposals await review ({', '.join(pending[:5])})")
-        from aismm_assistant.assessment.summary import category_states
+        from aismm_assistant.assessment.states import category_states
 
         if corpus is None:
             from aismm_assistant.corpus import load_corpus

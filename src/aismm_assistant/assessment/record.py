@@ -76,6 +76,31 @@ class SubstituteKPI(_Strict):
     rationale: str | None = None
 
 
+class IndicativeLevel(_Strict):
+    """A level picked from the level descriptors in the quick self-assessment: qualitative, beside the KPI level."""
+
+    level: int = Field(ge=1, le=5)
+    reason: str | None = Field(default=None, max_length=300)
+    by: str
+    at: datetime = Field(default_factory=utcnow)
+
+
+class StepPlan(_Strict):
+    """Who carries one roadmap step (category, level) and by when."""
+
+    owner: str | None = Field(default=None, max_length=200)
+    due: date | None = None
+
+
+class CheckIn(_Strict):
+    """A quarterly check-in on one category's gap (docs/process.md)."""
+
+    category: str
+    at: datetime = Field(default_factory=utcnow)
+    by: str
+    note: str | None = Field(default=None, max_length=500)
+
+
 class Proposal(_Strict):
     """An assisted proposal for one objective; never final until a human confirms it."""
 
@@ -164,7 +189,10 @@ class CategoryRecord(_Strict):
     target_date: date | None = None
     excluded: bool = False
     exclusion_reason: str | None = None
+    target_owner: str | None = Field(default=None, max_length=200)
     provenance: LevelProvenance = Field(default_factory=LevelProvenance)
+    indicative: IndicativeLevel | None = None
+    risk_weight: int | None = Field(default=None, ge=1, le=5, description="Set by the organisation; None = default.")
 
 
 class Scope(_Strict):
@@ -238,6 +266,12 @@ class Assessment(AssessmentCreate):
     categories: dict[str, CategoryRecord] = Field(default_factory=dict)
     results: dict[str, ControlResult] = Field(default_factory=dict)
     history: list[Change] = Field(default_factory=list)
+    unit: str | None = Field(default=None, max_length=200, description="Business unit; None = the whole program.")
+    parent_id: str | None = Field(default=None, description="The program assessment this unit belongs to.")
+    reassessment_of: str | None = Field(default=None, description="The assessment this one reassesses.")
+    ai_usage: list[str] = Field(default_factory=list, description="How AI is used; sets default risk weights.")
+    plan: dict[str, StepPlan] = Field(default_factory=dict, description="Roadmap step 'GOV-L3' -> owner, due.")
+    check_ins: list[CheckIn] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _keys(self) -> Assessment:
@@ -280,6 +314,9 @@ class CategoryPublic(BaseModel):
     level_confirmed: bool = False
     target_level: int | None = None
     target_date: date | None = None
+    target_owner: str | None = None
+    indicative_reason: str | None = None
+    risk_weight: int | None = None
     gap: int | None = None
     next_level: int | None = None
     next_level_progress: float | None = None
@@ -315,6 +352,8 @@ class AssessmentPublic(BaseModel):
 
     id: str
     organization: str
+    unit: str | None = None
+    parent_id: str | None = None
     status: AssessmentStatus
     scope: Scope
     corpus: CorpusRef

@@ -227,6 +227,9 @@ def render_markdown(record: Assessment, corpus: Corpus, *, previous: Assessment 
     for s in d["steps"]:
         names = ", ".join(f"{o['control_id']} {md(o['name'])}" for o in s["objectives"]) or "—"
         out.append(f"{s['order']}. **{s['category']}** L{s['from_level']} → L{s['to_level']}: {names}")
+    from aismm_assistant.assessment.units import report_section
+
+    out += ["", report_section(record, corpus, "md")]
     out += ["", "## Evidence by objective", ""]
     for cid, ev in d["evidence"].items():
         c = pub.categories[cid]
@@ -382,6 +385,9 @@ def render_html(record: Assessment, corpus: Corpus, *, previous: Assessment | st
                           f"({STATUS_LABEL[o['status']]})</span>" for o in s["objectives"]) or "—"
         h.append(f"<li><b>{s['category']}</b> L{s['from_level']} → L{s['to_level']} ({s['domain']}): {names}</li>")
     h.append("</ol>" if d["steps"] else "")
+    from aismm_assistant.assessment.units import report_section
+
+    h.append(report_section(record, corpus, "html"))
     h.append("<h2 class='pb'>Evidence by objective</h2>")
     for cid, ev in d["evidence"].items():
         c = pub.categories[cid]

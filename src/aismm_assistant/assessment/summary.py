@@ -15,7 +15,8 @@ from aismm_assistant.assessment.record import (
     ResultPublic,
 )
 from aismm_assistant.assessment.scoring import score_category, score_program
-from aismm_assistant.model import CATEGORY_NAMES, DOMAIN_OF, LEVEL_NAMES, Category, Corpus
+from aismm_assistant.assessment.states import assessed_categories, category_state, category_states  # noqa: F401
+from aismm_assistant.model import CATEGORY_NAMES, DOMAIN_OF, LEVEL_NAMES, Corpus
 
 
 def proposed_statuses(record: Assessment) -> dict[str, str]:
@@ -44,45 +45,6 @@ def is_stale(res: ControlResult, now: datetime, max_age_days: int) -> bool:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return now - when > timedelta(days=max_age_days)
-
-
-def category_state(record: Assessment, category: Category, scope: list[str] | None, computed_level: int) -> str:
-    """``assessed`` once a human signed off the level the rule gives (or decided every applicable objective,
-    as a filled workbook does); ``in_progress`` once anything was proposed or decided; else ``not_assessed``.
-    """
-    rec = record.categories.get(category.id)
-    prov = rec.provenance if rec else None
-    if prov is not None and prov.confirmed is not None and prov.confirmed == computed_level:
-        return "assessed"
-    results = [record.results[c.id] for c in category.controls if c.id in record.results]
-    pending = any(r.pending for r in results)
-    applicable = [c.id for c in category.controls if c.applies_to(scope)]
-    decided = {r.control_id for r in results if r.provenance.confirmed or r.provenance.manual}
-    if applicable and not pending and all(
-            cid in decided and record.results[cid].status != "unknown" for cid in applicable):
-        return "assessed"
-    if pending or decided or (prov is not None and prov.proposed is not None):
-        return "in_progress"
-    return "not_assessed"
-
-
-def category_states(record: Assessment, corpus: Corpus) -> dict[str, str]:
-    """The state of every in-scope category (excluded ones report their state too; see ``excluded``)."""
-    scope = record.scope.deployment_scope()
-    statuses = record.effective_statuses()
-    out = {}
-    for cid in record.scope.category_ids():
-        cat = corpus.category(cid)
-        if cat is not None:
-            out[cid] = category_state(record, cat, scope, score_category(cat, statuses, scope).level)
-    return out
-
-
-def assessed_categories(record: Assessment, corpus: Corpus) -> list[str]:
-    """Categories whose level stands: assessed and not excluded (what means and charts cover)."""
-    states = category_states(record, corpus)
-    return [c for c, s in states.items()
-            if s == "assessed" and not (c in record.categories and record.categories[c].excluded)]
 
 
 def _revalidation_window() -> int:
@@ -169,6 +131,9 @@ def to_public(record: Assessment, corpus: Corpus, *, all_controls: bool = False)
             stale=[c.id for c in cat.controls  # type: ignore[union-attr]
                    if c.id in record.results and is_stale(record.results[c.id], now, window)],
         )
+    from aismm_assistant.assessment.quick import annotate
+
+    annotate(categories, record)
     results: list[ResultPublic] = []
     for cid in cat_ids:
         for control in corpus.category(cid).controls:  # type: ignore[union-attr]
@@ -181,6 +146,8 @@ def to_public(record: Assessment, corpus: Corpus, *, all_controls: bool = False)
     return AssessmentPublic(
         id=record.id,
         organization=record.organization,
+        unit=record.unit,
+        parent_id=record.parent_id,
         status=record.status,
         scope=record.scope,
         corpus=record.corpus,

@@ -54,19 +54,29 @@ def _canonical_control(control: str) -> str:
 
 @app.command("new")
 def new_cmd(
-    org: str = typer.Option(..., "--org", help="Organisation being assessed."),
+    org: str = typer.Option(None, "--org", help="Organisation being assessed."),
     deployment: list[str] = typer.Option(None, "--deployment", "-d", help="Deployment type in use (repeat)."),
     category: list[str] = typer.Option(None, "--category", "-c", help="Category in scope (repeat; default all)."),
     by: str = typer.Option(None, "--by", help="Who starts it (default: login name)."),
+    unit: str = typer.Option(None, "--unit", help="Business unit name (with --parent)."),
+    parent: str = typer.Option(None, "--parent", help="The program assessment a --unit belongs to."),
+    source: str = typer.Option(None, "--from", help="Reassess: carry over scope, targets, answers, evidence."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Start an assessment; prints its id."""
+    """Start an assessment (or a business unit, or a reassessment); prints its id."""
+    if unit or parent or source:
+        from aismm_assistant.cli.process_cmd import new_special
+
+        return new_special(org, deployment, category, by or default_actor(), unit, parent, source, as_json)
+
     from pydantic import ValidationError as PydanticError
 
     from aismm_assistant.assessment.record import AssessmentCreate
     from aismm_assistant.errors import ValidationError
 
     try:
+        if not org:
+            raise ValidationError("give --org NAME (or --parent ID --unit NAME, or --from ID)")
         create = AssessmentCreate(organization=org, created_by=by or default_actor(),
                                   scope={"deployment_types": deployment or [], "categories": category or []})
     except PydanticError as exc:
@@ -107,16 +117,24 @@ def target_cmd(
     category: str = typer.Argument(...),
     level: str = typer.Argument(..., help="Target level 1-5 (or L3)."),
     by_date: str = typer.Option(None, "--by", help="Target date YYYY-MM-DD."),
+    owner: str = typer.Option(None, "--owner", help="Who is accountable for reaching it."),
     actor: str = typer.Option(None, "--actor", help="Who set it (default: login name)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Set a category's target level and date."""
-    record = get_store().set_target(assessment_id, category, level, by_date=by_date, actor=actor or default_actor())
+    """Set a category's S.M.A.R.T. target: level, date and owner; warns on targets the model advises against."""
+    from aismm_assistant.assessment.targets import set_target, target_warnings
+
+    corpus = load_corpus()
+    record = get_store().update_assessment(assessment_id, lambda rec: set_target(
+        rec, corpus, category, level, by_date=by_date, owner=owner, actor=actor or default_actor()))
     cid = category.strip().upper()
     cat = record.categories[cid]
+    warnings = target_warnings(record, corpus)
     _done(as_json, {"id": record.id, "category": cid, "target_level": cat.target_level,
                     "target_date": cat.target_date.isoformat() if cat.target_date else None,
-                    "level": cat.level}, f"{cid}: target L{cat.target_level}, now L{cat.level}")
+                    "target_owner": cat.target_owner, "level": cat.level, "warnings": warnings},
+          f"{cid}: target L{cat.target_level}, now L{cat.level}"
+          + "".join(f"\nwarning: {w['message']}" for w in warnings if w["category"] in (cid, None)))
 
 
 def _print_view(view: dict[str, Any]) -> None:
@@ -172,6 +190,9 @@ def _print_steps(steps: list[dict[str, Any]], *, title: str | None = None) -> No
         now = (f"L{s['from_level']}" if s.get("state", "assessed") == "assessed"
                else s["state"].replace("_", " "))
         console.print(f"{s['order']}. [bold]{s['category']}[/] {now} → L{s['to_level']} ({s['domain']})")
+        if "owner" in s:
+            console.print(f"     owner {s['owner'] or '—'} · due {s['due'] or '—'} · risk {s.get('risk_weight')}"
+                          f" · after {', '.join(s.get('depends_on') or []) or '—'}", markup=False, highlight=False)
         for o in s["objectives"]:
             console.print(f"     {o['control_id']} {o['name']} — now {o['status']}")
 
@@ -278,7 +299,7 @@ def gaps_cmd(
     to_level: int = typer.Option(None, "--to-level", min=2, max=5, help="Plan every category up to this level."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """A roadmap: lower levels first, foundational before structural before procedural."""
+    """The roadmap: ordered by dependencies, risk weight, then level; owners and due dates (docs/process.md)."""
     from aismm_assistant import service
 
     steps = service.gaps(get_store(), assessment_id, to_level=to_level)

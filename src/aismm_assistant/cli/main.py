@@ -7,7 +7,7 @@ name. A new group is one import and one line below.
 
 from __future__ import annotations
 
-from aismm_assistant.cli import (  # noqa: F401  (ciso_cmd adds `corpus export-ciso-assistant`)
+from aismm_assistant.cli import (  # noqa: F401  (ciso_cmd adds to the corpus group)
     assessment_cmd,
     ciso_cmd,
     corpus_cmd,
@@ -16,6 +16,7 @@ from aismm_assistant.cli import (  # noqa: F401  (ciso_cmd adds `corpus export-c
     evidence_cmd,
     evidence_files_cmd,
     interview_cmd,
+    process_cmd,
     retrieval_cmd,
     server_cmd,
     user_cmd,
@@ -28,6 +29,7 @@ app.add_typer(corpus_cmd.app, name="corpus")
 app.add_typer(corpus_cmd.commands)  # lookup
 app.add_typer(retrieval_cmd.commands)  # index, search, ask
 app.add_typer(retrieval_cmd.bench_app, name="bench")
+assessment_cmd.app.add_typer(process_cmd.commands)  # quick, risk, plan, units, due, check-in, roadmap-export
 app.add_typer(assessment_cmd.app, name="assessment")
 app.add_typer(evidence_cmd.commands)  # evidence-request
 app.add_typer(interview_cmd.commands)  # interview, review
