@@ -21,6 +21,14 @@ export function clearToken() {
   sessionStorage.removeItem(TOKEN_KEY);
 }
 
+// Bidi embedding, override and isolate controls: shown raw they make a name read backwards.
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/** User text as it may appear on a page: without bidi controls (the API stores it unchanged). */
+export function displayText(value) {
+  return String(value).replace(BIDI_CONTROLS, "");
+}
+
 export class ApiError extends Error {
   constructor(status, message) {
     super(message);
@@ -81,7 +89,7 @@ function setProps(el, props) {
     if (v === undefined || v === null || v === false) continue;
     if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
     else if (k === "class") el.className = v;
-    else if (k === "text") el.textContent = v;
+    else if (k === "text") el.textContent = displayText(v);
     else if (k === "value") el.value = v;
     else if (k === "checked" || k === "disabled" || k === "selected") el[k] = Boolean(v);
     else el.setAttribute(k, v === true ? "" : String(v));
@@ -91,7 +99,7 @@ function setProps(el, props) {
 function append(el, children) {
   for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    el.append(child instanceof Node ? child : document.createTextNode(displayText(child)));
   }
 }
 
@@ -134,11 +142,11 @@ export function highlight(text, quotes, markProps = () => ({})) {
   let pos = 0;
   for (const [start, end, q] of spans) {
     if (start < pos) continue;
-    frag.append(document.createTextNode(text.slice(pos, start)));
+    frag.append(document.createTextNode(displayText(text.slice(pos, start))));
     frag.append(h("mark", markProps(q), text.slice(start, end)));
     pos = end;
   }
-  frag.append(document.createTextNode(text.slice(pos)));
+  frag.append(document.createTextNode(displayText(text.slice(pos))));
   return frag;
 }
 

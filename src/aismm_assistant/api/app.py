@@ -25,7 +25,11 @@ def create_app(settings: Settings | None = None, store: Any | None = None) -> An
         routes_users,
     )
     from aismm_assistant.api.errors import install_error_handlers
-    from aismm_assistant.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+    from aismm_assistant.api.middleware import (
+        BodyLimitMiddleware,
+        InternalErrorMiddleware,
+        SecurityHeadersMiddleware,
+    )
 
     settings = settings or get_settings()
     app = FastAPI(
@@ -49,6 +53,7 @@ def create_app(settings: Settings | None = None, store: Any | None = None) -> An
     assets = settings.web_dir / "assets"
     if assets.is_dir():
         app.mount("/assets", StaticFiles(directory=assets), name="assets")
+    app.add_middleware(InternalErrorMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

@@ -19,6 +19,7 @@ from aismm_assistant.assessment.record import Assessment
 from aismm_assistant.assessment.summary import to_public
 from aismm_assistant.errors import ValidationError
 from aismm_assistant.model import CATEGORY_NAMES, Corpus
+from aismm_assistant.textsafe import json_document, needs_escapes, sheet_value
 from aismm_assistant.workbook import csv_safe
 
 FORMATS: tuple[str, ...] = ("json", "yaml", "xlsx", "csv", "md", "html", "oscal")
@@ -75,12 +76,16 @@ def export_document(record: Assessment, corpus: Corpus) -> dict[str, Any]:
 
 
 def to_json(record: Assessment, corpus: Corpus) -> str:
-    return json.dumps(export_document(record, corpus), indent=2, ensure_ascii=False) + "\n"
+    return json_document(json.dumps(export_document(record, corpus), indent=2, ensure_ascii=False)) + "\n"
 
 
 def to_yaml(record: Assessment, corpus: Corpus) -> str:
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return yaml.dump(export_document(record, corpus), Dumper=dumper, sort_keys=False, allow_unicode=True)
+    doc = export_document(record, corpus)
+    text = yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=True)
+    if needs_escapes(text):  # invisible or bidi characters: let YAML write every non-ASCII one as an escape
+        text = yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=False)
+    return text
 
 
 def to_csv(record: Assessment, corpus: Corpus) -> str:
@@ -183,7 +188,7 @@ def to_oscal(record: Assessment, corpus: Corpus) -> dict[str, Any]:
 
 
 def to_oscal_json(record: Assessment, corpus: Corpus) -> str:
-    return json.dumps(to_oscal(record, corpus), indent=2, ensure_ascii=False) + "\n"
+    return json_document(json.dumps(to_oscal(record, corpus), indent=2, ensure_ascii=False)) + "\n"
 
 
 # ---------------------------------------------------------------- xlsx
@@ -206,11 +211,11 @@ def xlsx_bytes(record: Assessment, corpus: Corpus) -> bytes:
                        ("Status", record.status), ("Deployment Types", ", ".join(record.scope.deployment_types)),
                        ("Categories", ", ".join(record.scope.category_ids())),
                        ("Corpus", f"{record.corpus.name} {record.corpus.version} ({record.corpus.hash})")):
-        ws.append([key, value])
+        ws.append([key, sheet_value(value)])
     ws.append([])
     ws.append(list(SUMMARY_COLUMNS))
     for cid, c in pub.categories.items():
-        ws.append([cid, c.name, c.domain, c.level, c.target_level, c.target_date.isoformat() if c.target_date else None,
+        ws.append([cid, sheet_value(c.name), c.domain, c.level, c.target_level, c.target_date.isoformat() if c.target_date else None,
                    c.next_level_progress, c.proposed_level])
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 48
@@ -223,7 +228,8 @@ def xlsx_bytes(record: Assessment, corpus: Corpus) -> bytes:
             res = record.results.get(control.id)
             has_status = res is not None and (res.provenance.manual or res.provenance.confirmed)
             sheet.append([*control_row(control), res.status if has_status else None,
-                          "\n".join(e.text for e in res.evidence) if res else None, res.notes if res else None])
+                          sheet_value("\n".join(e.text for e in res.evidence)) if res else None,
+                          sheet_value(res.notes) if res else None])
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")

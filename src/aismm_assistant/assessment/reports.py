@@ -12,6 +12,7 @@ from aismm_assistant.assessment.record import Assessment, AssessmentPublic
 from aismm_assistant.assessment.roadmap import roadmap
 from aismm_assistant.assessment.summary import to_public
 from aismm_assistant.model import LEVEL_NAMES, Corpus
+from aismm_assistant.textsafe import html_text, md_text
 
 STATUS_LABEL = {"met": "Met", "partial": "Partial", "not_met": "Not met", "not_applicable": "N/A", "unknown": "Unknown"}
 CURRENT, TARGET = "#1f5fa8", "#d9822b"
@@ -120,10 +121,11 @@ def _status(r: Any) -> str:
 def render_markdown(record: Assessment, corpus: Corpus) -> str:
     d = report_data(record, corpus)
     pub: AssessmentPublic = d["pub"]
-    out = [f"# AI security maturity — {pub.organization}", "",
+    m = md_text
+    out = [f"# AI security maturity — {m(pub.organization)}", "",
            f"Assessment `{pub.id}` · status **{pub.status}** · updated {pub.updated_at:%Y-%m-%d} · "
-           f"scope: {', '.join(pub.scope.deployment_types) or 'all deployment types'} · "
-           f"model: {pub.corpus.name} {pub.corpus.version}", ""]
+           f"scope: {m(', '.join(pub.scope.deployment_types) or 'all deployment types')} · "
+           f"model: {m(pub.corpus.name)} {m(pub.corpus.version)}", ""]
     if d["representative"]:
         out += ["> Assessed against the project's representative AISMM corpus, not the official CSA text.", ""]
     out += ["## Current vs target", "", d["radar"], "", "## Summary by domain", "",
@@ -133,26 +135,26 @@ def render_markdown(record: Assessment, corpus: Corpus) -> str:
             "| Category | Level | Target | Gap | Next level | Proposed |", "|---|---|---|---|---|---|"]
     for cid, c in pub.categories.items():
         nxt = f"{round(c.next_level_progress * 100)}% of L{c.next_level}" if c.next_level else "top level"
-        out.append(f"| {cid} {c.name} | L{c.level} {c.level_name}{' (confirmed)' if c.level_confirmed else ''} | "
+        out.append(f"| {cid} {m(c.name)} | L{c.level} {c.level_name}{' (confirmed)' if c.level_confirmed else ''} | "
                    f"{'L' + str(c.target_level) if c.target_level else '—'} | {c.gap if c.gap is not None else '—'} | "
                    f"{nxt} | {'L' + str(c.proposed_level) if c.proposed_level else '—'} |")
     out += ["", "## Roadmap: gaps in order", ""]
     if not d["steps"]:
         out.append("No gaps: every category is at its target.")
     for s in d["steps"]:
-        names = ", ".join(f"{o['control_id']} {o['name']}" for o in s["objectives"]) or "—"
+        names = ", ".join(f"{o['control_id']} {m(o['name'])}" for o in s["objectives"]) or "—"
         out.append(f"{s['order']}. **{s['category']}** L{s['from_level']} → L{s['to_level']}: {names}")
     out += ["", "## Evidence behind each level", ""]
     for cid, rows in d["behind"].items():
         c = pub.categories[cid]
-        out += [f"### {cid} {c.name} — L{c.level} {LEVEL_NAMES[c.level]}", ""]
+        out += [f"### {cid} {m(c.name)} — L{c.level} {LEVEL_NAMES[c.level]}", ""]
         for r in rows:
-            out.append(f"- **{r.control_id}** (L{r.level}) {r.name}: {_status(r)}")
+            out.append(f"- **{r.control_id}** (L{r.level}) {m(r.name)}: {_status(r)}")
             for e in r.evidence:
-                who = f" — {e.supplied_by}" if e.supplied_by else ""
-                out.append(f"  - “{e.text}” ({e.source}{who})")
+                who = f" — {m(e.supplied_by)}" if e.supplied_by else ""
+                out.append(f"  - “{m(e.text)}” ({m(e.source)}{who})")
             if r.pending:
-                out += [f"  - _cited, unconfirmed:_ “{q.quote}” (turn {q.turn})" for q in r.citations]
+                out += [f"  - _cited, unconfirmed:_ “{m(q.quote)}” (turn {q.turn})" for q in r.citations]
         out.append("")
     return "\n".join(out)
 
@@ -174,7 +176,7 @@ table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px
 def render_html(record: Assessment, corpus: Corpus) -> str:
     d = report_data(record, corpus)
     pub: AssessmentPublic = d["pub"]
-    e = escape
+    e = html_text
     h = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
          f"<title>AI security maturity — {e(pub.organization)}</title><style>{_CSS}</style></head><body>",
          f"<h1>AI security maturity — {e(pub.organization)}</h1>",
