@@ -18,6 +18,7 @@ def create_app(settings: Settings | None = None, store: Any | None = None) -> An
 
     from aismm_assistant import __version__
     from aismm_assistant.api import (
+        openapi,
         routes_assessments,
         routes_interviews,
         routes_lookup,
@@ -25,6 +26,8 @@ def create_app(settings: Settings | None = None, store: Any | None = None) -> An
         routes_users,
     )
     from aismm_assistant.api.errors import install_error_handlers
+    from aismm_assistant.api.idempotency import IdempotencyMiddleware
+    from aismm_assistant.api.ratelimit import WriteRateLimitMiddleware
     from aismm_assistant.api.middleware import (
         BodyLimitMiddleware,
         InternalErrorMiddleware,
@@ -47,6 +50,7 @@ def create_app(settings: Settings | None = None, store: Any | None = None) -> An
     app.state.settings = settings
     app.state.store = store
     install_error_handlers(app)
+    openapi.install(app)
     for module in (routes_lookup, routes_users, routes_assessments, routes_interviews):
         app.include_router(module.router)
     app.include_router(routes_pages.router)
@@ -54,6 +58,8 @@ def create_app(settings: Settings | None = None, store: Any | None = None) -> An
     if assets.is_dir():
         app.mount("/assets", StaticFiles(directory=assets), name="assets")
     app.add_middleware(InternalErrorMiddleware)
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(WriteRateLimitMiddleware, per_minute=settings.write_rate_per_minute, burst=settings.write_burst)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
