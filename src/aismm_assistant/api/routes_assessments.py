@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from aismm_assistant.api import library
 from aismm_assistant.api.auth import StaffDep, StoreDep
@@ -20,8 +21,25 @@ DeploymentType = Literal["All", "Self-hosted", "PaaS", "API/SaaS"]
 StatusValue = Literal["met", "partial", "not_met", "not_applicable", "unknown"]
 
 
+def future_date(value: str | None) -> str | None:
+    """A YYYY-MM-DD date that is today or later (UTC): deadlines and targets never start overdue."""
+    if value is None:
+        return None
+    try:
+        when = date.fromisoformat(value)
+    except ValueError:
+        when = None
+    if when is None or len(value) != 10:
+        raise ValueError("give the date as YYYY-MM-DD, e.g. 2027-06-30")
+    if when < datetime.now(UTC).date():
+        raise ValueError(f"{value} is in the past; give today or a later date")
+    return value
+
+
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Request bodies are strict: `"level": true` or `"level": "1"` is refused, never coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class AssessmentIn(_Body):
@@ -43,7 +61,9 @@ class ControlConfirm(_Body):
 
 class TargetIn(_Body):
     level: int = Field(ge=1, le=5)
-    by_date: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD")
+    by_date: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD, today or later.")
+
+    _future = field_validator("by_date")(classmethod(lambda cls, v: future_date(v)))
 
 
 class EvidenceRequestIn(_Body):
@@ -52,6 +72,13 @@ class EvidenceRequestIn(_Body):
     controls: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list, max_length=200)
     owner: str | None = Field(default=None, max_length=200, description="Who receives it (default: category owner role).")
     due: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD (default: in 14 days).")
+
+    _future = field_validator("due")(classmethod(lambda cls, v: future_date(v)))
+    model_config = ConfigDict(
+        extra="forbid", strict=True,
+        json_schema_extra={"anyOf": [{"required": ["assessment_id"]},
+                                     {"required": ["controls"], "properties": {"controls": {"minItems": 1}}}]},
+    )
 
 
 @router.get("/assessments")

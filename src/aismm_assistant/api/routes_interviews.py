@@ -30,14 +30,14 @@ KEEPALIVE_SECONDS = 10.0
 
 
 class InterviewIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     category: str = Field(min_length=2, max_length=8, description="Category ID, e.g. GOV.")
     respondent: str = Field(pattern=USER_NAME_PATTERN, description="User name of the person who answers.")
 
 
 class AnswerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     answer: str = Field(min_length=1, max_length=20_000)
 

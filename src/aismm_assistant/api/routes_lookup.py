@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api", tags=["lookup"])
 
 
 class AskBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     question: str = Field(min_length=1, max_length=2000, description="A free question about the model.")
 
