@@ -6,12 +6,15 @@ query loads the MiniLM model; their validation is covered in test_api.py.
 
 from __future__ import annotations
 
+import re
+
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from tests.test_api_support import GOV_ANSWER, Api, api_fixture  # noqa: F401 - registers the "api" fixture
 
 SKIP = {"/api/search", "/api/ask"}
+CLI_WORDS = re.compile(r"(?<![\w-])--[a-z]|`aismm ")
 
 
 def test_no_generated_request_gets_a_server_error(api: Api) -> None:
@@ -37,6 +40,7 @@ def test_no_generated_request_gets_a_server_error(api: Api) -> None:
                 if response.status_code >= 400:
                     body = response.json()
                     assert isinstance(body.get("error"), str) and body["error"], f"{where}: {response.text[:300]}"
+                    assert not CLI_WORDS.search(body["error"]), f"{where}: CLI wording {body['error']!r}"
 
         check()
     assert "POST /api/interviews/{interview_id}/answers" in checked

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,6 +18,28 @@ log = logging.getLogger("aismm_assistant.api")
 
 class Unauthorized(AismmError):
     """No bearer token, or a token that matches no user."""
+
+
+#: the library speaks to the command line ("give --status", "see `aismm assessment list`"); a web
+#: user has no command line, so the API says the same thing in terms of the request and the pages.
+_CLI_HINT = re.compile(r"\s*\((?:see )?`?aismm [^)]*\)|\s*\(--[a-z][a-z-]*(?: [A-Z]+)?\)")
+_FLAG_WORDS: dict[str, str] = {
+    "status": "a status",
+    "rationale": "a rationale",
+    "assessment": "an assessment",
+    "by": "who",
+    "out": "another folder",
+    "llm": "AISMM_LLM",
+}
+_FLAG = re.compile(r"(?<![\w-])--([a-z][a-z-]*)")
+
+
+def in_web_words(message: str) -> str:
+    """``message`` without command-line flags or commands: what a user of the pages or the API can act on."""
+    text = _CLI_HINT.sub("", message)
+    text = text.replace("choose --llm offline", "set AISMM_LLM=offline")
+    text = _FLAG.sub(lambda m: _FLAG_WORDS.get(m.group(1), m.group(1).replace("-", " ")), text)
+    return text.strip()
 
 
 def status_for(exc: AismmError) -> int:
@@ -56,7 +79,7 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         if status == 503:
             log.error("server misconfigured: %s", exc)
-        return error_response(status, str(exc), headers)
+        return error_response(status, in_web_words(str(exc)), headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
