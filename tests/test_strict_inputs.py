@@ -14,7 +14,7 @@ def _gov_target(api: Api, aid: str) -> tuple:
     return gov["target_level"], gov.get("target_date")
 
 
-@pytest.mark.parametrize("level", [True, "1", 1.0, "L2", None, [2]])
+@pytest.mark.parametrize("level", [True, "1", 1.5, "L2", None, [2]])
 def test_level_must_be_a_json_integer(api: Api, level) -> None:
     aid = api.new_assessment()
     for path, body in ((f"/api/assessments/{aid}/categories/GOV/target", {"level": level}),

@@ -68,6 +68,8 @@ def describe_validation(errors: list[dict[str, Any]]) -> str:
     first = errors[0]
     loc = ".".join(str(p) for p in first.get("loc", ()))
     msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+    if first.get("type") in ("literal_error", "enum") and isinstance(first.get("input"), str):
+        msg += f" (got {first['input'][:40]!r})"
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return f"{loc}: {msg}{more}" if loc else msg + more
 

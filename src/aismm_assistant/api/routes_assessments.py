@@ -11,11 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from aismm_assistant.api import library
 from aismm_assistant.api.auth import StaffDep, StoreDep
+from aismm_assistant.api.types import CategoryId, JsonInt
 
 router = APIRouter(prefix="/api", tags=["assessments"])
 
 IdPath = Annotated[str, Path(min_length=1, max_length=64)]
-CatPath = Annotated[str, Path(min_length=1, max_length=8)]
+CatPath = Annotated[str, Path(min_length=1, max_length=8, description="Category ID, e.g. GOV (any case).")]
 Rationale = Annotated[str, Field(min_length=1, max_length=2000, description="Why; kept in the record's history.")]
 DeploymentType = Literal["All", "Self-hosted", "PaaS", "API/SaaS"]
 StatusValue = Literal["met", "partial", "not_met", "not_applicable", "unknown"]
@@ -39,18 +40,18 @@ def future_date(value: str | None) -> str | None:
 class _Body(BaseModel):
     """Request bodies are strict: `"level": true` or `"level": "1"` is refused, never coerced."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class AssessmentIn(_Body):
     organization: str = Field(min_length=1, max_length=200)
     deployment_types: list[DeploymentType] = Field(default_factory=list, max_length=4)
-    categories: list[str] = Field(default_factory=list, max_length=12, description="Empty = all twelve.")
+    categories: list[CategoryId] = Field(default_factory=list, max_length=12, description="Empty = all twelve.")
     description: str = Field(default="", max_length=2000)
 
 
 class LevelConfirm(_Body):
-    level: int = Field(ge=1, le=5)
+    level: JsonInt = Field(ge=1, le=5)
     rationale: Rationale
 
 
@@ -60,7 +61,7 @@ class ControlConfirm(_Body):
 
 
 class TargetIn(_Body):
-    level: int = Field(ge=1, le=5)
+    level: JsonInt = Field(ge=1, le=5)
     by_date: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD, today or later.")
 
     _future = field_validator("by_date")(classmethod(lambda cls, v: future_date(v)))
@@ -68,14 +69,14 @@ class TargetIn(_Body):
 
 class EvidenceRequestIn(_Body):
     assessment_id: str | None = Field(default=None, min_length=1, max_length=64)
-    category: str | None = Field(default=None, max_length=8)
+    category: CategoryId | None = None
     controls: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list, max_length=200)
     owner: str | None = Field(default=None, max_length=200, description="Who receives it (default: category owner role).")
     due: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD (default: in 14 days).")
 
     _future = field_validator("due")(classmethod(lambda cls, v: future_date(v)))
     model_config = ConfigDict(
-        extra="forbid", strict=True,
+        extra="forbid",
         json_schema_extra={"anyOf": [{"required": ["assessment_id"]},
                                      {"required": ["controls"], "properties": {"controls": {"minItems": 1}}}]},
     )

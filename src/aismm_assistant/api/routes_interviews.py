@@ -21,6 +21,7 @@ from aismm_assistant.api.auth import StaffDep, StoreDep, UserDep, check_intervie
 from aismm_assistant.api.errors import in_web_words, status_for
 from aismm_assistant.api.library import interview_row
 from aismm_assistant.api.routes_users import USER_NAME_PATTERN
+from aismm_assistant.api.types import CategoryId
 from aismm_assistant.errors import AismmError, ValidationError
 
 router = APIRouter(prefix="/api", tags=["interviews"])
@@ -30,14 +31,14 @@ KEEPALIVE_SECONDS = 10.0
 
 
 class InterviewIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
-    category: str = Field(min_length=2, max_length=8, description="Category ID, e.g. GOV.")
+    category: CategoryId = Field(description="Category ID, e.g. GOV.")
     respondent: str = Field(pattern=USER_NAME_PATTERN, description="User name of the person who answers.")
 
 
 class AnswerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
     answer: str = Field(min_length=1, max_length=20_000)
 

@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api", tags=["lookup"])
 
 
 class AskBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
     question: str = Field(min_length=1, max_length=2000, description="A free question about the model.")
 

@@ -15,7 +15,7 @@ USER_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
 
 
 class UserCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
     name: str = Field(pattern=USER_NAME_PATTERN, description="Login name; respondents see interviews assigned to it.")
     role: Literal["admin", "assessor", "respondent"]
