@@ -72,7 +72,7 @@ def test_only_admin_manages_users(api: Api, who: str) -> None:
 
 
 def test_duplicate_or_bad_users_are_refused(api: Api) -> None:
-    assert api.post("/api/users", "root", json={"name": "alice", "role": "assessor"}).status_code == 422
+    assert api.post("/api/users", "root", json={"name": "alice", "role": "assessor"}).status_code == 409  # name taken: a conflict, not a bad body
     assert api.post("/api/users", "root", json={"name": "x y", "role": "assessor"}).status_code == 422
     assert api.post("/api/users", "root", json={"name": "zed", "role": "owner"}).status_code == 422
 

@@ -20,6 +20,10 @@ class Unauthorized(AismmError):
     """No bearer token, or a token that matches no user."""
 
 
+class Conflict(AismmError):
+    """The request is fine but clashes with what exists (a user name already taken)."""
+
+
 #: the library speaks to the command line ("give --status", "see `aismm assessment list`"); a web
 #: user has no command line, so the API says the same thing in terms of the request and the pages.
 _CLI_HINT = re.compile(r"\s*\((?:see )?`?aismm [^)]*\)|\s*\(--[a-z][a-z-]*(?: [A-Z]+)?\)")
@@ -46,6 +50,8 @@ def status_for(exc: AismmError) -> int:
     """NotFound 404, PermissionDenied 403, bad data 422, server-side corpus trouble 503, anything else 400."""
     if isinstance(exc, Unauthorized):
         return 401
+    if isinstance(exc, Conflict):
+        return 409
     if isinstance(exc, NotFoundError):
         return 404
     if isinstance(exc, PermissionDenied):
@@ -74,6 +80,35 @@ def describe_validation(errors: list[dict[str, Any]]) -> str:
     return f"{loc}: {msg}{more}" if loc else msg + more
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """The methods the OpenAPI document lists for this path (Starlette's own 405 names only one route's)."""
+    table = getattr(request.app.state, "allowed_methods", None)
+    if table is None:
+        table = [
+            (re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)) + "$"),
+             {m.upper() for m in ops if m in ("get", "post", "put", "patch", "delete")})
+            for path, ops in request.app.openapi().get("paths", {}).items()
+        ]
+        request.app.state.allowed_methods = table
+    methods: set[str] = set()
+    for regex, served in table:
+        if regex.match(request.url.path):
+            methods |= served
+    if "GET" in methods or not methods:  # pages and files are GET-only; HEAD comes with GET
+        methods |= {"GET", "HEAD"}
+    return sorted(methods | {"OPTIONS"})
+
+
+def method_not_allowed(request: Request) -> Any:
+    """OPTIONS answers 204 with ``Allow``; any other unserved method 405 with the same ``Allow``."""
+    from fastapi.responses import Response
+
+    allow = {"Allow": ", ".join(allowed_methods(request))}
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers=allow)
+    return error_response(405, f"{request.method} is not allowed here; use {allow['Allow']}", allow)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AismmError)
     async def _aismm(request: Request, exc: AismmError) -> JSONResponse:
@@ -88,7 +123,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(422, describe_validation(list(exc.errors())))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Any:
+        if exc.status_code == 405:
+            return method_not_allowed(request)
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
         return error_response(exc.status_code, detail, getattr(exc, "headers", None))
 

@@ -62,7 +62,8 @@ class ControlConfirm(_Body):
 
 class TargetIn(_Body):
     level: JsonInt = Field(ge=1, le=5)
-    by_date: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD, today or later.")
+    by_date: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD, today or later.",
+                                json_schema_extra={"format": "date"})
 
     _future = field_validator("by_date")(classmethod(lambda cls, v: future_date(v)))
 
@@ -72,12 +73,13 @@ class EvidenceRequestIn(_Body):
     category: CategoryId | None = None
     controls: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list, max_length=200)
     owner: str | None = Field(default=None, max_length=200, description="Who receives it (default: category owner role).")
-    due: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD (default: in 14 days).")
+    due: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD, today or later (default: in 14 days).",
+                            json_schema_extra={"format": "date"})
 
     _future = field_validator("due")(classmethod(lambda cls, v: future_date(v)))
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"anyOf": [{"required": ["assessment_id"]},
+        json_schema_extra={"anyOf": [{"required": ["assessment_id"], "properties": {"assessment_id": {"type": "string"}}},
                                      {"required": ["controls"], "properties": {"controls": {"minItems": 1}}}]},
     )
 
