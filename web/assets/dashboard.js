@@ -1,4 +1,4 @@
-import { api, clear, download, formatDate, h, levelBadge, LEVEL_NAMES, notice, param, s, startPage } from "./app.js";
+import { api, clear, displayText, download, formatDate, h, levelBadge, LEVEL_NAMES, notice, param, s, startPage } from "./app.js";
 
 const $ = (id) => document.getElementById(id);
 const aid = param("id");
@@ -96,7 +96,7 @@ function roadmapList(steps) {
 async function load() {
   const view = await api("/api/assessments/" + encodeURIComponent(aid));
   const cats = Object.values(view.categories);
-  $("title").textContent = view.organization;
+  $("title").textContent = displayText(view.organization);
   $("subtitle").textContent = `${view.status} · ${view.scope.deployment_types.join(", ") || "all deployment types"} · updated ${formatDate(view.updated_at)}`;
   $("review-link").href = "/assessment?id=" + encodeURIComponent(aid);
   const pending = cats.reduce((n, c) => n + c.pending_proposals, 0);
