@@ -36,13 +36,13 @@ function radar(cats) {
 }
 
 function heatmap(cats) {
-  const grid = h("div", { class: "heat", role: "table", "aria-label": "Maturity heat map by domain" });
+  const grid = h("div", { class: "heat", role: "group", "aria-label": "Maturity heat map by domain" });
   for (const d of DOMAIN_ORDER) {
     const row = cats.filter((c) => c.domain === d);
     if (!row.length) continue;
-    grid.append(h("div", { class: "dname", role: "rowheader", text: d }));
+    grid.append(h("div", { class: "dname", text: d }));
     for (const c of row) {
-      grid.append(h("div", { class: "cell lv-" + c.level, role: "cell", "data-category": c.category, title: `${c.name}: L${c.level} ${LEVEL_NAMES[c.level]}` },
+      grid.append(h("div", { class: "cell lv-" + c.level, "data-category": c.category, title: `${c.name}: L${c.level} ${LEVEL_NAMES[c.level]}` },
         h("span", { class: "cid", text: c.category }),
         h("span", { class: "cname", text: c.name }),
         h("span", { class: "clv", text: `L${c.level}${c.target_level ? " → L" + c.target_level : ""}` })));
