@@ -68,15 +68,15 @@ def test_every_generated_request_gets_a_documented_answer(no_rate_limit, api: Ap
             @given(case=operation.as_strategy(generation_mode=mode))
             @settings(max_examples=4, deadline=None, derandomize=True, database=None,
                       suppress_health_check=list(HealthCheck))
-            def check(case) -> None:  # noqa: ANN001 - a schemathesis Case
+            def check(case) -> None:  # noqa: ANN001 - a schemathesis Case, run at once inside the loop
                 for who in ("root", "dana"):
                     headers = {**(case.headers or {}), **api.auth(who)}
-                    where = f"{case.method} {case.formatted_path} as {who} ({mode.value})"
+                    where = f"{case.method} {case.formatted_path} as {who} ({mode.value})"  # noqa: B023
                     try:
                         response = case.call_and_validate(headers=headers, checks=every_check)
                     except BaseException as exc:  # a FailureGroup: let the known stateful refusals through
                         inner = list(getattr(exc, "exceptions", [exc]))
-                        if where_op in STATEFUL_422 and inner and all(
+                        if where_op in STATEFUL_422 and inner and all(  # noqa: B023
                                 isinstance(e, RejectedPositiveData) and e.status_code == 422 for e in inner):
                             continue
                         raise AssertionError(f"{where}: {exc}") from None

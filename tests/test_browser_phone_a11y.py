@@ -184,7 +184,7 @@ def test_review_is_reached_in_a_few_tab_presses(site, browser) -> None:
     """The probe needed 49 Tab presses to the first 'Accept proposal'; skip link, then a jump list."""
     ctx, page, _ = _open(browser, site, f"/assessment?id={site['aid']}", "alice", DESKTOP)
     try:
-        for presses in range(1, 15):
+        for _presses in range(1, 15):
             page.keyboard.press("Tab")
             if page.evaluate("() => document.activeElement.dataset.action") == "accept":
                 break

@@ -27,12 +27,12 @@ def create_app(settings: Settings | None = None, store: Any | None = None) -> An
     )
     from aismm_assistant.api.errors import install_error_handlers
     from aismm_assistant.api.idempotency import IdempotencyMiddleware
-    from aismm_assistant.api.ratelimit import WriteRateLimitMiddleware
     from aismm_assistant.api.middleware import (
         BodyLimitMiddleware,
         InternalErrorMiddleware,
         SecurityHeadersMiddleware,
     )
+    from aismm_assistant.api.ratelimit import WriteRateLimitMiddleware
 
     settings = settings or get_settings()
     app = FastAPI(
