@@ -254,3 +254,36 @@ def test_sign_in_with_a_hostile_next_stays_on_this_origin(site, browser) -> None
             assert f":{port}/" in page.url
         finally:
             ctx.close()
+
+
+def test_a_lost_reply_is_retried_with_the_same_key_and_stored_once(site, browser) -> None:
+    """The probe's duplicate: the server stored the answer, the browser saw a connection reset."""
+    from playwright.sync_api import expect
+
+    base = site["server"].base
+    alice = {"Authorization": "Bearer " + site["tokens"]["alice"]}
+    dana = {"Authorization": "Bearer " + site["tokens"]["dana"]}
+    iid = httpx.post(f"{base}/api/assessments/{site['aid']}/interviews", json={"category": "MON", "respondent": "dana"},
+                     headers=alice).json()["id"]
+    ctx, page, errors = _open(browser, site, f"/interview?id={iid}", "dana", DESKTOP)
+    seen: list[str] = []
+
+    def drop_first_reply(route) -> None:  # noqa: ANN001 - a Playwright Route
+        seen.append(route.request.headers.get("idempotency-key", ""))
+        if len(seen) == 1:
+            route.fetch()  # the server receives and stores it …
+            route.abort("connectionreset")  # … but the reply never arrives
+        else:
+            route.continue_()
+
+    try:
+        page.route(re.compile(r".*/api/interviews/[^/]+/answers$"), drop_first_reply)
+        page.fill("#answer", "We log every model call centrally and alert on anomalies.")
+        page.click("#send")
+        expect(page.locator("#transcript .bubble.a")).to_have_count(1)
+        assert len(seen) == 2 and seen[0] and seen[0] == seen[1], seen
+        turns = httpx.get(f"{base}/api/interviews/{iid}", headers=dana).json()["turns"]
+        assert [t["answer"] for t in turns] == ["We log every model call centrally and alert on anomalies."]
+        assert errors == []
+    finally:
+        ctx.close()
