@@ -90,6 +90,7 @@ def _open(browser, site, path: str, who: str | None, viewport: dict):
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status == 404 else None)  # favicon too
     base = site["server"].base
     if who:
         page.goto(base + "/")
