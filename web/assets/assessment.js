@@ -13,7 +13,7 @@ async function showList() {
   const data = await api("/api/assessments");
   if (!data.assessments.length) box.append(h("p", { class: "empty", text: "None yet — create the first one." }));
   else {
-    const table = h("table", {}, h("thead", {}, h("tr", {}, ["Organization", "Scope", "Status", "Updated", ""].map((x) => h("th", { text: x })))));
+    const table = h("table", {}, h("thead", {}, h("tr", {}, ["Organization", "Scope", "Status", "Updated", "Actions"].map((x) => h("th", { text: x })))));
     const body = h("tbody");
     for (const a of data.assessments.slice().reverse()) {
       body.append(h("tr", {},

@@ -53,7 +53,7 @@ function heatmap(cats) {
 }
 
 function gapsTable(view, cats) {
-  const table = h("table", {}, h("thead", {}, h("tr", {}, ["Category", "Current", "Target", "Progress to next level", "Blocking objectives", ""].map((x) => h("th", { text: x })))));
+  const table = h("table", {}, h("thead", {}, h("tr", {}, ["Category", "Current", "Target", "Progress to next level", "Blocking objectives", "Set target"].map((x) => h("th", { text: x })))));
   const body = h("tbody");
   for (const c of cats) {
     const sel = h("select", { "aria-label": `Target for ${c.category}` }, h("option", { value: "", text: "—" }), [2, 3, 4, 5].map((lv) => h("option", { value: String(lv), text: "L" + lv, selected: c.target_level === lv })));

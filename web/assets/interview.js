@@ -155,7 +155,7 @@ async function showList(me) {
     box.append(h("p", { class: "empty", text: me.staff ? "No interviews yet. Start one from an assessment." : "No interview is assigned to you yet." }));
     return;
   }
-  const table = h("table", {}, h("thead", {}, h("tr", {}, ["Category", "Respondent", "Status", ""].map((x) => h("th", { text: x })))));
+  const table = h("table", {}, h("thead", {}, h("tr", {}, ["Category", "Respondent", "Status", "Open"].map((x) => h("th", { text: x })))));
   const body = h("tbody");
   for (const it of me.interviews) {
     body.append(h("tr", {},
