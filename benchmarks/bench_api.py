@@ -83,7 +83,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="aismm-bench-") as home:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AISMM_")}
-        env.update({"AISMM_HOME": home, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT / "src")})
+        # one token drives the whole load: the per-token write limit would measure itself, not the server
+        env.update({"AISMM_HOME": home, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT / "src"),
+                    "AISMM_WRITE_RATE_PER_MINUTE": "0"})
         staff = json.loads(_cli("user", "add", "bench-assessor", "--role", "assessor", "--json", env=env))["token"]
         port = _free_port()
         server = subprocess.Popen(

@@ -53,6 +53,11 @@ class Settings(BaseSettings):
         description="Set by `aismm serve`: warm the search index at start; no request waits for an index build.",
     )
     max_request_bytes: int = Field(default=256_000, description="Largest HTTP request body accepted.")
+    write_rate_per_minute: float = Field(
+        default=120, ge=0, description="Writes (POST/PUT/PATCH/DELETE) a token may send per minute, per worker; 0 = off."
+    )
+    write_burst: int = Field(default=30, ge=1, description="Writes a token may send at once before the rate applies.")
+    idempotency_ttl_hours: float = Field(default=24, gt=0, description="How long an Idempotency-Key's answer is kept.")
     evidence_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1, description="Largest evidence file accepted.")
     revalidate_after_days: int = Field(
         default=365, ge=1, description="A met/partial answer older than this is flagged for revalidation."

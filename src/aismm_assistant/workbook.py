@@ -304,6 +304,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def csv_safe(value: Any) -> Any:
     """Neutralise spreadsheet formulas in user text for CSV (an evidence line '=HYPERLINK(...)' stays text)."""
+    from aismm_assistant.textsafe import sheet_value
+
+    value = sheet_value(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -319,8 +322,10 @@ def keep_text(workbook: Any) -> None:
 
 
 def control_row(control: Control) -> list[Any]:
-    """One workbook row in WORKBOOK_COLUMNS order."""
-    return [
+    """One workbook row in WORKBOOK_COLUMNS order (text a worksheet can hold: see textsafe)."""
+    from aismm_assistant.textsafe import sheet_value
+
+    return [sheet_value(v) for v in (
         control.id,
         f"L{control.level}",
         control.name,
@@ -329,7 +334,7 @@ def control_row(control: Control) -> list[Any]:
         control.assessment_mode,
         ", ".join(control.aicm),
         "; ".join(control.references),
-    ]
+    )]
 
 
 def style_header(ws, ncols: int) -> None:  # noqa: ANN001 - openpyxl worksheet
@@ -350,6 +355,8 @@ def export_corpus_workbook(corpus: Corpus, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment
 
+    from aismm_assistant.textsafe import sheet_value
+
     path = Path(path)
     if not path.parent.exists():
         raise CorpusError(f"{path.parent}: folder does not exist")
@@ -361,9 +368,9 @@ def export_corpus_workbook(corpus: Corpus, path: Path) -> None:
     from aismm_assistant.corpus import corpus_provenance, provenance_footer
 
     prov = corpus_provenance(corpus)
-    intro.append([corpus.meta.name, f"version {corpus.meta.version}", f"hash {corpus.content_hash}"])
+    intro.append([sheet_value(corpus.meta.name), f"version {corpus.meta.version}", f"hash {corpus.content_hash}"])
     if corpus.meta.notice:
-        intro.append([corpus.meta.notice])
+        intro.append([sheet_value(corpus.meta.notice)])
     intro.append([provenance_footer(corpus)])
     wb.properties.title = f"{corpus.meta.name} {corpus.meta.version}"
     wb.properties.subject = f"corpus hash {corpus.content_hash}"

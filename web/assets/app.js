@@ -21,6 +21,14 @@ export function clearToken() {
   sessionStorage.removeItem(TOKEN_KEY);
 }
 
+// Bidi embedding, override and isolate controls: shown raw they make a name read backwards.
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/** User text as it may appear on a page: without bidi controls (the API stores it unchanged). */
+export function displayText(value) {
+  return String(value).replace(BIDI_CONTROLS, "");
+}
+
 export class ApiError extends Error {
   constructor(status, message) {
     super(message);
@@ -33,15 +41,59 @@ function toLogin() {
   location.assign("/?next=" + encodeURIComponent(next));
 }
 
-/** fetch /api/... with the bearer token; JSON in, JSON out; a 401 sends the user to the login page. */
+function newKey() {
+  if (globalThis.crypto && crypto.randomUUID) return crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+let inFlight = 0;
+/** While any request runs: main is aria-busy and a "Loading…" status shows (every page, one place). */
+function busy(delta) {
+  inFlight = Math.max(0, inFlight + delta);
+  const main = document.querySelector("main");
+  if (main) main.setAttribute("aria-busy", inFlight > 0 ? "true" : "false");
+  let el = document.getElementById("loading");
+  if (!el && inFlight > 0) {
+    el = h("div", { id: "loading", class: "loading", role: "status" });
+    document.body.append(el);
+  }
+  if (el) {
+    el.textContent = inFlight > 0 ? "Loading…" : "";
+    el.hidden = inFlight === 0;
+  }
+}
+
+/**
+ * fetch /api/... with the bearer token; JSON in, JSON out; a 401 sends the user to the login page.
+ * Every POST carries an Idempotency-Key, and a POST that lost its connection is sent once more with
+ * the same key: the server answers it at most once, so a retry never stores an answer twice.
+ */
 export async function api(path, { method = "GET", body, raw = false, signal } = {}) {
   const headers = { Authorization: "Bearer " + getToken() };
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method === "POST") headers["Idempotency-Key"] = newKey();
+  const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal };
   let resp;
+  busy(+1);
   try {
-    resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    try {
+      resp = await fetch(path, init);
+    } catch (err) {
+      if (method !== "POST" || (signal && signal.aborted)) throw err;
+      await new Promise((r) => setTimeout(r, 800));
+      resp = await fetch(path, init);
+    }
+    // 409 + Retry-After: the first copy of this request is still running; wait for its answer
+    for (let attempt = 0; method === "POST" && resp.status === 409 && resp.headers.get("Retry-After") && attempt < 5; attempt++) {
+      await new Promise((r) => setTimeout(r, Number(resp.headers.get("Retry-After")) * 1000));
+      resp = await fetch(path, init);
+    }
   } catch (err) {
     throw new ApiError(0, "cannot reach the server (" + err.message + ")");
+  } finally {
+    busy(-1);
   }
   if (resp.status === 401 && !path.endsWith("/api/me")) {
     toLogin();
@@ -81,7 +133,7 @@ function setProps(el, props) {
     if (v === undefined || v === null || v === false) continue;
     if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
     else if (k === "class") el.className = v;
-    else if (k === "text") el.textContent = v;
+    else if (k === "text") el.textContent = displayText(v);
     else if (k === "value") el.value = v;
     else if (k === "checked" || k === "disabled" || k === "selected") el[k] = Boolean(v);
     else el.setAttribute(k, v === true ? "" : String(v));
@@ -91,7 +143,7 @@ function setProps(el, props) {
 function append(el, children) {
   for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    el.append(child instanceof Node ? child : document.createTextNode(displayText(child)));
   }
 }
 
@@ -134,11 +186,11 @@ export function highlight(text, quotes, markProps = () => ({})) {
   let pos = 0;
   for (const [start, end, q] of spans) {
     if (start < pos) continue;
-    frag.append(document.createTextNode(text.slice(pos, start)));
+    frag.append(document.createTextNode(displayText(text.slice(pos, start))));
     frag.append(h("mark", markProps(q), text.slice(start, end)));
     pos = end;
   }
-  frag.append(document.createTextNode(text.slice(pos)));
+  frag.append(document.createTextNode(displayText(text.slice(pos))));
   return frag;
 }
 
@@ -181,7 +233,15 @@ export async function startPage(active, { staffOnly = false } = {}) {
       h("button", { class: "link", type: "button", onclick: () => { clearToken(); location.assign("/"); } }, "Sign out"),
     ),
   );
-  document.body.prepend(nav);
+  const toggle = h("button", { type: "button", class: "menu-toggle", "aria-expanded": "false", "aria-controls": "nav-links" }, "Menu");
+  toggle.addEventListener("click", () => {
+    const open = nav.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+  nav.querySelector("ul").id = "nav-links";
+  nav.querySelector(".brand").after(toggle);
+  const skip = ensureSkipLink();
+  skip.after(nav);
   if (staffOnly && !staff) {
     const main = document.querySelector("main");
     clear(main);
@@ -190,6 +250,52 @@ export async function startPage(active, { staffOnly = false } = {}) {
   }
   me.staff = staff;
   return me;
+}
+
+/** The "Skip to main content" link (first Tab stop) and a focusable main, on any page. */
+export function ensureSkipLink() {
+  const main = document.querySelector("main");
+  if (main && !main.id) main.id = "main";
+  if (main && !main.hasAttribute("tabindex")) main.setAttribute("tabindex", "-1");
+  let skip = document.querySelector("a.skip-link");
+  if (!skip) {
+    skip = h("a", { class: "skip-link", href: "#main" }, "Skip to main content");
+    document.body.prepend(skip);
+  }
+  if (!skip.dataset.wired) {
+    skip.dataset.wired = "1";
+    skip.addEventListener("click", (ev) => {
+      ev.preventDefault();
+      document.getElementById("main")?.focus();
+    });
+  }
+  return skip;
+}
+
+/** On a phone a table becomes cards: each cell shows its column name (from the header) before it. */
+export function labelTables(root = document) {
+  for (const table of root.querySelectorAll("table")) {
+    const heads = [...table.querySelectorAll("thead th, tr:first-child > th")].map((th) => th.textContent.trim());
+    if (!heads.length) continue;
+    for (const tr of table.querySelectorAll("tbody tr, tr")) {
+      [...tr.children].forEach((cell, i) => {
+        if (cell.tagName === "TD" && !cell.dataset.label && heads[i]) cell.dataset.label = heads[i];
+      });
+    }
+  }
+}
+
+if (typeof document !== "undefined" && typeof MutationObserver !== "undefined") {
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      labelTables();
+    });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+  document.addEventListener("DOMContentLoaded", () => ensureSkipLink());
 }
 
 export function formatDate(value) {

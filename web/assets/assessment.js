@@ -1,4 +1,4 @@
-import { api, clear, formatDate, h, levelBadge, LEVEL_NAMES, notice, param, startPage, STATUS_LABELS, statusBadge, highlight } from "./app.js";
+import { api, clear, displayText, formatDate, h, levelBadge, LEVEL_NAMES, notice, param, startPage, STATUS_LABELS, statusBadge, highlight } from "./app.js";
 import { renderEvidence } from "./evidence.js";
 
 const $ = (id) => document.getElementById(id);
@@ -13,7 +13,7 @@ async function showList() {
   const data = await api("/api/assessments");
   if (!data.assessments.length) box.append(h("p", { class: "empty", text: "None yet — create the first one." }));
   else {
-    const table = h("table", {}, h("thead", {}, h("tr", {}, ["Organization", "Scope", "Status", "Updated", ""].map((x) => h("th", { text: x })))));
+    const table = h("table", {}, h("thead", {}, h("tr", {}, ["Organization", "Scope", "Status", "Updated", "Actions"].map((x) => h("th", { text: x })))));
     const body = h("tbody");
     for (const a of data.assessments.slice().reverse()) {
       body.append(h("tr", {},
@@ -76,8 +76,10 @@ function transcriptFor(cat, results) {
 
 function controlRow(r) {
   const rationale = h("input", { type: "text", maxlength: "2000", placeholder: "Rationale (required)", "aria-label": `Rationale for ${r.control_id}` });
+  // no preselected status: an override is a decision, never the proposal by default
   const override = h("select", { "aria-label": `Override status for ${r.control_id}` },
-    Object.entries(STATUS_LABELS).map(([v, label]) => h("option", { value: v, text: label, selected: v === (r.proposed_status || r.status) })));
+    h("option", { value: "", text: "Choose a status…", selected: true }),
+    Object.entries(STATUS_LABELS).map(([v, label]) => h("option", { value: v, text: label })));
   const msg = h("div");
   async function confirm(status) {
     if (!rationale.value.trim()) {
@@ -103,7 +105,14 @@ function controlRow(r) {
   const actions = h("div", { class: "review-actions" }, rationale,
     r.proposed_status && r.pending ? h("button", { type: "button", class: "small", "data-action": "accept", onclick: () => confirm(null) }, "Accept proposal") : null,
     override,
-    h("button", { type: "button", class: "small secondary", "data-action": "override", onclick: () => confirm(override.value) }, r.proposed_status ? "Override" : "Set"));
+    h("button", { type: "button", class: "small secondary", "data-action": "override", onclick: () => {
+      if (!override.value) {
+        notice(msg, "Choose a status to set first.");
+        override.focus();
+        return;
+      }
+      confirm(override.value);
+    } }, r.proposed_status ? "Override" : "Set"));
   const decide = r.pending
     ? actions
     : h("details", { class: "change" }, h("summary", { class: "small", text: r.confirmed_by || r.source === "manual" ? "Change status…" : "Set status…" }), actions);
@@ -121,7 +130,7 @@ function controlRow(r) {
 
 function levelForm(c) {
   const sel = h("select", { "aria-label": `Level for ${c.category}` }, [1, 2, 3, 4, 5].map((lv) => h("option", { value: String(lv), text: `L${lv} ${LEVEL_NAMES[lv]}`, selected: lv === (c.level ?? c.computed_level) })));
-  const rationale = h("input", { type: "text", maxlength: "2000", placeholder: "Rationale for the level" });
+  const rationale = h("input", { type: "text", maxlength: "2000", placeholder: "Rationale for the level", "aria-label": `Rationale for the ${c.category} level` });
   const msg = h("div");
   // Confirmed means reviewed: with proposals still undecided the assessor must say why (issue 14).
   const plural = c.pending_proposals === 1 ? "proposal" : "proposals";
@@ -208,13 +217,14 @@ async function loadAll() {
 async function showDetail() {
   $("detail-view").hidden = false;
   await loadAll();
-  $("title").textContent = view.organization;
+  $("title").textContent = displayText(view.organization);
   document.title = `${view.organization} · AISMM assistant`;
   $("dash-link").href = "/dashboard?id=" + encodeURIComponent(aid);
   for (const c of Object.values(view.categories)) {
     $("start-cat").append(h("option", { value: c.category, text: `${c.category} · ${c.name}` }));
     $("evidence-cat").append(h("option", { value: c.category, text: `${c.category} · ${c.name}` }));
   }
+  $("start-form").querySelector("button[type=submit]").disabled = false;  // categories are there now
   const firstActive = interviews.length ? interviews[0].category : "";
   $("evidence-cat").value = firstActive;
   $("start-form").addEventListener("submit", async (ev) => {

@@ -1,4 +1,4 @@
-import { api, clear, download, formatDate, h, levelBadge, LEVEL_NAMES, notice, param, s, startPage } from "./app.js";
+import { api, clear, displayText, download, formatDate, h, levelBadge, LEVEL_NAMES, notice, param, s, startPage } from "./app.js";
 
 import { indicativeView, unitsView } from "./process-views.js";
 
@@ -42,15 +42,15 @@ function radar(all) {
 }
 
 function heatmap(cats) {
-  const grid = h("div", { class: "heat", role: "table", "aria-label": "Maturity heat map by domain" });
+  const grid = h("div", { class: "heat", role: "group", "aria-label": "Maturity heat map by domain" });
   for (const d of DOMAIN_ORDER) {
     const row = cats.filter((c) => c.domain === d);
     if (!row.length) continue;
-    grid.append(h("div", { class: "dname", role: "rowheader", text: d }));
+    grid.append(h("div", { class: "dname", text: d }));
     for (const c of row) {
       const has = c.level !== null && c.level !== undefined;
       const label = has ? `L${c.level}` : stateText(c);
-      grid.append(h("div", { class: "cell " + (has ? "lv-" + c.level : "lv-none"), role: "cell", "data-category": c.category, "data-state": c.excluded ? "excluded" : c.state, title: has ? `${c.name}: L${c.level} ${LEVEL_NAMES[c.level]}` : `${c.name}: ${c.excluded ? "excluded (" + (c.exclusion_reason || "") + ")" : stateText(c)}` },
+      grid.append(h("div", { class: "cell " + (has ? "lv-" + c.level : "lv-none"), "data-category": c.category, "data-state": c.excluded ? "excluded" : c.state, title: has ? `${c.name}: L${c.level} ${LEVEL_NAMES[c.level]}` : `${c.name}: ${c.excluded ? "excluded (" + (c.exclusion_reason || "") + ")" : stateText(c)}` },
         h("span", { class: "cid", text: c.category }),
         h("span", { class: "cname", text: c.name }),
         h("span", { class: "clv", text: `${label}${c.target_level ? " → L" + c.target_level : ""}` })));
@@ -61,7 +61,7 @@ function heatmap(cats) {
 }
 
 function gapsTable(view, cats) {
-  const table = h("table", {}, h("thead", {}, h("tr", {}, ["Category", "Current", "Target", "Progress to next level", "Blocking objectives", ""].map((x) => h("th", { text: x })))));
+  const table = h("table", {}, h("thead", {}, h("tr", {}, ["Category", "Current", "Target", "Progress to next level", "Blocking objectives", "Set target"].map((x) => h("th", { text: x })))));
   const body = h("tbody");
   for (const c of cats) {
     const sel = h("select", { "aria-label": `Target for ${c.category}` }, h("option", { value: "", text: "—" }), [2, 3, 4, 5].map((lv) => h("option", { value: String(lv), text: "L" + lv, selected: c.target_level === lv })));
@@ -105,7 +105,7 @@ function roadmapList(steps) {
 async function load() {
   const view = await api("/api/assessments/" + encodeURIComponent(aid));
   const cats = Object.values(view.categories);
-  $("title").textContent = view.organization;
+  $("title").textContent = displayText(view.organization);
   $("subtitle").textContent = `${view.status} · ${view.scope.deployment_types.join(", ") || "all deployment types"} · updated ${formatDate(view.updated_at)}`;
   $("review-link").href = "/assessment?id=" + encodeURIComponent(aid);
   $("roadmap-link").href = "/roadmap?id=" + encodeURIComponent(aid);

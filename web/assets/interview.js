@@ -89,7 +89,13 @@ function renderUnderstood(proposal) {
   box.append(list);
 }
 
-async function refresh() {
+/** Say only what is new (the live region never re-reads the conversation): what happened, then the next question. */
+function announce(what, view) {
+  const next = questionText(view.question);
+  $("announce").textContent = `${what} ${next ? "Next question: " + next : "There are no more questions."}`;
+}
+
+async function refresh(news = "") {
   const view = await api("/api/interviews/" + encodeURIComponent(id));
   const info = view.interview || {};
   $("title").textContent = `Interview · ${info.category || ""} ${names[info.category] || ""}`.trim();
@@ -98,6 +104,7 @@ async function refresh() {
   renderQuestion(view.question);
   renderUnderstood(view.proposal);
   await renderGuidance(view.question);
+  if (news) announce(news, view);
 }
 
 async function send(ev) {
@@ -115,7 +122,8 @@ async function send(ev) {
     await api("/api/interviews/" + encodeURIComponent(id) + "/answers", { method: "POST", body: { answer: text } });
     $("answer").value = "";
     notice($("answer-msg"), "Saved.", "ok");
-    await refresh();
+    const count = $("transcript").querySelectorAll(".bubble.a").length + 1;
+    await refresh(`Answer ${count} saved.`);
     $("answer").focus();
   } catch (err) {
     notice($("answer-msg"), err.message);
@@ -130,8 +138,9 @@ async function move(action) {
   busy = true;
   try {
     await api(`/api/interviews/${encodeURIComponent(id)}/${action}`, { method: "POST" });
-    notice($("answer-msg"), action === "skip" ? "Skipped; those objectives stay open for the assessor." : "Asking the previous question again; your new answer replaces the earlier one.", "info");
-    await refresh();
+    const said = action === "skip" ? "Skipped; those objectives stay open for the assessor." : "Asking the previous question again; your new answer replaces the earlier one.";
+    notice($("answer-msg"), said, "info");
+    await refresh(action === "skip" ? "Question skipped." : "Back to the previous question.");
   } catch (err) {
     notice($("answer-msg"), err.message);
   } finally {
@@ -146,7 +155,7 @@ async function showList(me) {
     box.append(h("p", { class: "empty", text: me.staff ? "No interviews yet. Start one from an assessment." : "No interview is assigned to you yet." }));
     return;
   }
-  const table = h("table", {}, h("thead", {}, h("tr", {}, ["Category", "Respondent", "Status", ""].map((x) => h("th", { text: x })))));
+  const table = h("table", {}, h("thead", {}, h("tr", {}, ["Category", "Respondent", "Status", "Open"].map((x) => h("th", { text: x })))));
   const body = h("tbody");
   for (const it of me.interviews) {
     body.append(h("tr", {},

@@ -1,11 +1,12 @@
 import { api, clearToken, getToken, notice, param, setToken } from "./app.js";
+import { safeNext } from "./redirect.js";
 
 const form = document.getElementById("login-form");
 const message = document.getElementById("message");
 
 function destination(me) {
-  const next = param("next");
-  if (next && next.startsWith("/") && !next.startsWith("//")) return next;
+  const next = safeNext(param("next"), location.origin);
+  if (next) return next;
   if (me.role === "respondent") {
     const open = me.interviews.filter((i) => i.status !== "done");
     if (open.length === 1) return "/interview?id=" + encodeURIComponent(open[0].id);

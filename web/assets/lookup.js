@@ -40,10 +40,23 @@ async function runSearch(ev) {
   const params = new URLSearchParams({ q, k: "8" });
   for (const key of ["category", "level", "deployment"]) if ($(key).value) params.set(key, $(key).value);
   const results = clear($("results"));
-  notice($("search-msg"), "Searching…", "info");
+  const button = $("search-form").querySelector("button[type=submit], button:not([type])");
+  const started = Date.now();
+  // the first search after a server start loads the search model and index (up to a minute, once):
+  // say so, with the seconds ticking, instead of a bare "Searching…"
+  const progress = () => {
+    const secs = Math.round((Date.now() - started) / 1000);
+    notice($("search-msg"), secs < 2 ? "Searching…"
+      : `Searching… ${secs} s. The first search after the server starts prepares the search index; ` +
+        "this happens once and can take up to a minute. Lookups by ID and the other pages keep working meanwhile.", "info");
+  };
+  progress();
+  const timer = setInterval(progress, 1000);
+  results.setAttribute("aria-busy", "true");
+  if (button) button.disabled = true;
   try {
     const data = await api("/api/search?" + params.toString());
-    notice($("search-msg"), "");
+    notice($("search-msg"), data.results.length ? `${data.results.length} result${data.results.length === 1 ? "" : "s"}.` : "", "info");
     if (!data.results.length) {
       results.append(h("p", { class: "empty", text: "No objective matches; try other words or fewer filters." }));
       return;
@@ -60,6 +73,10 @@ async function runSearch(ev) {
     }
   } catch (err) {
     notice($("search-msg"), err.message);
+  } finally {
+    clearInterval(timer);
+    results.setAttribute("aria-busy", "false");
+    if (button) button.disabled = false;
   }
 }
 

@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     from aismm_assistant import __version__
     from aismm_assistant.api import (
+        openapi,
         routes_assessments,
         routes_interviews,
         routes_lookup,
@@ -28,7 +29,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         routes_users,
     )
     from aismm_assistant.api.errors import install_error_handlers
-    from aismm_assistant.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+    from aismm_assistant.api.idempotency import IdempotencyMiddleware
+    from aismm_assistant.api.middleware import (
+        BodyLimitMiddleware,
+        InternalErrorMiddleware,
+        SecurityHeadersMiddleware,
+    )
+    from aismm_assistant.api.ratelimit import WriteRateLimitMiddleware
 
     settings = settings or get_settings()
     app = FastAPI(
@@ -46,6 +53,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     app.state.store = store
     install_error_handlers(app)
+    openapi.install(app)
     for module in (routes_lookup, routes_users, routes_assessments, routes_interviews):
         app.include_router(module.router)
     from aismm_assistant.api import routes_process
@@ -55,6 +63,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     assets = settings.web_dir / "assets"
     if assets.is_dir():
         app.mount("/assets", StaticFiles(directory=assets), name="assets")
+    app.add_middleware(InternalErrorMiddleware)
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(WriteRateLimitMiddleware, per_minute=settings.write_rate_per_minute, burst=settings.write_burst)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     if settings.serving:  # `aismm serve`: load the search index off the request path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -21,10 +22,38 @@ class Unauthorized(AismmError):
     """No bearer token, or a token that matches no user."""
 
 
+class Conflict(AismmError):
+    """The request is fine but clashes with what exists (a user name already taken)."""
+
+
+#: the library speaks to the command line ("give --status", "see `aismm assessment list`"); a web
+#: user has no command line, so the API says the same thing in terms of the request and the pages.
+_CLI_HINT = re.compile(r"\s*\((?:see )?`?aismm [^)]*\)|\s*\(--[a-z][a-z-]*(?: [A-Z]+)?\)")
+_FLAG_WORDS: dict[str, str] = {
+    "status": "a status",
+    "rationale": "a rationale",
+    "assessment": "an assessment",
+    "by": "who",
+    "out": "another folder",
+    "llm": "AISMM_LLM",
+}
+_FLAG = re.compile(r"(?<![\w-])--([a-z][a-z-]*)")
+
+
+def in_web_words(message: str) -> str:
+    """``message`` without command-line flags or commands: what a user of the pages or the API can act on."""
+    text = _CLI_HINT.sub("", message)
+    text = text.replace("choose --llm offline", "set AISMM_LLM=offline")
+    text = _FLAG.sub(lambda m: _FLAG_WORDS.get(m.group(1), m.group(1).replace("-", " ")), text)
+    return text.strip()
+
+
 def status_for(exc: AismmError) -> int:
     """NotFound 404, PermissionDenied 403, bad data 422, server-side corpus trouble 503, anything else 400."""
     if isinstance(exc, Unauthorized):
         return 401
+    if isinstance(exc, Conflict):
+        return 409
     if isinstance(exc, NotFoundError):
         return 404
     if isinstance(exc, PermissionDenied):
@@ -47,8 +76,39 @@ def describe_validation(errors: list[dict[str, Any]]) -> str:
     first = errors[0]
     loc = ".".join(str(p) for p in first.get("loc", ()))
     msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+    if first.get("type") in ("literal_error", "enum") and isinstance(first.get("input"), str):
+        msg += f" (got {first['input'][:40]!r})"
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return f"{loc}: {msg}{more}" if loc else msg + more
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods the OpenAPI document lists for this path (Starlette's own 405 names only one route's)."""
+    table = getattr(request.app.state, "allowed_methods", None)
+    if table is None:
+        table = [
+            (re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)) + "$"),
+             {m.upper() for m in ops if m in ("get", "post", "put", "patch", "delete")})
+            for path, ops in request.app.openapi().get("paths", {}).items()
+        ]
+        request.app.state.allowed_methods = table
+    methods: set[str] = set()
+    for regex, served in table:
+        if regex.match(request.url.path):
+            methods |= served
+    if "GET" in methods or not methods:  # pages and files are GET-only; HEAD comes with GET
+        methods |= {"GET", "HEAD"}
+    return sorted(methods | {"OPTIONS"})
+
+
+def method_not_allowed(request: Request) -> Any:
+    """OPTIONS answers 204 with ``Allow``; any other unserved method 405 with the same ``Allow``."""
+    from fastapi.responses import Response
+
+    allow = {"Allow": ", ".join(allowed_methods(request))}
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers=allow)
+    return error_response(405, f"{request.method} is not allowed here; use {allow['Allow']}", allow)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -58,14 +118,16 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         if status == 503:
             log.error("server misconfigured: %s", exc)
-        return error_response(status, str(exc), headers)
+        return error_response(status, in_web_words(str(exc)), headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         return error_response(422, describe_validation(list(exc.errors())))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Any:
+        if exc.status_code == 405:
+            return method_not_allowed(request)
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
         return error_response(exc.status_code, detail, getattr(exc, "headers", None))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -13,13 +14,14 @@ CSP = (
 )
 
 
-async def _send_json(send: Send, status: int, payload: dict) -> None:
+async def _send_json(send: Send, status: int, payload: dict, headers: list[tuple[bytes, bytes]] = ()) -> None:
     body = json.dumps(payload).encode("utf-8")
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                        *headers],
         }
     )
     await send({"type": "http.response.body", "body": body})
@@ -100,3 +102,37 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class InternalErrorMiddleware:
+    """An unexpected exception becomes a JSON 500 here and goes no further.
+
+    Starlette's outermost error middleware re-raises after answering, and the server then drops
+    the keep-alive connection, so the client's *next* request failed too. Caught here, the
+    traceback still reaches the log and the connection stays usable.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception:
+            logging.getLogger("aismm_assistant.api").exception(
+                "unhandled error on %s %s", scope.get("method"), scope.get("path")
+            )
+            if started:  # half a response is out; the connection cannot be saved
+                raise
+            await _send_json(send, 500, {"error": "internal error; see the server log"})

@@ -2,39 +2,58 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from aismm_assistant import service
 from aismm_assistant.api.auth import StaffDep, StoreDep
 from aismm_assistant.api.errors import validated
+from aismm_assistant.api.types import CategoryId, JsonInt
 from aismm_assistant.errors import ValidationError
 
 router = APIRouter(prefix="/api", tags=["assessments"])
 
 IdPath = Annotated[str, Path(min_length=1, max_length=64)]
-CatPath = Annotated[str, Path(min_length=1, max_length=8)]
+CatPath = Annotated[str, Path(min_length=1, max_length=8, description="Category ID, e.g. GOV (any case).")]
 Rationale = Annotated[str, Field(min_length=1, max_length=2000, description="Why; kept in the record's history.")]
 DeploymentType = Literal["All", "Self-hosted", "PaaS", "API/SaaS"]
 StatusValue = Literal["met", "partial", "not_met", "not_applicable", "unknown"]
 
 
+def future_date(value: str | None) -> str | None:
+    """A YYYY-MM-DD date that is today or later (UTC): deadlines and targets never start overdue."""
+    if value is None:
+        return None
+    try:
+        when = date.fromisoformat(value)
+    except ValueError:
+        when = None
+    if when is None or len(value) != 10:
+        raise ValueError("give the date as YYYY-MM-DD, e.g. 2027-06-30")
+    if when < datetime.now(UTC).date():
+        raise ValueError(f"{value} is in the past; give today or a later date")
+    return value
+
+
 class _Body(BaseModel):
+    """Request bodies are strict: `"level": true` or `"level": "1"` is refused, never coerced."""
+
     model_config = ConfigDict(extra="forbid")
 
 
 class AssessmentIn(_Body):
     organization: str = Field(min_length=1, max_length=200)
     deployment_types: list[DeploymentType] = Field(default_factory=list, max_length=4)
-    categories: list[str] = Field(default_factory=list, max_length=12, description="Empty = all twelve.")
+    categories: list[CategoryId] = Field(default_factory=list, max_length=12, description="Empty = all twelve.")
     description: str = Field(default="", max_length=2000)
 
 
 class LevelConfirm(_Body):
-    level: int = Field(ge=1, le=5, strict=True)
+    level: JsonInt = Field(ge=1, le=5)
     rationale: Rationale
     acknowledge_pending: str | None = Field(
         default=None, max_length=2000, description="Confirm although proposals await review; say why.")
@@ -50,17 +69,29 @@ class ControlConfirm(_Body):
 
 
 class TargetIn(_Body):
-    level: int = Field(ge=1, le=5)
-    by_date: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD")
+    level: JsonInt = Field(ge=1, le=5)
+    by_date: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD, today or later.",
+                                json_schema_extra={"format": "date"})
+
+    _future = field_validator("by_date")(classmethod(lambda cls, v: future_date(v)))
 
 
 class EvidenceRequestIn(_Body):
     assessment_id: str | None = Field(default=None, min_length=1, max_length=64)
-    category: str | None = Field(default=None, max_length=8)
+    category: CategoryId | None = None
     controls: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list, max_length=200)
     owner: str | None = Field(default=None, max_length=200, description="Who receives it (default: category owner role).")
-    due: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD (default: in 14 days).")
+    due: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD, today or later (default: in 14 days).",
+                            json_schema_extra={"format": "date"})
+
     all: bool = Field(default=False, description="Every applicable objective not met (else: open up to the target).")
+
+    _future = field_validator("due")(classmethod(lambda cls, v: future_date(v)))
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"anyOf": [{"required": ["assessment_id"], "properties": {"assessment_id": {"type": "string"}}},
+                                     {"required": ["controls"], "properties": {"controls": {"minItems": 1}}}]},
+    )
 
 
 @router.get("/assessments")

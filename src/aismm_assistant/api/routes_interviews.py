@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from aismm_assistant.api.auth import Principal, StaffDep, StoreDep, UserDep, check_interview_access
-from aismm_assistant.api.errors import status_for
+from aismm_assistant.api.errors import in_web_words, status_for
+from aismm_assistant.api.types import CategoryId
 from aismm_assistant.errors import AismmError, ValidationError
 from aismm_assistant.storage import InterviewRow, Store
 from aismm_assistant.users import USER_NAME_PATTERN
@@ -32,7 +33,7 @@ KEEPALIVE_SECONDS = 10.0
 class InterviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    category: str = Field(min_length=2, max_length=8, description="Category ID, e.g. GOV.")
+    category: CategoryId = Field(description="Category ID, e.g. GOV.")
     respondent: str = Field(pattern=USER_NAME_PATTERN, description="User name of the person who answers.")
 
 
@@ -50,7 +51,7 @@ def start_interview(assessment_id: IdPath, body: InterviewIn, user: StaffDep, st
     store.get_assessment(assessment_id)
     if body.respondent not in {u.name for u in store.list_users()}:
         raise ValidationError(
-            f"no user {body.respondent!r}; create them first (aismm user add {body.respondent} --role respondent)"
+            f"no user {body.respondent!r}; ask an administrator to add them as a respondent first"
         )
     return dict(start(store, assessment_id, body.category, body.respondent))
 
@@ -137,7 +138,7 @@ async def post_answer_stream(interview_id: IdPath, body: AnswerIn, user: UserDep
         try:
             yield _sse("result", task.result())
         except AismmError as exc:
-            yield _sse("error", {"error": str(exc), "status": status_for(exc)})
+            yield _sse("error", {"error": in_web_words(str(exc)), "status": status_for(exc)})
         except Exception:  # the stream has started: report in-band, keep the traceback in the log
             logging.getLogger("aismm_assistant.api").exception("answer stream failed for %s", interview_id)
             yield _sse("error", {"error": "internal error; see the server log", "status": 500})

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from aismm_assistant import users
 from aismm_assistant.api.auth import AdminDep, StoreDep
+from aismm_assistant.api.errors import Conflict
 from aismm_assistant.users import USER_NAME_PATTERN, Role
 
 router = APIRouter(prefix="/api/users", tags=["users"])
@@ -27,6 +28,8 @@ def list_users(user: AdminDep, store: StoreDep) -> dict:
 @router.post("", status_code=201)
 def add_user(body: UserCreate, user: AdminDep, store: StoreDep) -> dict:
     """Create a user; the token in the answer is never shown again."""
+    if any(u.name == body.name for u in store.list_users()):
+        raise Conflict(f"user {body.name!r} already exists; choose another name")
     row, token = store.add_user(body.name, body.role)
     return {"name": row.name, "role": row.role, "token": token}
 

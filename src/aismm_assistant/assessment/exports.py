@@ -19,6 +19,7 @@ from aismm_assistant.assessment.record import Assessment
 from aismm_assistant.assessment.summary import to_public
 from aismm_assistant.errors import ValidationError
 from aismm_assistant.model import Corpus
+from aismm_assistant.textsafe import json_document, needs_escapes, sheet_value
 from aismm_assistant.workbook import csv_safe
 
 FORMATS: tuple[str, ...] = ("json", "yaml", "xlsx", "csv", "md", "html", "pdf", "docx", "oscal", "oscal-ap",
@@ -101,12 +102,16 @@ def export_document(record: Assessment, corpus: Corpus) -> dict[str, Any]:
 
 
 def to_json(record: Assessment, corpus: Corpus) -> str:
-    return json.dumps(export_document(record, corpus), indent=2, ensure_ascii=False) + "\n"
+    return json_document(json.dumps(export_document(record, corpus), indent=2, ensure_ascii=False)) + "\n"
 
 
 def to_yaml(record: Assessment, corpus: Corpus) -> str:
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return yaml.dump(export_document(record, corpus), Dumper=dumper, sort_keys=False, allow_unicode=True)
+    doc = export_document(record, corpus)
+    text = yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=True)
+    if needs_escapes(text):  # invisible or bidi characters: let YAML write every non-ASCII one as an escape
+        text = yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=False)
+    return text
 
 
 def to_csv(record: Assessment, corpus: Corpus) -> str:
@@ -139,7 +144,7 @@ def _provenance_note(record: Assessment) -> str:
 
 
 def to_oscal_json(record: Assessment, corpus: Corpus) -> str:
-    return json.dumps(to_oscal(record, corpus), indent=2, ensure_ascii=False) + "\n"
+    return json_document(json.dumps(to_oscal(record, corpus), indent=2, ensure_ascii=False)) + "\n"
 
 
 def _oscal_doc(kind: str) -> Any:
@@ -166,10 +171,9 @@ def _decider(res: Any) -> tuple[str | None, str | None]:
 
 
 def _clean(value: Any) -> Any:
-    """Control characters cannot be stored in a workbook: drop them (the record keeps the original)."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    """Control characters cannot be stored in a workbook: drop them, and bidi overrides (the record keeps
+    the original)."""
+    return sheet_value(value)
 
 
 def xlsx_bytes(record: Assessment, corpus: Corpus) -> bytes:
@@ -203,7 +207,7 @@ def xlsx_bytes(record: Assessment, corpus: Corpus) -> bytes:
     ws.append([])
     ws.append(list(SUMMARY_COLUMNS))
     for cid, c in pub.categories.items():
-        ws.append([cid, c.name, c.domain, c.level, c.target_level, c.target_date.isoformat() if c.target_date else None,
+        ws.append([cid, sheet_value(c.name), c.domain, c.level, c.target_level, c.target_date.isoformat() if c.target_date else None,
                    c.next_level_progress, c.proposed_level,
                    f"excluded: {c.exclusion_reason}" if c.excluded else c.state.replace("_", " ")])
     ws.column_dimensions["A"].width = 18
@@ -223,8 +227,8 @@ def xlsx_bytes(record: Assessment, corpus: Corpus) -> bytes:
             if status == OUT_OF_SCOPE:
                 out_of_scope.append(sheet.max_row + 1)
             sheet.append([_clean(v) for v in (
-                *control_row(control), status, "\n".join(e.text for e in res.evidence) if res else None,
-                res.notes if res else None, who, when)])
+                *control_row(control), status, sheet_value("\n".join(e.text for e in res.evidence)) if res else None,
+                sheet_value(res.notes) if res else None, who, when)])
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 import re
-from html import escape
 from typing import Any
 
 from aismm_assistant.assessment.record import Assessment, AssessmentPublic
 from aismm_assistant.assessment.report_data import STATE_LABEL, STATUS_LABEL, report_data
 from aismm_assistant.model import LEVEL_NAMES, Corpus
+from aismm_assistant.textsafe import html_text as escape  # every user string: cleaned, then escaped
+from aismm_assistant.textsafe import md_text
 
 CURRENT, TARGET = "#1f5fa8", "#d9822b"
 
@@ -97,9 +98,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
 
 
 def md(text: Any) -> str:
-    """User text made inert in Markdown: HTML escaped, Markdown punctuation backslashed, one line."""
-    flat = " ".join(str(text or "").split())
-    return _MD_SPECIAL.sub(r"\\\1", escape(flat, quote=False))
+    """User text made inert in Markdown: controls and bidi overrides dropped, HTML escaped, Markdown
+    punctuation backslashed, one line (textsafe.md_text)."""
+    return md_text(str(text or ""))
 
 
 def level_text(c: Any) -> str:
