@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible base URL for the chat model.")
     max_request_bytes: int = Field(default=256_000, description="Largest HTTP request body accepted.")
     evidence_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1, description="Largest evidence file accepted.")
+    token_ttl_days: int = Field(
+        default=90, ge=0, description="Days a new or rotated bearer token stays valid (0: tokens never expire)."
+    )
     revalidate_after_days: int = Field(
         default=365, ge=1, description="A met/partial answer older than this is flagged for revalidation."
     )

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from aismm_assistant.api.auth import Principal, StaffDep, StoreDep, UserDep, check_interview_access
 from aismm_assistant.api.errors import status_for
-from aismm_assistant.errors import AismmError, ValidationError
+from aismm_assistant.errors import AismmError, NotFoundError, ValidationError
 from aismm_assistant.storage import InterviewRow, Store
 from aismm_assistant.users import USER_NAME_PATTERN
 
@@ -33,7 +33,8 @@ class InterviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     category: str = Field(min_length=2, max_length=8, description="Category ID, e.g. GOV.")
-    respondent: str = Field(pattern=USER_NAME_PATTERN, description="User name of the person who answers.")
+    respondent: str = Field(pattern=USER_NAME_PATTERN,
+                            description="Who answers: a user id (from GET /api/users?role=respondent) or user name.")
 
 
 class AnswerIn(BaseModel):
@@ -44,15 +45,17 @@ class AnswerIn(BaseModel):
 
 @router.post("/assessments/{assessment_id}/interviews", status_code=201)
 def start_interview(assessment_id: IdPath, body: InterviewIn, user: StaffDep, store: StoreDep) -> dict:
-    """Open an interview on one category, assigned to a respondent by user name."""
+    """Open an interview on one category, assigned to a respondent's user id (a later namesake sees nothing)."""
     from aismm_assistant.interview.engine import start_interview as start
 
     store.get_assessment(assessment_id)
-    if body.respondent not in {u.name for u in store.list_users()}:
+    try:
+        who = store.get_user(body.respondent)
+    except NotFoundError:
         raise ValidationError(
             f"no user {body.respondent!r}; create them first (aismm user add {body.respondent} --role respondent)"
-        )
-    return dict(start(store, assessment_id, body.category, body.respondent))
+        ) from None
+    return dict(start(store, assessment_id, body.category, who.name, who.id))
 
 
 def _load(store: Store, interview_id: str, user: Principal) -> InterviewRow:
