@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible base URL for the chat model.")
     max_request_bytes: int = Field(default=256_000, description="Largest HTTP request body accepted.")
     evidence_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1, description="Largest evidence file accepted.")
+    answer_workers: int = Field(
+        default=1, ge=1, le=32, description="Answers analysed at once per server process; more answers queue."
+    )
     token_ttl_days: int = Field(
         default=90, ge=0, description="Days a new or rotated bearer token stays valid (0: tokens never expire)."
     )

@@ -1,7 +1,9 @@
 """Interviews: staff start them; the assigned respondent (or staff) reads and answers them.
 
-Every answer goes through the interview engine, which stores the turn (atomic, ordered ``seq``)
-before analysing it, so concurrent requests and a killed server lose nothing.
+Every answer goes through the interview engine, which stores the turn (atomic, ordered ``seq``, with
+the question it answers) before analysing it, so concurrent requests and a killed server lose nothing.
+The analysis runs on the answer queue (api/answer_queue.py), never on the event loop or the threads
+that serve reads.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from aismm_assistant.api.answer_queue import AnswerQueue, answer_queue
 from aismm_assistant.api.auth import Principal, StaffDep, StoreDep, UserDep, check_interview_access
 from aismm_assistant.api.errors import status_for
 from aismm_assistant.errors import AismmError, NotFoundError, ValidationError
@@ -27,6 +30,7 @@ router = APIRouter(prefix="/api", tags=["interviews"])
 
 IdPath = Annotated[str, Path(min_length=1, max_length=64)]
 KEEPALIVE_SECONDS = 10.0
+QueueDep = Annotated[AnswerQueue, Depends(answer_queue)]
 
 
 class InterviewIn(BaseModel):
@@ -84,10 +88,11 @@ def _answer(store: Store, interview_id: str, answer: str, user: Principal) -> di
 
 
 @router.post("/interviews/{interview_id}/answers")
-def post_answer(interview_id: IdPath, body: AnswerIn, user: UserDep, store: StoreDep) -> dict:
+async def post_answer(interview_id: IdPath, body: AnswerIn, user: UserDep, store: StoreDep,
+                      queue: QueueDep) -> dict:
     """Store one answer (in order, exactly once) and return the next question and the updated proposal."""
-    _load(store, interview_id, user)
-    return _answer(store, interview_id, body.answer, user)
+    await run_in_threadpool(_load, store, interview_id, user)
+    return await queue.run(_answer, store, interview_id, body.answer, user)
 
 
 @router.post("/interviews/{interview_id}/skip")
@@ -125,13 +130,14 @@ def _sse(event: str, data: Any) -> bytes:
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}, "description": "accepted, keepalive…, result|error"}},
 )
-async def post_answer_stream(interview_id: IdPath, body: AnswerIn, user: UserDep, store: StoreDep) -> StreamingResponse:
+async def post_answer_stream(interview_id: IdPath, body: AnswerIn, user: UserDep, store: StoreDep,
+                             queue: QueueDep) -> StreamingResponse:
     """Server-sent events for slow (LLM) analysis: `accepted` at once, comments while it works, then `result`."""
     await run_in_threadpool(_load, store, interview_id, user)
 
     async def events() -> AsyncIterator[bytes]:
         yield _sse("accepted", {"interview_id": interview_id})
-        task = asyncio.ensure_future(run_in_threadpool(_answer, store, interview_id, body.answer, user))
+        task = asyncio.ensure_future(queue.run(_answer, store, interview_id, body.answer, user))
         while True:
             done, _ = await asyncio.wait({task}, timeout=KEEPALIVE_SECONDS)
             if done:
