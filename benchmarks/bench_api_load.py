@@ -169,7 +169,7 @@ def main() -> None:
           "phase")
     print(f"{'phase':34} {'reads':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} "
           f"{'answers':>7} {'ans/s':>6} {'ans p50 ms':>10} {'ans p95 ms':>10} {'errors':>6}")
-    for name, r in ((f"GET /api/controls/{{id}} alone", idle),
+    for name, r in (("GET /api/controls/{id} alone", idle),
                     (f"... while {args.writers} post {args.chars:,}-char answers", loaded)):
         print(f"{name:34} {r['reads']:>6} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f} {r['max']:>7.1f} "
               f"{r['answers']:>7} {r['answers_per_s']:>6.2f} {r['answer_p50']:>10.0f} {r['answer_p95']:>10.0f} "

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 import pytest
+import sqlalchemy as sa
 
 from aismm_assistant.assessment.record import AssessmentCreate, Scope
 from aismm_assistant.errors import NotFoundError, ValidationError
