@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from tests.support.api import Api, api_fixture  # noqa: F401 - registers the "api" fixture
 
 #: one statement per governance objective (written for this test); together they can settle the category,
@@ -107,3 +109,57 @@ def test_a_go_back_is_answered_once_then_cleared_in_the_same_commit(api: Api):
     turns = api.store.list_turns(iv)
     assert turns[1].question == again["text"] and turns[2].question != again["text"]  # asked again once, no more
     assert api.store.get_interview(iv).state.get("redo") is None
+
+
+@pytest.mark.slow
+def test_two_uvicorn_workers_pair_simultaneous_answers_like_one(tmp_path):
+    """Across processes the SQLite write lock (BEGIN IMMEDIATE) is what serialises the pairing."""
+    import httpx
+
+    from aismm_assistant.storage import Store
+    from tests.support.api import Server, server_env
+
+    env = server_env(tmp_path / "two-workers")
+    (tmp_path / "two-workers").mkdir()
+    store = Store(f"sqlite:///{tmp_path / 'two-workers' / 'aismm.db'}")
+    staff, dana = store.add_user("alice", "assessor")[1], store.add_user("dana", "respondent")[1]
+    store.close()
+    server = Server(env, workers=2)
+    try:
+        def client(token: str) -> httpx.Client:
+            return httpx.Client(base_url=server.base, headers={"Authorization": f"Bearer {token}"}, timeout=120)
+
+        with client(staff) as alice:
+            aid = alice.post("/api/assessments", json={"organization": "Acme",
+                                                       "deployment_types": ["PaaS", "API/SaaS"]}).json()["id"]
+            started = alice.post(f"/api/assessments/{aid}/interviews", json={"category": "GOV", "respondent": "dana"})
+            assert started.status_code == 201, started.text
+            iv = started.json()
+        barrier = threading.Barrier(len(ANSWERS))
+        codes: list[int] = []
+
+        def one(answer: str) -> None:
+            with client(dana) as c:
+                barrier.wait()
+                codes.append(c.post(f"/api/interviews/{iv['id']}/answers", json={"answer": answer}).status_code)
+
+        threads = [threading.Thread(target=one, args=(a,)) for a in ANSWERS]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=300)
+        assert codes == [200] * len(ANSWERS)
+        with client(dana) as c:
+            turns = c.get(f"/api/interviews/{iv['id']}").json()["turns"]
+            assert [t["turn"] for t in turns] == list(range(len(ANSWERS)))
+            # a lone respondent, answering in the stored order on a second interview, is asked the same
+            with client(staff) as alice:
+                again = alice.post(f"/api/assessments/{aid}/interviews",
+                                   json={"category": "GOV", "respondent": "dana"}).json()
+            asked = [again["question"]["text"] if again["question"] else None]
+            for t in turns[:-1]:
+                nxt = c.post(f"/api/interviews/{again['id']}/answers", json={"answer": t["answer"]}).json()["question"]
+                asked.append(nxt["text"] if nxt else None)
+        assert [t["question"] for t in turns] == asked
+    finally:
+        server.stop()
