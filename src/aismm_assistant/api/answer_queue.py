@@ -2,9 +2,10 @@
 
 Analysing an answer is CPU work measured in tenths of a second; left to the request threadpool,
 a few long answers at once took every thread and most of the interpreter, and other users' lookups
-went from 12 ms to hundreds. Each app gets a small pool of its own (``AISMM_ANSWER_WORKERS``, default
-1 per process) for answers: extra answers queue there, the event loop never runs the analysis, and
-the request threadpool stays free for reads. Run more uvicorn workers to analyse more answers at once.
+went from 12 ms to hundreds. Each server process has a small pool of its own for answers
+(``AISMM_ANSWER_WORKERS``, default 1): extra answers queue there, the event loop never runs the
+analysis, and the request threadpool stays free for reads. More uvicorn workers analyse more answers
+at once; keep workers x slots below the number of cores (docs/web.md).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -39,14 +41,15 @@ class AnswerQueue:
         ctx = contextvars.copy_context()
         return await asyncio.wrap_future(self._pool.submit(ctx.run, fn, *args))
 
-    def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+
+_queues: dict[int, AnswerQueue] = {}
+_queues_lock = threading.Lock()
 
 
 def answer_queue(request: Request) -> AnswerQueue:
-    """The app's queue, made on first use (a test app that never answers starts no thread)."""
-    queue: AnswerQueue | None = getattr(request.app.state, "answer_queue", None)
-    if queue is None:
-        queue = AnswerQueue(request.app.state.settings.answer_workers)
-        request.app.state.answer_queue = queue
-    return queue
+    """The process's queue for this width, made on first use (one per process, shared by its apps)."""
+    workers = request.app.state.settings.answer_workers
+    with _queues_lock:
+        if workers not in _queues:
+            _queues[workers] = AnswerQueue(workers)
+        return _queues[workers]
