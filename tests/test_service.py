@@ -83,7 +83,7 @@ def test_one_name_rule_for_the_store_the_cli_and_the_api(api):
         api.store.add_user(bad, "respondent")
     listed = cli_json("user", "list")["users"]
     assert listed == api.get("/api/users", "root").json()["users"]
-    assert {"name", "role", "created_at"} == set(listed[0])
+    assert {"id", "name", "role", "created_at", "expires_at"} == set(listed[0])
 
 
 def test_the_cli_does_not_import_the_api(aismm_home):

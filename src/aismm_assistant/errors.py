@@ -18,6 +18,10 @@ class ValidationError(AismmError):
     """Bad data: a malformed file, an invalid status, a request that does not fit the schema."""
 
 
+class AlreadyExists(ValidationError):
+    """A name or key that is taken (the API answers 409)."""
+
+
 class CorpusError(ValidationError):
     """A corpus or workbook file that does not follow the AISMM structure."""
 

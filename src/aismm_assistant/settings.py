@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     write_burst: int = Field(default=30, ge=1, description="Writes a token may send at once before the rate applies.")
     idempotency_ttl_hours: float = Field(default=24, gt=0, description="How long an Idempotency-Key's answer is kept.")
     evidence_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1, description="Largest evidence file accepted.")
+    answer_workers: int = Field(
+        default=1, ge=1, le=32, description="Answers analysed at once per server process; more answers queue."
+    )
+    token_ttl_days: int = Field(
+        default=90, ge=0, description="Days a new or rotated bearer token stays valid (0: tokens never expire)."
+    )
     revalidate_after_days: int = Field(
         default=365, ge=1, description="A met/partial answer older than this is flagged for revalidation."
     )

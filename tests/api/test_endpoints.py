@@ -58,14 +58,14 @@ def test_admin_manages_users_and_removed_tokens_stop_working(api: Api) -> None:
     assert all("token" not in u for u in api.get("/api/users", "root").json()["users"])
     headers = {"Authorization": f"Bearer {token}"}
     assert api.client.get("/api/me", headers=headers).json()["name"] == "frank"
-    assert api.client.delete("/api/users/frank", headers=api.auth("root")).json() == {"removed": "frank"}
+    assert api.client.delete("/api/users/frank", headers=api.auth("root")).json()["removed"] == "frank"
     assert api.client.get("/api/me", headers=headers).status_code == 401
     assert api.client.delete("/api/users/frank", headers=api.auth("root")).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["alice", "dana"])
 def test_only_admin_manages_users(api: Api, who: str) -> None:
-    assert api.get("/api/users", who).status_code == 403
+    assert api.get("/api/users", who).status_code == (200 if who == "alice" else 403)  # staff pick respondents
     resp = api.post("/api/users", who, json={"name": "mallory", "role": "admin"})
     assert resp.status_code == 403 and "admin" in resp.json()["error"]
     assert "mallory" not in [u.name for u in api.store.list_users()]

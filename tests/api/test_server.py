@@ -30,7 +30,7 @@ def test_user_cli_prints_token_once_and_refuses_bad_input(env: dict) -> None:
     done = aismm_cli("user", "add", "carol", "--role", "assessor", "--json", env=env)
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert set(data) == {"name", "role", "token"} and data["role"] == "assessor"
+    assert set(data) == {"id", "name", "role", "created_at", "expires_at", "token"} and data["role"] == "assessor"
     listed = json.loads(aismm_cli("user", "list", "--json", env=env).stdout)
     assert listed["users"][0]["name"] == "carol" and "token" not in listed["users"][0]
     db = (Path(env["AISMM_HOME"]) / "aismm.db").read_bytes()

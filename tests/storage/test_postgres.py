@@ -121,3 +121,64 @@ def test_migrated_postgres_matches_the_table_definitions(pg_url):
         assert schema_drift(store.engine) == []
     finally:
         store.close()
+
+
+def test_simultaneous_answers_on_postgres_each_get_the_question_pending_at_their_turn(pg_url):
+    """``SELECT ... FOR UPDATE`` on the interview row: one engine per thread, like separate workers."""
+    import time
+
+    from aismm_assistant.assessment.record import AssessmentCreate, Scope
+    from aismm_assistant.storage import Store
+
+    store = Store(pg_url)
+    a = store.create_assessment(AssessmentCreate(organization="Acme", scope=Scope(deployment_types=["PaaS"])))
+    interview = store.create_interview(a.id, "GOV", "dana")
+
+    decided: list[int] = []
+
+    def numbered(_row, turns):  # slow enough that unlocked callers would read the same turns
+        decided.append(len(turns))
+        time.sleep(0.02)
+        return f"question {len(turns) + 1}", []
+
+    def answer(i: int) -> None:
+        Store(pg_url).append_turn(interview.id, respondent="dana", answer=f"answer {i}", question_for=numbered)
+
+    threads = [threading.Thread(target=answer, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    turns = store.list_turns(interview.id)
+    assert [(t.seq, t.question) for t in turns] == [(k, f"question {k + 1}") for k in range(8)]
+    assert sorted(decided) == list(range(8))  # serialised by the lock: no answer had to be decided twice
+
+
+def test_user_identity_on_postgres(pg_url):
+    """Names unique ignoring case, and the upgrade from revision 0001 backfills ids (tests/storage/test_user_identity.py)."""
+    import sqlalchemy as sa
+
+    from aismm_assistant.errors import ValidationError
+    from aismm_assistant.storage import Store
+    from tests.storage.test_user_identity import _revision_0001_with_data
+
+    store = Store(pg_url)
+    dana, _ = store.add_user("Dana-pg", "respondent")
+    with pytest.raises(ValidationError, match="already exists"):
+        store.add_user("dana-PG", "respondent")
+    store.remove_user("dana-pg")
+    assert store.add_user("dana-pg", "respondent")[0].id != dana.id
+
+    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql("CREATE DATABASE upgrade_0001")
+    admin.dispose()
+    url = pg_url.rsplit("/", 1)[0] + "/upgrade_0001"
+    _revision_0001_with_data(url)
+    old = Store(url)
+    try:
+        users = {u.token_hash: u for u in old.list_users()}
+        assert users["h1"].name == "Dana" and users["h2"].name == "dana-2"
+        assert {i.id: i.respondent_id for i in old.list_interviews()}["int-b"] == users["h2"].id
+    finally:
+        old.close()

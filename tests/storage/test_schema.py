@@ -13,7 +13,8 @@ def test_migrated_database_matches_the_table_definitions(tmp_path):
     try:
         assert schema_drift(store.engine) == []
         inspector = sa.inspect(store.engine)
-        assert {ix["name"] for ix in inspector.get_indexes("interviews")} == {"ix_interviews_assessment_id"}
+        assert {ix["name"] for ix in inspector.get_indexes("interviews")} == {"ix_interviews_assessment_id",
+                                                                               "ix_interviews_respondent_id"}
         assert set(inspector.get_table_names()) >= {"assessments", "interviews", "turns", "users"}
     finally:
         store.close()

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from aismm_assistant.assessment.record import AssessmentCreate, Citation, LevelProposal, Proposal, Scope
 from aismm_assistant.errors import NotFoundError, ValidationError
 from aismm_assistant.storage import Store, get_store
+from aismm_assistant.storage.db import head_revision
 from tests.support import PROJECT
 from tests.support import assessment as support
 
@@ -24,12 +25,12 @@ def new(store: Store, **scope) -> str:
     return store.create_assessment(AssessmentCreate(organization="Acme", scope=Scope(**scope))).id
 
 
-def test_migration_creates_the_four_tables_at_revision_0001(corpus_dir, aismm_home):
+def test_migration_creates_the_four_tables_at_the_head_revision(corpus_dir, aismm_home):
     store = get_store()
     insp = sa.inspect(store.engine)
     assert {"assessments", "interviews", "turns", "users"} <= set(insp.get_table_names())
     with store.engine.connect() as conn:
-        assert conn.execute(sa.text("select version_num from alembic_version")).scalar_one() == "0001"
+        assert conn.execute(sa.text("select version_num from alembic_version")).scalar_one() == head_revision()
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
     assert (aismm_home / "aismm.db").exists()
     Store(store.url)  # a second process-level open finds the schema current and changes nothing

@@ -72,7 +72,8 @@ def test_respondent_answers_assessor_confirms_dashboard_changes(site) -> None:
             page.wait_for_url(re.compile(r"/assessment\?id=asm-"))
             aid = page.url.split("id=")[1]
             page.select_option("#start-cat", "GOV")
-            page.fill("#start-resp", "dana")
+            expect(page.locator("#start-resp option")).to_have_text(["dana"])  # respondents only, picked not typed
+            page.select_option("#start-resp", label="dana")
             page.click("#start-form button[type=submit]")
             expect(page.locator("#start-msg")).to_contain_text("Interview started")
             page.goto(f"{base}/dashboard?id={aid}")

@@ -214,6 +214,16 @@ async function loadAll() {
   renderCategories();
 }
 
+// Respondents are picked by their stable user id, never typed: a removed user's namesake gets nothing.
+async function loadRespondents() {
+  const select = clear($("start-resp"));
+  const { users } = await api("/api/users?role=respondent");
+  for (const u of users) select.append(h("option", { value: u.id, text: u.name }));
+  const none = !users.length;
+  $("start-form").querySelector("button[type=submit]").disabled = none;
+  if (none) notice($("start-msg"), "No respondents yet: an admin adds one with `aismm user add NAME --role respondent`.");
+}
+
 async function showDetail() {
   $("detail-view").hidden = false;
   await loadAll();
@@ -225,12 +235,13 @@ async function showDetail() {
     $("evidence-cat").append(h("option", { value: c.category, text: `${c.category} · ${c.name}` }));
   }
   $("start-form").querySelector("button[type=submit]").disabled = false;  // categories are there now
+  await loadRespondents();
   const firstActive = interviews.length ? interviews[0].category : "";
   $("evidence-cat").value = firstActive;
   $("start-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     try {
-      const res = await api(`/api/assessments/${encodeURIComponent(aid)}/interviews`, { method: "POST", body: { category: $("start-cat").value, respondent: $("start-resp").value.trim() } });
+      const res = await api(`/api/assessments/${encodeURIComponent(aid)}/interviews`, { method: "POST", body: { category: $("start-cat").value, respondent: $("start-resp").value } });
       notice($("start-msg"), `Interview started; send ${location.origin}/interview?id=${res.id} to the respondent.`, "ok");
       await loadAll();
     } catch (err) {

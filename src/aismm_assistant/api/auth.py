@@ -1,7 +1,8 @@
 """Bearer-token auth and role rules.
 
 Tokens are looked up in the store's ``users`` table (only a SHA-256 hash is kept) on every request,
-so several workers share one truth and a removed user is locked out at once.
+so several workers share one truth and a removed user is locked out at once. A token past its
+``expires_at`` gets 401 with the date and what to do; a rotated token is simply unknown.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from aismm_assistant.users import is_staff
 
 @dataclass(frozen=True)
 class Principal:
+    id: str
     name: str
     role: str
 
@@ -55,7 +57,10 @@ def current_user(request: Request, store: StoreDep) -> Principal:
     user = store.user_by_token(_bearer(request))
     if user is None:
         raise Unauthorized("unknown or revoked token")
-    return Principal(name=user.name, role=user.role)
+    if user.expired():
+        raise Unauthorized(f"token expired on {user.expires_at:%Y-%m-%d %H:%M} UTC; ask an admin for a new one "
+                           f"(aismm user rotate {user.name})")
+    return Principal(id=user.id, name=user.name, role=user.role)
 
 
 UserDep = Annotated[Principal, Depends(current_user)]
@@ -78,8 +83,8 @@ AdminDep = Annotated[Principal, Depends(admin_user)]
 
 
 def check_interview_access(user: Principal, interview: InterviewRow) -> None:
-    """Staff see every interview; a respondent only the ones assigned to them by name."""
+    """Staff see every interview; a respondent only the ones assigned to their id (never just their name)."""
     if user.is_staff:
         return
-    if interview.respondent != user.name:
+    if interview.respondent_id != user.id:
         raise PermissionDenied("this interview is assigned to someone else")

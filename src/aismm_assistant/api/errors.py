@@ -13,7 +13,14 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from aismm_assistant.errors import AismmError, CorpusError, NotFoundError, PermissionDenied, ValidationError
+from aismm_assistant.errors import (
+    AismmError,
+    AlreadyExists,
+    CorpusError,
+    NotFoundError,
+    PermissionDenied,
+    ValidationError,
+)
 
 log = logging.getLogger("aismm_assistant.api")
 
@@ -28,7 +35,8 @@ class Conflict(AismmError):
 
 #: the library speaks to the command line ("give --status", "see `aismm assessment list`"); a web
 #: user has no command line, so the API says the same thing in terms of the request and the pages.
-_CLI_HINT = re.compile(r"\s*\((?:see )?`?aismm [^)]*\)|\s*\(--[a-z][a-z-]*(?: [A-Z]+)?\)")
+_CLI_HINT = re.compile(r"\s*\((?:see )?`?aismm [^)]*\)|\s*\(--[a-z][a-z-]*(?: [A-Z]+)?\)"
+                       r"|[;,:]?\s*(?:see|run|try|use) `aismm [^`]*`")
 _FLAG_WORDS: dict[str, str] = {
     "status": "a status",
     "rationale": "a rationale",
@@ -52,7 +60,7 @@ def status_for(exc: AismmError) -> int:
     """NotFound 404, PermissionDenied 403, bad data 422, server-side corpus trouble 503, anything else 400."""
     if isinstance(exc, Unauthorized):
         return 401
-    if isinstance(exc, Conflict):
+    if isinstance(exc, Conflict | AlreadyExists):
         return 409
     if isinstance(exc, NotFoundError):
         return 404

@@ -1,7 +1,9 @@
 """Interviews: staff start them; the assigned respondent (or staff) reads and answers them.
 
-Every answer goes through the interview engine, which stores the turn (atomic, ordered ``seq``)
-before analysing it, so concurrent requests and a killed server lose nothing.
+Every answer goes through the interview engine, which stores the turn (atomic, ordered ``seq``, with
+the question it answers) before analysing it, so concurrent requests and a killed server lose nothing.
+The analysis runs on the answer queue (api/answer_queue.py), never on the event loop or the threads
+that serve reads.
 """
 
 from __future__ import annotations
@@ -12,15 +14,16 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from aismm_assistant.api.answer_queue import AnswerQueue, answer_queue
 from aismm_assistant.api.auth import Principal, StaffDep, StoreDep, UserDep, check_interview_access
 from aismm_assistant.api.errors import in_web_words, status_for
 from aismm_assistant.api.types import CategoryId
-from aismm_assistant.errors import AismmError, ValidationError
+from aismm_assistant.errors import AismmError, NotFoundError, ValidationError
 from aismm_assistant.storage import InterviewRow, Store
 from aismm_assistant.users import USER_NAME_PATTERN
 
@@ -28,13 +31,15 @@ router = APIRouter(prefix="/api", tags=["interviews"])
 
 IdPath = Annotated[str, Path(min_length=1, max_length=64)]
 KEEPALIVE_SECONDS = 10.0
+QueueDep = Annotated[AnswerQueue, Depends(answer_queue)]
 
 
 class InterviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     category: CategoryId = Field(description="Category ID, e.g. GOV.")
-    respondent: str = Field(pattern=USER_NAME_PATTERN, description="User name of the person who answers.")
+    respondent: str = Field(pattern=USER_NAME_PATTERN,
+                            description="Who answers: a user id (from GET /api/users?role=respondent) or user name.")
 
 
 class AnswerIn(BaseModel):
@@ -45,15 +50,17 @@ class AnswerIn(BaseModel):
 
 @router.post("/assessments/{assessment_id}/interviews", status_code=201)
 def start_interview(assessment_id: IdPath, body: InterviewIn, user: StaffDep, store: StoreDep) -> dict:
-    """Open an interview on one category, assigned to a respondent by user name."""
+    """Open an interview on one category, assigned to a respondent's user id (a later namesake sees nothing)."""
     from aismm_assistant.interview.engine import start_interview as start
 
     store.get_assessment(assessment_id)
-    if body.respondent not in {u.name for u in store.list_users()}:
+    try:
+        who = store.get_user(body.respondent)
+    except NotFoundError:
         raise ValidationError(
             f"no user {body.respondent!r}; ask an administrator to add them as a respondent first"
-        )
-    return dict(start(store, assessment_id, body.category, body.respondent))
+        ) from None
+    return dict(start(store, assessment_id, body.category, who.name, who.id))
 
 
 def _load(store: Store, interview_id: str, user: Principal) -> InterviewRow:
@@ -82,10 +89,11 @@ def _answer(store: Store, interview_id: str, answer: str, user: Principal) -> di
 
 
 @router.post("/interviews/{interview_id}/answers")
-def post_answer(interview_id: IdPath, body: AnswerIn, user: UserDep, store: StoreDep) -> dict:
+async def post_answer(interview_id: IdPath, body: AnswerIn, user: UserDep, store: StoreDep,
+                      queue: QueueDep) -> dict:
     """Store one answer (in order, exactly once) and return the next question and the updated proposal."""
-    _load(store, interview_id, user)
-    return _answer(store, interview_id, body.answer, user)
+    await run_in_threadpool(_load, store, interview_id, user)
+    return await queue.run(_answer, store, interview_id, body.answer, user)
 
 
 @router.post("/interviews/{interview_id}/skip")
@@ -123,13 +131,14 @@ def _sse(event: str, data: Any) -> bytes:
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}, "description": "accepted, keepalive…, result|error"}},
 )
-async def post_answer_stream(interview_id: IdPath, body: AnswerIn, user: UserDep, store: StoreDep) -> StreamingResponse:
+async def post_answer_stream(interview_id: IdPath, body: AnswerIn, user: UserDep, store: StoreDep,
+                             queue: QueueDep) -> StreamingResponse:
     """Server-sent events for slow (LLM) analysis: `accepted` at once, comments while it works, then `result`."""
     await run_in_threadpool(_load, store, interview_id, user)
 
     async def events() -> AsyncIterator[bytes]:
         yield _sse("accepted", {"interview_id": interview_id})
-        task = asyncio.ensure_future(run_in_threadpool(_answer, store, interview_id, body.answer, user))
+        task = asyncio.ensure_future(queue.run(_answer, store, interview_id, body.answer, user))
         while True:
             done, _ = await asyncio.wait({task}, timeout=KEEPALIVE_SECONDS)
             if done:

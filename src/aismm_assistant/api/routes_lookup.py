@@ -31,9 +31,9 @@ def health() -> dict:
 def me(user: UserDep, store: StoreDep) -> dict:
     """Who the token belongs to, and the interviews assigned to them (what the pages show first)."""
     interviews = [
-        row.public() for row in store.list_interviews() if user.is_staff or row.respondent == user.name
+        row.public() for row in store.list_interviews() if user.is_staff or row.respondent_id == user.id
     ]
-    return {"name": user.name, "role": user.role, "interviews": interviews}
+    return {"id": user.id, "name": user.name, "role": user.role, "interviews": interviews}
 
 
 @router.get("/controls")

@@ -101,9 +101,10 @@ def _public(view: dict) -> dict:
     return {k: v for k, v in view.items() if not k.startswith("_")}
 
 
-def start_interview(store: Store, assessment_id: str, category: str, respondent: str | None = None) -> dict:
+def start_interview(store: Store, assessment_id: str, category: str, respondent: str | None = None,
+                    respondent_id: str | None = None) -> dict:
     """Open an interview on one category of an assessment and return its first question."""
-    row = store.create_interview(assessment_id, category, respondent)
+    row = store.create_interview(assessment_id, category, respondent, respondent_id)
     _, _, cat, scope, turns = _context(store, row.id)
     view = _view(row, cat, scope, turns)
     store.save_interview_state(row.id, {"skipped": [], "redo": None})
@@ -127,18 +128,19 @@ def submit_answer(store: Store, interview_id: str, answer: str, respondent: str 
         raise ValidationError("an answer must be non-empty text")
     if len(answer) > MAX_ANSWER_CHARS:
         raise ValidationError(f"an answer may be at most {MAX_ANSWER_CHARS} characters")
-    analyser = get_analyser(llm)
-    row, _, cat, scope, turns = _context(store, interview_id)
+    analyser = get_analyser(llm)  # fails early on a bad --llm, before anything is stored
+    row, _, cat, scope, _ = _context(store, interview_id)
     if row.status == "done":
         raise ValidationError(f"interview {interview_id} is finished; start a new one to add answers")
-    inputs = _inputs(turns)
-    pending = _decide(row, cat, scope, inputs, _analyse(cat, inputs, scope)).question
-    store.append_turn(interview_id, respondent=respondent or row.respondent,
-                      question=pending.text if pending else None,
-                      question_controls=pending.controls if pending else [], answer=answer)
-    state = dict(row.state or {})
-    state["redo"] = None
-    store.save_interview_state(interview_id, state)
+
+    def pending(locked: Any, stored: list[Any]) -> tuple[str | None, list[str]]:
+        """The question this answer answers: decided under the interview's lock, from the turns before it."""
+        inputs = _inputs(stored)
+        question = _decide(locked, cat, scope, inputs, _analyse(cat, inputs, scope)).question
+        return (question.text, list(question.controls)) if question else (None, [])
+
+    store.append_turn(interview_id, respondent=respondent or row.respondent, answer=answer, question_for=pending,
+                      clear_redo=True)
     row = store.get_interview(interview_id)
     view = _view(row, cat, scope, store.list_turns(interview_id), analyser)
     _propose(store, row, view["_proposal"], analyser)

@@ -49,6 +49,7 @@ interviews_t = sa.Table(
     sa.Column("assessment_id", sa.String(64), sa.ForeignKey("assessments.id"), nullable=False, index=True),
     sa.Column("category", sa.String(8), nullable=False),
     sa.Column("respondent", sa.String(200), nullable=True),
+    sa.Column("respondent_id", sa.String(40), nullable=True, index=True),
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("state", sa.JSON, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -68,11 +69,17 @@ turns_t = sa.Table(
 )
 users_t = sa.Table(
     "users", metadata,
-    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    # "Dana" and "dana" are one user: the lower-cased name is unique (a column, not an expression
+    # index, so every backend enforces it and the drift check can see it).
+    sa.Column("name_key", sa.String(200), nullable=False, unique=True),
     sa.Column("role", sa.String(40), nullable=False),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
 )
+
 
 
 def aware(value: datetime) -> datetime:
