@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aismm_assistant.interview.analysis import MIN_MATCH, TurnInput, analyse, matcher_for
-from aismm_assistant.interview.questions import all_questions, next_question
+from aismm_assistant.interview.questions import DEFAULT_DEPTH, all_questions, next_question
 from aismm_assistant.model import Category
 
 UNKNOWN_ANSWER = "I don't know, I'd have to check."
@@ -44,13 +44,13 @@ def _respond(category: Category, golden: Sequence[TurnInput], control_id: str, u
 
 
 def simulate_case(category: Category, golden: Sequence[TurnInput], scope: list[str] | None,
-                  max_questions: int = 60) -> SimulationResult:
+                  max_questions: int = 60, depth: int = DEFAULT_DEPTH) -> SimulationResult:
     """Ask adaptively and ask everything, answering from the golden transcript; compare the levels."""
     used: set[tuple[str, int]] = set()
     turns: list[TurnInput] = []
     for _ in range(max_questions):
         proposal = analyse(category, turns, scope)
-        q = next_question(category, scope, turns, proposal).question
+        q = next_question(category, scope, turns, proposal, depth=depth).question
         if q is None:
             break
         turns.append(TurnInput(_respond(category, golden, q.controls[0], used), q.text, None, tuple(q.controls)))
@@ -61,7 +61,7 @@ def simulate_case(category: Category, golden: Sequence[TurnInput], scope: list[s
     return SimulationResult(category.id, len(turns), len(full), adaptive.level, analyse(category, full, scope).level)
 
 
-def simulate(path: str) -> dict:
+def simulate(path: str, depth: int = DEFAULT_DEPTH) -> dict:
     """Adaptive vs ask-everything over every case under `path` (a golden file or folder)."""
     from pathlib import Path
 
@@ -73,7 +73,7 @@ def simulate(path: str) -> dict:
     for file in golden_paths(Path(path)):
         g = load_golden(file, corpus=corpus)
         for cid, case in g.categories.items():
-            results.append(simulate_case(get_category(cid, corpus), case.turns, g.scope))
+            results.append(simulate_case(get_category(cid, corpus), case.turns, g.scope, depth=depth))
     asked = sum(r.adaptive_questions for r in results)
     total = sum(r.all_questions for r in results)
     return {
@@ -81,6 +81,7 @@ def simulate(path: str) -> dict:
         "adaptive_questions": asked,
         "all_questions": total,
         "questions_ratio": round(asked / total, 4) if total else 0.0,
+        "depth": depth,
         "same_level": round(sum(r.adaptive_level == r.all_level for r in results) / len(results), 4)
         if results else 0.0,
     }
