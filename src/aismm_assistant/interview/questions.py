@@ -23,6 +23,8 @@ SHORT = frozenset({"not_met", "partial"})
 DEFAULT_DEPTH = 1        # levels asked above the first one that falls short
 MAX_DEPTH = 3
 SURE = 0.6               # a reading at or above this confidence needs no follow-up (docs/interview.md)
+READ_ENOUGH = frozenset({"met"})  # readings from other answers that spare an objective its own question
+FOLLOW_UP_ABOVE = True   # follow-ups also on the levels asked above the first shortfall
 UNSURE_REASONS = ("respondent unsure",)  # "I don't know": a follow-up would not help; it stays unknown
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
@@ -255,11 +257,14 @@ def next_question(
                     state.skipped.append(c.id)
                 continue
             question: Question | None = None
+            above = first_short is not None
             if asked[c.id] == 0:
-                if status in SETTLED and (status == "not_applicable" or not _needs_follow_up(p)):
+                if status == "not_applicable" or (status in READ_ENOUGH and not _needs_follow_up(p)):
+                    if status not in SETTLED:
+                        state.gaps.append(c.id)
                     continue  # earlier answers already show it with confidence
                 question = Question(control_question(c), [c.id], level)
-            elif asked[c.id] == 1 and _needs_follow_up(p):
+            elif asked[c.id] == 1 and _needs_follow_up(p) and (FOLLOW_UP_ABOVE or not above):
                 text, missing = targeted_follow_up(c, _answers_about(turns, c.id, p), p)
                 question = Question(text, [c.id], level, "follow_up", missing)
             if question is not None:
