@@ -10,7 +10,7 @@ from aismm_assistant.cli.main import app
 
 runner = CliRunner()
 POLICY = ("GitHub Copilot Business is the approved assistant. The secure coding standard for AI assistants is on "
-          "Confluence, owned by AppSec and reviewed in April; 93% of licensed developers acknowledged it.")
+          "Confluence, owned by AppSec and reviewed annually, last in April; 93% of licensed developers acknowledged it.")
 NO_INVENTORY = "Honestly we don't keep any list of the AI components or models our products use."
 
 

@@ -66,7 +66,8 @@ def _analyse(category: Any, inputs: list[TurnInput], scope: list[str] | None, ll
 def _decide(row: Any, category: Any, scope: list[str] | None, inputs: list[TurnInput],
             proposal: CategoryProposal, state: dict, for_respondent: str | None = None) -> PolicyDecision:
     policy = next_question(category, scope, inputs, proposal, skipped=state["skipped"], depth=state["depth"],
-                           assigned=flow.assigned(state), for_respondent=for_respondent)
+                           assigned=flow.assigned(state), for_respondent=for_respondent,
+                           default_respondent=row.respondent)
     if row.status == "done":
         return PolicyDecision(None, _finished_reason(state, policy, len(inputs)), policy.stopped_at, policy.short,
                               policy.levels)

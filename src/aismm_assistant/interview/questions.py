@@ -24,7 +24,9 @@ DEFAULT_DEPTH = 1        # levels asked above the first one that falls short
 MAX_DEPTH = 3
 SURE = 0.6               # a reading at or above this confidence needs no follow-up (docs/interview.md)
 READ_ENOUGH = frozenset({"met"})  # readings from other answers that spare an objective its own question
-FOLLOW_UP_ABOVE = True   # follow-ups also on the levels asked above the first shortfall
+FOLLOW_UP_ABOVE = False  # follow-ups also on the levels asked above the first shortfall
+MET_NEEDS_FIGURES = True  # a "met" whose answers give none of the objective's figures gets a follow-up
+SCAN_ABOVE = True  # above the first shortfall, one question per level asks what is already in place
 UNSURE_REASONS = ("respondent unsure",)  # "I don't know": a follow-up would not help; it stays unknown
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
@@ -34,7 +36,7 @@ class Question:
     text: str
     controls: list[str]
     level: int
-    kind: str = "primary"  # primary | follow_up | repeat (asked again after "go back")
+    kind: str = "primary"  # primary | follow_up | scan (a level above the shortfall) | repeat (after "go back")
     missing: list[str] = field(default_factory=list)  # criteria a follow-up names
     respondent: str | None = None  # who it is addressed to, when the interview has several respondents
 
@@ -74,7 +76,8 @@ class PolicyDecision:
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]
 
 
 def control_question(control: Control) -> str:
@@ -146,7 +149,7 @@ def missing_criteria(control: Control, answers: Sequence[str]) -> list[object]:
             shown = False
         if not shown:
             out.append(crit)
-    out.sort(key=lambda c: c.measure is None)
+    out.sort(key=lambda c: (c.measure is None, c.measure is not None and c.measure.kind != "percent"))
     return out
 
 
@@ -169,6 +172,7 @@ def targeted_follow_up(control: Control, answers: Sequence[str], proposal: Contr
 
 
 def _needs_follow_up(p: ControlProposal | None) -> bool:
+    """An uncertain or partial reading (not an "I don't know", which a follow-up would not change)."""
     if p is None:
         return True
     if p.status == "partial":
@@ -177,6 +181,25 @@ def _needs_follow_up(p: ControlProposal | None) -> bool:
         return not any(r in UNSURE_REASONS for r in p.reasons)
     if p.status in ("met", "not_met"):
         return p.confidence < SURE
+    return False
+
+
+def _read_enough(p: ControlProposal | None) -> bool:
+    """Earlier answers already show it (or it does not apply): it needs no question of its own."""
+    return p is not None and (p.status == "not_applicable" or (p.status in READ_ENOUGH and not _needs_follow_up(p)))
+
+
+def scan_question(controls: Sequence[Control]) -> str:
+    """One question over a level asked only for the roadmap (above the first shortfall): what is in place."""
+    names = "; ".join(_lower_first(c.name) for c in controls)
+    return (f"Looking one step further, which of these is already in place today, even in part: {names}? "
+            "Tell me briefly what exists for each, and say so where nothing does.")
+
+
+def _unshown_measure(control: Control, turns: Sequence[TurnInput], p: ControlProposal | None) -> bool:
+    """A reading of met whose answers state none of the figures the objective measures (a share, a cadence...)."""
+    if MET_NEEDS_FIGURES and p is not None and p.status == "met":
+        return any(c.measure is not None for c in missing_criteria(control, _answers_about(turns, control.id, p)))
     return False
 
 
@@ -229,11 +252,13 @@ def next_question(
     depth: int = DEFAULT_DEPTH,
     assigned: Mapping[str, str] | None = None,
     for_respondent: str | None = None,
+    default_respondent: str | None = None,
 ) -> PolicyDecision:
     """Decide what to ask next from the turns so far and the current proposal.
 
     `assigned` maps objective IDs to the respondent they were handed to; with `for_respondent` set, only
-    that respondent's questions are offered (others' open questions are listed in `waiting_for`).
+    that respondent's questions are offered (others' open questions are listed in `waiting_for`); objectives
+    nobody was handed belong to `default_respondent`.
     """
     scope_list = list(scope) if scope is not None else None
     asked = Counter(cid for t in turns for cid in t.question_controls)
@@ -248,6 +273,15 @@ def next_question(
         controls = [c for c in category.controls_at(level) if c.applies_to(scope_list)]
         state = LevelState(level, [c.id for c in controls])
         levels.append(state)
+        if first_short is not None and SCAN_ABOVE:
+            fresh = [c for c in controls if asked[c.id] == 0 and c.id not in skipped_set
+                     and not _read_enough(proposal.controls.get(c.id))
+                     and (for_respondent is None or assigned.get(c.id, default_respondent) == for_respondent)]
+            if len(fresh) > 1:
+                owners = {assigned.get(c.id) for c in fresh}
+                return PolicyDecision(Question(scan_question(fresh), [c.id for c in fresh], level, "scan",
+                                               respondent=owners.pop() if len(owners) == 1 else None),
+                                      levels=levels, stopped_at=first_short)
         for c in controls:
             p = proposal.controls.get(c.id)
             status = p.status if p else "unknown"
@@ -259,17 +293,18 @@ def next_question(
             question: Question | None = None
             above = first_short is not None
             if asked[c.id] == 0:
-                if status == "not_applicable" or (status in READ_ENOUGH and not _needs_follow_up(p)):
+                if _read_enough(p):
                     if status not in SETTLED:
                         state.gaps.append(c.id)
                     continue  # earlier answers already show it with confidence
                 question = Question(control_question(c), [c.id], level)
-            elif asked[c.id] == 1 and _needs_follow_up(p) and (FOLLOW_UP_ABOVE or not above):
+            elif (asked[c.id] == 1 and (FOLLOW_UP_ABOVE or not above)
+                  and (_needs_follow_up(p) or _unshown_measure(c, turns, p))):
                 text, missing = targeted_follow_up(c, _answers_about(turns, c.id, p), p)
                 question = Question(text, [c.id], level, "follow_up", missing)
             if question is not None:
-                owner = assigned.get(c.id)
-                question.respondent = owner
+                owner = assigned.get(c.id, default_respondent)
+                question.respondent = assigned.get(c.id)
                 if for_respondent is None or owner is None or owner == for_respondent:
                     return PolicyDecision(question, levels=levels, stopped_at=first_short)
                 state.open.append(c.id)

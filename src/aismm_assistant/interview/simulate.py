@@ -3,8 +3,9 @@
 A simulated respondent answers each question with the golden turn most relevant to it: every turn
 (its question and answer) is scored with the category's objective matcher against the asked
 objective, and the best-scoring turn not yet used for that objective is replayed verbatim; with no
-relevant turn left the respondent says they do not know. Both strategies use the same simulated
-respondent, so the comparison isolates the question policy (docs/interview.md).
+relevant turn left the respondent says they do not know; a question over several objectives gets the
+relevant turn of each. Both strategies use the same simulated respondent, so the comparison isolates
+the question policy (docs/interview.md).
 """
 
 from __future__ import annotations
@@ -43,6 +44,18 @@ def _respond(category: Category, golden: Sequence[TurnInput], control_id: str, u
     return golden[best].answer
 
 
+def respond(category: Category, golden: Sequence[TurnInput], controls: Sequence[str],
+            used: set[tuple[str, int]]) -> str:
+    """The simulated answer to a question about `controls`: for a question over several objectives (a scan of
+    a level above the shortfall) the relevant turns for each, joined; "I don't know" when none is left."""
+    parts: list[str] = []
+    for cid in controls:
+        text = _respond(category, golden, cid, used)
+        if text != UNKNOWN_ANSWER and text not in parts:
+            parts.append(text)
+    return " ".join(parts) or UNKNOWN_ANSWER
+
+
 def simulate_case(category: Category, golden: Sequence[TurnInput], scope: list[str] | None,
                   max_questions: int = 60, depth: int = DEFAULT_DEPTH) -> SimulationResult:
     """Ask adaptively and ask everything, answering from the golden transcript; compare the levels."""
@@ -53,10 +66,10 @@ def simulate_case(category: Category, golden: Sequence[TurnInput], scope: list[s
         q = next_question(category, scope, turns, proposal, depth=depth).question
         if q is None:
             break
-        turns.append(TurnInput(_respond(category, golden, q.controls[0], used), q.text, None, tuple(q.controls)))
+        turns.append(TurnInput(respond(category, golden, q.controls, used), q.text, None, tuple(q.controls)))
     adaptive = analyse(category, turns, scope)
     used_all: set[tuple[str, int]] = set()
-    full = [TurnInput(_respond(category, golden, q.controls[0], used_all), q.text, None, tuple(q.controls))
+    full = [TurnInput(respond(category, golden, q.controls, used_all), q.text, None, tuple(q.controls))
             for q in all_questions(category, scope)]
     return SimulationResult(category.id, len(turns), len(full), adaptive.level, analyse(category, full, scope).level)
 
