@@ -12,8 +12,6 @@ from aismm_assistant.interview import engine
 GOOD_POLICY = ("GitHub Copilot Business is the approved assistant. The secure coding standard for AI assistants is "
                "on Confluence, owned by AppSec and reviewed annually, last in April; 93% of licensed developers "
                "acknowledged it.")
-NO_CADENCE = ("GitHub Copilot Business is the approved assistant. The secure coding standard for AI assistants is "
-              "on Confluence, owned by AppSec and reviewed in April; 93% of licensed developers acknowledged it.")
 NO_INVENTORY = "Honestly we don't keep any list of the AI components or models our products use."
 
 
@@ -72,16 +70,6 @@ def test_vague_answer_gets_one_follow_up_then_moves_on(store, assessment):
     out = engine.submit_answer(store, iid, "It's handled.")
     assert out["question"]["controls"] != ["DEV-02.1"] and out["question"]["kind"] == "primary"
     assert out["proposal"]["controls"]["DEV-02.1"]["status"] == "unknown"
-
-
-def test_met_without_the_objectives_figure_gets_a_follow_up_asking_for_it(store, assessment):
-    iid = engine.start_interview(store, assessment.id, "DEV", None)["id"]
-    out = engine.submit_answer(store, iid, NO_CADENCE)
-    q = out["question"]
-    assert q["kind"] == "follow_up" and q["controls"] == ["DEV-02.1"]
-    assert "How often" in q["text"] and "at least annually" in q["text"]
-    out = engine.submit_answer(store, iid, "Every year.")
-    assert out["question"]["controls"] == ["DEV-02.3"]
 
 
 def test_resume_after_restart_recomputes_from_stored_turns(store, assessment):

@@ -66,7 +66,7 @@ def test_back_with_nothing_before_is_a_clear_error(api: Api) -> None:
 
 def test_a_weak_first_answer_gets_a_targeted_follow_up_and_the_interview_goes_on(api: Api) -> None:
     iid = _iid(api)
-    out = _answer(api, iid, "There is an AI policy on the intranet.")
+    out = _answer(api, iid, "We have a policy for AI use on the intranet, I believe.")
     q = _staff(api, iid)["question"]
     assert q["kind"] == "follow_up" and q["controls"] == ["GOV-02.1"]
     assert "90" in q["text"] and "staff" in q["text"]  # names what is missing: the attestation share
