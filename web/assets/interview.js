@@ -56,7 +56,8 @@ function renderQuestion(view) {
   form.hidden = false;
   $("send").disabled = false;
   $("skip").hidden = false;
-  const kind = q.kind === "follow_up" ? "Follow-up" : q.kind === "repeat" ? "Asked again" : "Question";
+  let kind = q.kind === "follow_up" ? "Follow-up" : q.kind === "repeat" ? "Asked again" : "Question";
+  if (view.audience === "staff" && q.level) kind += ` · L${q.level}`;
   const to = q.respondent ? h("span", { class: "small muted", text: ` · for ${q.respondent}` }) : null;
   cur.append(h("div", { class: "current-q", id: "question", "data-kind": q.kind || "primary" }, h("span", { class: "label", text: kind }), to, text));
 }
