@@ -171,7 +171,7 @@ def targeted_follow_up(control: Control, answers: Sequence[str], proposal: Contr
 # ---------------------------------------------------------------- the policy
 
 
-def _needs_follow_up(p: ControlProposal | None) -> bool:
+def needs_follow_up(p: ControlProposal | None) -> bool:
     """An uncertain or partial reading (not an "I don't know", which a follow-up would not change)."""
     if p is None:
         return True
@@ -186,7 +186,7 @@ def _needs_follow_up(p: ControlProposal | None) -> bool:
 
 def _read_enough(p: ControlProposal | None) -> bool:
     """Earlier answers already show it (or it does not apply): it needs no question of its own."""
-    return p is not None and (p.status == "not_applicable" or (p.status in READ_ENOUGH and not _needs_follow_up(p)))
+    return p is not None and (p.status == "not_applicable" or (p.status in READ_ENOUGH and not needs_follow_up(p)))
 
 
 def scan_question(controls: Sequence[Control]) -> str:
@@ -299,7 +299,7 @@ def next_question(
                     continue  # earlier answers already show it with confidence
                 question = Question(control_question(c), [c.id], level)
             elif (asked[c.id] == 1 and (FOLLOW_UP_ABOVE or not above)
-                  and (_needs_follow_up(p) or _unshown_measure(c, turns, p))):
+                  and (needs_follow_up(p) or _unshown_measure(c, turns, p))):
                 text, missing = targeted_follow_up(c, _answers_about(turns, c.id, p), p)
                 question = Question(text, [c.id], level, "follow_up", missing)
             if question is not None:
