@@ -5,6 +5,8 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable
 
+from rich.markup import escape
+
 from aismm_assistant.assessment.scoring import STATUSES
 from aismm_assistant.cli.common import console
 from aismm_assistant.errors import AismmError, ValidationError
@@ -44,7 +46,8 @@ def run_review(assessment_id: str, actor: str | None, read_line: Callable[[str],
         for c in prop.citations:
             say(f"  [turn {c.turn}] \u201c{c.quote}\u201d")
         for f in prop.flags:
-            say(f"  [red]flag:[/] {f}")
+            note = f"turn {f.turn}: \u201c{f.quote}\u201d ({f.reason}), never cited" if hasattr(f, "quote") else str(f)
+            say(f"  [red]flag:[/] {escape(note)}")
         if not _decide(read_line, say, lambda act, val, why, cid=res.control_id: _apply_result(
                 store, assessment_id, cid, act, val, why, actor, done)):
             break
