@@ -26,6 +26,7 @@ SURE = 0.6               # a reading at or above this confidence needs no follow
 READ_ENOUGH = frozenset({"met"})  # readings from other answers that spare an objective its own question
 FOLLOW_UP_ABOVE = False  # follow-ups also on the levels asked above the first shortfall
 MET_NEEDS_FIGURES = False  # measured: a follow-up on every "met" without its figures asks 22 % more and agrees less (docs)
+FOLLOW_UP_WHEN_SHORT = False  # follow-ups also once the level is known to fall short (only the roadmap gains)
 SCAN_ABOVE = True  # above the first shortfall, one question per level asks what is already in place
 UNSURE_REASONS = ("respondent unsure",)  # "I don't know": a follow-up would not help; it stays unknown
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -299,6 +300,7 @@ def next_question(
                     continue  # earlier answers already show it with confidence
                 question = Question(control_question(c), [c.id], level)
             elif (asked[c.id] == 1 and (FOLLOW_UP_ABOVE or not above)
+                  and (FOLLOW_UP_WHEN_SHORT or not state.gaps)
                   and (needs_follow_up(p) or _unshown_measure(c, turns, p))):
                 text, missing = targeted_follow_up(c, _answers_about(turns, c.id, p), p)
                 question = Question(text, [c.id], level, "follow_up", missing)
