@@ -163,3 +163,16 @@ def test_a_second_respondent_answers_the_questions_handed_to_them(api: Api) -> N
     assert view["turns"][2]["question_controls"] == ["GOV-02.3"]
     assert view["question"]["level"] == 3
     assert {r["name"]: r["role"] for r in view["respondents"]}["eve"] == "Head of Learning"
+
+
+def test_no_category_ends_on_one_answer_or_one_skip(api: Api) -> None:
+    from aismm_assistant.interview import engine
+    from aismm_assistant.model import CATEGORY_ORDER
+
+    aid = api.new_assessment()
+    for cat in CATEGORY_ORDER:
+        skipped = engine.start_interview(api.store, aid, cat, "dana")["id"]
+        assert engine.skip_question(api.store, skipped)["question"], cat
+        answered = engine.start_interview(api.store, aid, cat, "dana")["id"]
+        out = engine.submit_answer(api.store, answered, "No, we have nothing like that in place today.")
+        assert out["question"], cat
