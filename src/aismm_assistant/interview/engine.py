@@ -18,7 +18,7 @@ from typing import Any
 from aismm_assistant.errors import ValidationError
 from aismm_assistant.interview import flow
 from aismm_assistant.interview.analysis import CategoryProposal, TurnInput
-from aismm_assistant.interview.questions import DEFAULT_DEPTH, PolicyDecision, Question, next_question
+from aismm_assistant.interview.questions import DEFAULT_DEPTH, PolicyDecision, Question, count, next_question
 from aismm_assistant.interview.views import changes, for_audience, names_for, seen
 
 MAX_ANSWER_CHARS = 20_000
@@ -80,17 +80,14 @@ def _decide(row: Any, category: Any, scope: list[str] | None, inputs: list[TurnI
 
 
 def _finished_reason(state: dict, policy: PolicyDecision, answers: int) -> str:
+    """'Finished by alice after 4 answers, with L3 questions still open; L2 has two gaps'."""
     who = state.get("finished_by") or "staff"
     head = f"Finished by {who} after {answers} answer{'' if answers == 1 else 's'}"
     if policy.question is None and not policy.waiting_for:
         return f"{head}. {policy.reason}"
-    asked = [lv for lv in policy.levels if lv.objectives]
-    left = "questions were left unasked"
-    if not asked:
-        return f"{head}; {left}"
-    gaps = "; ".join(f"L{lv.level} has {len(lv.gaps)} gap{'' if len(lv.gaps) == 1 else 's'} so far"
-                     for lv in asked if lv.gaps)
-    return f"{head}, before every question was asked ({left} at L{asked[-1].level})" + (f"; {gaps}" if gaps else "")
+    open_at = policy.question.level if policy.question else policy.levels[-1].level
+    gaps = [f"L{lv.level} has {count(len(lv.gaps), 'gap')}" for lv in policy.levels if lv.gaps]
+    return f"{head}, with L{open_at} questions still open" + (f"; {'; '.join(gaps)}" if gaps else "")
 
 
 def _view(row: Any, category: Any, scope: list[str] | None, turns: list[Any], llm: str | None = None,

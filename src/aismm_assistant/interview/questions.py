@@ -211,7 +211,7 @@ def _answers_about(turns: Sequence[TurnInput], cid: str, p: ControlProposal | No
     return out
 
 
-def _count(n: int, noun: str) -> str:
+def count(n: int, noun: str) -> str:
     word = NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
     return f"{word} {noun}{'' if n == 1 else 's'}"
 
@@ -234,9 +234,9 @@ def describe_stop(levels: Sequence[LevelState]) -> str:
     parts = []
     for lv in asked:
         if lv.gaps:
-            bit = f"L{lv.level} has {_count(len(lv.gaps), 'gap')}"
+            bit = f"L{lv.level} has {count(len(lv.gaps), 'gap')}"
             if lv.skipped:
-                bit += f" ({_count(len(lv.skipped), 'skipped question')})"
+                bit += f" ({count(len(lv.skipped), 'skipped question')})"
             parts.append(bit)
     if not parts:
         top = asked[-1].level
