@@ -7,7 +7,10 @@ cited; a respondent never sees a status; staff finish. (Sentences written for th
 
 from __future__ import annotations
 
-from tests.test_api_support import Api, api_fixture  # noqa: F401 - registers the "api" fixture
+try:  # the test tree after the reorganisation on main (tests/support/)
+    from tests.support.api import Api, api_fixture  # noqa: F401 - registers the "api" fixture
+except ImportError:  # this branch's layout
+    from tests.test_api_support import Api, api_fixture  # type: ignore[no-redef]  # noqa: F401
 
 POLICY = ("We published a version-controlled AI acceptable use policy in March, owned by the CISO and reviewed "
           "every year; 95% of staff attested to the current version within the last 12 months.")
