@@ -143,7 +143,7 @@ def missing_criteria(control: Control, answers: Sequence[str]) -> list[object]:
     kinds = {h.measure.kind for h in find_measures(text)} if text.strip() else set()
     out = []
     for crit in criteria_for(control):
-        terms = [t for t in (_stems(" ".join(crit.distinguishing_terms)) or _stems(crit.text))]
+        terms = list(_stems(" ".join(crit.distinguishing_terms)) or _stems(crit.text))
         shared = sum(1 for t in terms if t in said)
         shown = bool(terms) and shared * 2 >= len(terms)
         if crit.measure is not None and crit.measure.kind not in kinds:
@@ -205,7 +205,11 @@ def _unshown_measure(control: Control, turns: Sequence[TurnInput], p: ControlPro
 
 
 def _answers_about(turns: Sequence[TurnInput], cid: str, p: ControlProposal | None) -> list[str]:
-    out = [t.answer for t in turns if cid in t.question_controls]
+    """What the respondent said about the objective, without the sentences screening flags (never evidence)."""
+    from aismm_assistant.interview.screening import screen_answer
+
+    out = [" ".join(span.text for span in screen_answer(t.answer or "", i)[0])
+           for i, t in enumerate(turns) if cid in t.question_controls]
     if p is not None:
         out += [c["quote"] for c in p.citations]
     return out
