@@ -30,8 +30,10 @@ def health() -> dict:
 @router.get("/me")
 def me(user: UserDep, store: StoreDep) -> dict:
     """Who the token belongs to, and the interviews assigned to them (what the pages show first)."""
+    from aismm_assistant.interview.flow import respondent_names
+
     interviews = [
-        row.public() for row in store.list_interviews() if user.is_staff or row.respondent == user.name
+        row.public() for row in store.list_interviews() if user.is_staff or user.name in respondent_names(row)
     ]
     return {"name": user.name, "role": user.role, "interviews": interviews}
 
