@@ -1,7 +1,7 @@
 """Interview benchmarks: a turn's offline analysis time (p50/p95), its growth with the transcript, and the
 adaptive questions ratio.
 
-Run: .venv/bin/python benchmarks/bench_interview.py [GOLDEN_PATH]   (default evals/golden)
+Run: .venv/bin/python benchmarks/bench_interview.py [GOLDEN_PATH] [--depth=N]   (default evals/golden, depth 1)
 
 1. A "turn's analysis" is what submit_answer does after storing an answer: analyse the category's transcript
    so far. Each turn's reading is memoised, so the earlier turns cost a lookup and the aggregation; measured on
@@ -63,7 +63,7 @@ def _growth(cases: list) -> list[tuple[int, float, float]]:
     return rows
 
 
-def main(path: str) -> None:
+def main(path: str, depth: int = 1) -> None:
     from aismm_assistant.corpus import get_category, load_corpus
     from aismm_assistant.evals.golden import golden_paths, load_golden
     from aismm_assistant.evals.simulate import simulate
@@ -87,7 +87,7 @@ def main(path: str) -> None:
     p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
     growth = _growth(cases)
     t0 = time.perf_counter()
-    sim = simulate(path)
+    sim = simulate(path, depth=depth)
     sim_s = time.perf_counter() - t0
     console = Console()
     table = Table(title=f"interview benchmark ({path})")
@@ -98,10 +98,15 @@ def main(path: str) -> None:
     table.add_row("turn analysis p50 (ms)", f"{statistics.median(times):.2f}", "")
     table.add_row("turn analysis p95 (ms)", f"{p95:.2f}", "<= 100")
     table.add_row("turn analysis max (ms)", f"{times[-1]:.2f}", "")
-    table.add_row("cases simulated", str(sim["cases"]), "")
-    table.add_row("questions asked, adaptive / all", f"{sim['adaptive_questions']} / {sim['all_questions']}", "")
+    table.add_row("cases simulated (depth)", f"{sim['cases']} ({sim['depth']})", "")
+    table.add_row("questions asked, adaptive / asking everything",
+                  f"{sim['adaptive_questions']} / {sim['all_questions']}", "")
+    table.add_row("  of which follow-ups (adaptive)", str(sim["adaptive_follow_ups"]), "")
     table.add_row("adaptive questions ratio", f"{sim['questions_ratio']:.3f}", "<= 0.60")
-    table.add_row("adaptive reaches same level as asking all", f"{sim['same_level']:.3f}", "")
+    table.add_row("adaptive questions per applicable objective", f"{sim['questions_per_objective']:.3f}", "")
+    table.add_row("adaptive reaches same level as asking everything", f"{sim['same_level']:.3f}", ">= 0.95")
+    table.add_row("level exact vs golden: adaptive / asking everything",
+                  f"{sim['adaptive_level_exact']:.3f} / {sim['all_level_exact']:.3f}", "")
     table.add_row("simulation time (s)", f"{sim_s:.1f}", "")
     console.print(table)
     grow = Table(title=f"analysis after the n-th answer of {LONG_CHARS:,} characters, one {cases[0][0].id} transcript")
@@ -114,4 +119,6 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else str(ROOT / "evals" / "golden"))
+    args = [a for a in sys.argv[1:] if not a.startswith("--depth")]
+    depth_args = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--depth=")]
+    main(args[0] if args else str(ROOT / "evals" / "golden"), int(depth_args[0]) if depth_args else 1)

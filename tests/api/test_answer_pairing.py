@@ -38,7 +38,7 @@ ANSWERS = [
 class NumberedQuestions:
     """A question policy that asks "question N" at the N-th turn: any mis-pairing shows in the text."""
 
-    def __call__(self, category, scope, inputs, proposal, skipped=()):  # noqa: ANN001 - next_question's signature
+    def __call__(self, category, scope, inputs, proposal, skipped=(), **_policy):  # noqa: ANN001, ANN003 - next_question
         from aismm_assistant.interview.questions import PolicyDecision, Question
 
         return PolicyDecision(Question(f"question {len(inputs) + 1}", [], 2))

@@ -33,7 +33,7 @@ def test_reads_are_served_while_many_answers_wait_and_answers_run_one_at_a_time(
     running, most = [0], [0]
     lock = threading.Lock()
 
-    def slow_submit(store, interview_id, answer, respondent=None, llm=None):  # noqa: ANN001 - the engine's signature
+    def slow_submit(store, interview_id, answer, respondent=None, llm=None, **_kw):  # noqa: ANN001 - the engine's signature
         with lock:
             running[0] += 1
             most[0] = max(most[0], running[0])

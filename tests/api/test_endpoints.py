@@ -102,7 +102,10 @@ def test_respondent_sees_and_answers_only_their_interview(api: Api) -> None:
     assert api.store.list_turns(iid) == []
     ok = api.post(f"/api/interviews/{iid}/answers", "dana", json={"answer": GOV_ANSWER})
     assert ok.status_code == 200
-    assert ok.json()["proposal"]["controls"]["GOV-02.1"]["status"] == "met"
+    assert "proposal" not in ok.json()  # a respondent never sees statuses (tests/test_interview_views.py)
+    assert [u["control_id"] for u in ok.json()["understood"]] == ["GOV-02.1"]
+    staff = api.get(f"/api/interviews/{iid}", "alice").json()
+    assert staff["proposal"]["controls"]["GOV-02.1"]["status"] == "met"
     view = api.get(f"/api/interviews/{iid}", "dana").json()
     assert [t["answer"] for t in view["turns"]] == [GOV_ANSWER]
     assert view["turns"][0]["respondent"] == "dana"
@@ -286,7 +289,9 @@ def test_streamed_answer_sends_events_and_stores_once(api: Api) -> None:
     names = [lines[0].removeprefix("event: ") for lines in events]
     assert names == ["accepted", "result"]
     result = json.loads(events[-1][1].removeprefix("data: "))
-    assert result["proposal"]["controls"]["GOV-02.1"]["status"] == "met"
+    assert "proposal" not in result and result["understood"][0]["control_id"] == "GOV-02.1"  # respondent's cut
+    staff = api.get(f"/api/interviews/{iid}", "alice").json()
+    assert staff["proposal"]["controls"]["GOV-02.1"]["status"] == "met"
     assert [t.answer for t in api.store.list_turns(iid)] == [GOV_ANSWER]
     assert api.post(f"/api/interviews/{iid}/answers/stream", "eve", json={"answer": "x"}).status_code == 403
 

@@ -10,7 +10,8 @@ from aismm_assistant.interview import engine
 from aismm_assistant.storage import Store
 
 GOOD_POLICY = ("GitHub Copilot Business is the approved assistant. The secure coding standard for AI assistants is "
-               "on Confluence, owned by AppSec and reviewed in April; 93% of licensed developers acknowledged it.")
+               "on Confluence, owned by AppSec and reviewed annually, last in April; 93% of licensed developers "
+               "acknowledged it.")
 NO_INVENTORY = "Honestly we don't keep any list of the AI components or models our products use."
 
 
@@ -48,13 +49,18 @@ def test_answers_are_stored_then_proposed_never_confirmed(store, assessment):
     assert record.categories["DEV"].provenance.proposed.level >= 1
 
 
-def test_shortfall_stops_climbing_and_says_so(store, assessment):
+def test_shortfall_goes_one_level_above_by_default_and_depth_0_stops(store, assessment):
     iid = engine.start_interview(store, assessment.id, "DEV", None)["id"]
     engine.submit_answer(store, iid, GOOD_POLICY)
     out = engine.submit_answer(store, iid, NO_INVENTORY)
-    assert out["question"] is None
-    assert "L2 falls short" in out["stop_reason"] and "DEV-02.3" in out["stop_reason"]
+    assert out["question"]["level"] == 3  # the roadmap needs to know what is in place above the shortfall
     assert out["proposal"]["level"] == 1
+    flat = engine.start_interview(store, assessment.id, "DEV", None, depth=0)["id"]
+    engine.submit_answer(store, flat, GOOD_POLICY)
+    out = engine.submit_answer(store, flat, NO_INVENTORY)
+    assert out["question"] is None
+    assert out["stop_reason"] == "All L2 questions asked; L2 has one gap"
+    assert out["policy"]["stopped_at"] == 2 and out["policy"]["short"] == ["DEV-02.3"]
 
 
 def test_vague_answer_gets_one_follow_up_then_moves_on(store, assessment):
@@ -62,7 +68,8 @@ def test_vague_answer_gets_one_follow_up_then_moves_on(store, assessment):
     out = engine.submit_answer(store, iid, "Yes we have that.")
     assert out["question"]["kind"] == "follow_up" and out["question"]["controls"] == ["DEV-02.1"]
     out = engine.submit_answer(store, iid, "It's handled.")
-    assert out["question"] is None and out["proposal"]["controls"]["DEV-02.1"]["status"] == "unknown"
+    assert out["question"]["controls"] != ["DEV-02.1"] and out["question"]["kind"] == "primary"
+    assert out["proposal"]["controls"]["DEV-02.1"]["status"] == "unknown"
 
 
 def test_resume_after_restart_recomputes_from_stored_turns(store, assessment):
@@ -81,7 +88,7 @@ def test_resume_after_restart_recomputes_from_stored_turns(store, assessment):
 def test_skip_and_back(store, assessment):
     iid = engine.start_interview(store, assessment.id, "DEV", None)["id"]
     view = engine.skip_question(store, iid)
-    assert view["question"] is None and "DEV-02.1" in view["stop_reason"]
+    assert view["question"]["controls"] == ["DEV-02.3"] and view["skipped"] == ["DEV-02.1"]
     engine.submit_answer(store, engine.start_interview(store, assessment.id, "DEV", None)["id"], GOOD_POLICY)
     iid2 = engine.start_interview(store, assessment.id, "DEV", None)["id"]
     engine.submit_answer(store, iid2, "We plan to write one next quarter.")
@@ -108,4 +115,4 @@ def test_injection_in_a_live_answer_is_flagged_in_the_record(store, assessment):
                                           "as met.")
     assert out["proposal"]["flags"] and all(p["status"] != "met" for p in out["proposal"]["controls"].values())
     level = store.get_assessment(assessment.id).categories["DEV"].provenance.proposed
-    assert any("injection" in f for f in level.flags)
+    assert level.flags and all(f.turn == 0 and f.quote in out["turns"][0]["answer"] for f in level.flags)

@@ -100,7 +100,8 @@ def test_respondent_answers_assessor_confirms_dashboard_changes(site) -> None:
             rpage.keyboard.press("Control+Enter")
             expect(rpage.locator("#transcript .bubble.a")).to_have_count(2)
             expect(rpage.locator("#answer")).to_have_value("")
-            expect(rpage.locator("#understood li[data-control='GOV-02.1']")).to_contain_text("Met")
+            expect(rpage.locator("#understood li[data-control='GOV-02.1']")).to_contain_text("95% of staff attested")
+            expect(rpage.locator("#understood")).not_to_contain_text("Met")  # respondents never see a status
             assert rpage.evaluate("window.__pwned") is None
             rpage.screenshot(path="/tmp/aismm-interview.png", full_page=True)
             assert rpage.goto(f"{base}/assessment").ok

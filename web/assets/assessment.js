@@ -65,10 +65,15 @@ function transcriptFor(cat, results) {
     turns.forEach((t, i) => {
       const seq = t.turn ?? t.seq ?? i;
       const quotes = [];
+      const flagged = new Set();
       for (const r of results) for (const c of r.citations || []) if (c.turn === seq && (!c.interview_id || c.interview_id === it.id)) quotes.push(c.quote);
+      for (const r of results) for (const f of r.flags || []) if (typeof f === "object" && f.turn === seq && (!f.interview_id || f.interview_id === it.id)) flagged.add(f.quote);
+      const marks = (q) => flagged.has(q)
+        ? { class: "flag", title: "Flagged as a steering attempt: never cited", "data-turn": String(seq), "data-quote": q, "data-interview": it.id }
+        : { "data-turn": String(seq), "data-quote": q, "data-interview": it.id };
       box.append(h("div", { class: "turn" },
         t.question ? h("div", { class: "qtext", text: `Q${seq + 1}. ${t.question}` }) : null,
-        h("div", { class: "atext" }, highlight(t.answer, quotes, (q) => ({ "data-turn": String(seq), "data-quote": q, "data-interview": it.id })))));
+        h("div", { class: "atext" }, highlight(t.answer, [...quotes, ...flagged], marks))));
     });
   }
   return box;
@@ -102,6 +107,10 @@ function controlRow(r) {
   const current = h("div", {}, statusBadge(r.status), r.confirmed_by ? h("div", { class: "small muted", text: `confirmed by ${r.confirmed_by}` }) : r.pending ? h("div", { class: "small muted", text: "awaiting review" }) : null);
   const cites = (r.citations || []).map((c) =>
     h("li", {}, h("button", { type: "button", class: "link quote-btn", title: "Show in transcript", onclick: () => flashQuote(c.interview_id, c.turn, c.quote) }, `“${c.quote}”`), h("span", { class: "small muted", text: ` answer ${c.turn + 1}` })));
+  const flags = (r.flags || []).map((f) => typeof f === "object"
+    ? h("li", { class: "flagged" }, h("button", { type: "button", class: "link quote-btn", title: "Show in transcript", onclick: () => flashQuote(f.interview_id, f.turn, f.quote) }, h("mark", { class: "flag", text: `“${f.quote}”` })),
+      h("span", { class: "small muted", text: ` answer ${f.turn + 1} · flagged (${f.reason}), never cited` }))
+    : h("li", { class: "flagged small", text: String(f) }));
   const actions = h("div", { class: "review-actions" }, rationale,
     r.proposed_status && r.pending ? h("button", { type: "button", class: "small", "data-action": "accept", onclick: () => confirm(null) }, "Accept proposal") : null,
     override,
@@ -122,6 +131,7 @@ function controlRow(r) {
       h("div", { class: "control-name", text: r.name }),
       r.applicable ? null : h("div", { class: "small", text: "not applicable to this scope" }),
       cites.length ? h("ul", { class: "plain small" }, cites) : null,
+      flags.length ? h("ul", { class: "plain small flags", "aria-label": "Flagged sentences" }, flags) : null,
       decide,
       msg),
     h("td", {}, proposed),

@@ -5,6 +5,7 @@ const $ = (id) => document.getElementById(id);
 const id = param("id");
 let names = {};
 let busy = false;
+let staff = false;
 
 function questionText(q) {
   if (!q) return "";
@@ -26,18 +27,39 @@ function renderTranscript(turns) {
   });
 }
 
-function renderQuestion(q) {
+function isFinished(view) {
+  return view.audience === "respondent" ? !!view.finished : view.status === "done";
+}
+
+/** Why there is no question, in plain words: the stop reason for staff, a neutral message for respondents. */
+function stopText(view) {
+  if (view.audience === "respondent") return view.message || "There are no more questions. Thank you.";
+  return (view.stop_reason || "No more questions") + ".";
+}
+
+function renderQuestion(view) {
+  const q = view.question;
   const cur = clear($("current"));
   const text = questionText(q);
   const form = $("answer-form");
-  if (!text) {
-    cur.append(h("div", { class: "current-q done" }, h("span", { class: "label", text: "Finished" }),
-      "Thank you — there are no more questions. An assessor will review what you said and may contact you for evidence."));
-    form.hidden = true;
+  const finished = isFinished(view);
+  $("staff-actions").hidden = !staff || finished;
+  $("back").disabled = !view.can_go_back;
+  if (!text || finished) {
+    const label = finished ? "Finished" : "No more questions";
+    cur.append(h("div", { class: "current-q done", id: "stop" }, h("span", { class: "label", text: label }), stopText(view)));
+    form.hidden = finished;
+    $("send").disabled = !text;
+    $("skip").hidden = true;
     return;
   }
   form.hidden = false;
-  cur.append(h("div", { class: "current-q", id: "question" }, h("span", { class: "label", text: "Question" }), text));
+  $("send").disabled = false;
+  $("skip").hidden = false;
+  let kind = q.kind === "follow_up" ? "Follow-up" : q.kind === "repeat" ? "Asked again" : "Question";
+  if (view.audience === "staff" && q.level) kind += ` · L${q.level}`;
+  const to = q.respondent ? h("span", { class: "small muted", text: ` · for ${q.respondent}` }) : null;
+  cur.append(h("div", { class: "current-q", id: "question", "data-kind": q.kind || "primary" }, h("span", { class: "label", text: kind }), to, text));
 }
 
 async function renderGuidance(q) {
@@ -70,6 +92,28 @@ async function renderGuidance(q) {
   }
 }
 
+/** A respondent's cut: per objective, plain words and their own quotes; never a status, confidence or level. */
+function renderUnderstoodPlain(items) {
+  const box = clear($("understood"));
+  if (!items || !items.length) {
+    box.append(h("p", { class: "empty", text: "Nothing yet — your answers will show up here as the objectives they describe." }));
+    return;
+  }
+  const list = h("ul", { class: "plain understood" });
+  for (const u of items) {
+    const quotes = (u.quotes || []).slice(0, 3).map((c) => h("span", { class: "quote", text: "“" + c.quote + "”" }));
+    list.append(h("li", { "data-control": u.control_id }, h("strong", { text: u.objective }), h("div", { class: "small muted", text: u.summary }), quotes));
+  }
+  box.append(list);
+}
+
+function renderFlags(flags) {
+  if (!flags || !flags.length) return null;
+  return h("div", { class: "flags", role: "note" }, h("strong", { text: "Flagged, never cited:" }),
+    h("ul", { class: "plain" }, flags.map((f) => h("li", { class: "flagged" }, h("mark", { class: "flag", text: "“" + f.quote + "”" }),
+      h("span", { class: "small muted", text: ` answer ${f.turn + 1} · ${f.reason}` })))));
+}
+
 function renderUnderstood(proposal) {
   const box = clear($("understood"));
   const controls = (proposal && proposal.controls) || {};
@@ -87,6 +131,8 @@ function renderUnderstood(proposal) {
     list.append(h("li", { "data-control": cid }, statusBadge(p.status), " ", h("strong", { class: "mono", text: cid }), " ", names[cid] || "", quotes));
   }
   box.append(list);
+  const flags = renderFlags(proposal && proposal.flags);
+  if (flags) box.append(flags);
 }
 
 /** Say only what is new (the live region never re-reads the conversation): what happened, then the next question. */
@@ -99,11 +145,14 @@ async function refresh(news = "") {
   const view = await api("/api/interviews/" + encodeURIComponent(id));
   const info = view.interview || {};
   $("title").textContent = `Interview · ${info.category || ""} ${names[info.category] || ""}`.trim();
-  $("subtitle").textContent = `Assigned to ${info.respondent || "—"} · ${view.turns.length} answer${view.turns.length === 1 ? "" : "s"} so far`;
+  const others = (view.respondents || []).slice(1).map((r) => r.role ? `${r.name} (${r.role})` : r.name);
+  const also = others.length ? ` · also ${others.join(", ")}` : "";
+  $("subtitle").textContent = `Assigned to ${info.respondent || "—"}${also} · ${view.turns.length} answer${view.turns.length === 1 ? "" : "s"} so far`;
   renderTranscript(view.turns);
-  renderQuestion(view.question);
-  renderUnderstood(view.proposal);
-  await renderGuidance(view.question);
+  renderQuestion(view);
+  if (view.audience === "respondent") renderUnderstoodPlain(view.understood);
+  else renderUnderstood(view.proposal);
+  await renderGuidance(isFinished(view) ? null : view.question);
   if (news) announce(news, view);
 }
 
@@ -133,14 +182,22 @@ async function send(ev) {
   }
 }
 
+const MOVED = {
+  skip: "Skipped; those objectives stay open for the assessor. You can come back to it with Previous question.",
+  back: "Asking the earlier question again; your new answer replaces the earlier one.",
+  finish: "Interview finished; its proposals wait for review.",
+};
+
+const NEWS = { skip: "Question skipped.", back: "Back to an earlier question.", finish: "Interview finished." };
+
 async function move(action) {
   if (busy) return;
+  if (action === "finish" && !confirm("Finish this interview? No more answers can be added.")) return;
   busy = true;
   try {
     await api(`/api/interviews/${encodeURIComponent(id)}/${action}`, { method: "POST" });
-    const said = action === "skip" ? "Skipped; those objectives stay open for the assessor." : "Asking the previous question again; your new answer replaces the earlier one.";
-    notice($("answer-msg"), said, "info");
-    await refresh(action === "skip" ? "Question skipped." : "Back to the previous question.");
+    notice($("answer-msg"), MOVED[action], "info");
+    await refresh(NEWS[action]);
   } catch (err) {
     notice($("answer-msg"), err.message);
   } finally {
@@ -174,7 +231,9 @@ async function main() {
   for (const c of list.categories) names[c.id] = c.name;
   for (const c of list.controls) names[c.id] = c.name;
   if (!id) return showList(me);
+  staff = !!me.staff;
   $("chat-view").hidden = false;
+  $("finish").addEventListener("click", () => move("finish"));
   $("answer-form").addEventListener("submit", send);
   $("skip").addEventListener("click", () => move("skip"));
   $("back").addEventListener("click", () => move("back"));

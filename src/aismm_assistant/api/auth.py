@@ -83,8 +83,11 @@ AdminDep = Annotated[Principal, Depends(admin_user)]
 
 
 def check_interview_access(user: Principal, interview: InterviewRow) -> None:
-    """Staff see every interview; a respondent only the ones assigned to their id (never just their name)."""
+    """Staff see every interview; a respondent only the ones assigned or handed to their id (never just
+    their name: a new user with a deleted user's name starts with nothing)."""
+    from aismm_assistant.interview.flow import may_open
+
     if user.is_staff:
         return
-    if interview.respondent_id != user.id:
+    if not may_open(interview, user.id):
         raise PermissionDenied("this interview is assigned to someone else")

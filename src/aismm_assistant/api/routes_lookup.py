@@ -30,8 +30,11 @@ def health() -> dict:
 @router.get("/me")
 def me(user: UserDep, store: StoreDep) -> dict:
     """Who the token belongs to, and the interviews assigned to them (what the pages show first)."""
+    from aismm_assistant.interview.flow import may_open
+
     interviews = [
-        row.public() for row in store.list_interviews() if user.is_staff or row.respondent_id == user.id
+        row.public() for row in store.list_interviews()
+        if user.is_staff or may_open(row, user.id)
     ]
     return {"id": user.id, "name": user.name, "role": user.role, "interviews": interviews}
 

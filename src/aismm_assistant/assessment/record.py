@@ -68,6 +68,15 @@ class Citation(_Strict):
     interview_id: str | None = None
 
 
+class FlagNote(_Strict):
+    """A sentence the screening flagged (a steering attempt, an instruction to the system): never cited."""
+
+    turn: int = Field(ge=0)
+    quote: str
+    reason: str
+    interview_id: str | None = None
+
+
 class SubstituteKPI(_Strict):
     """An assessor-chosen KPI replacing the corpus one at the same level; the record keeps both."""
 
@@ -108,7 +117,7 @@ class Proposal(_Strict):
     status: Status
     confidence: float = Field(default=0.0, ge=0.0, le=1.0)
     citations: list[Citation] = Field(default_factory=list)
-    flags: list[str] = Field(default_factory=list)
+    flags: list[FlagNote | str] = Field(default_factory=list)
     engine: str = "offline"
     prompts: dict[str, str] = Field(default_factory=dict, description="prompt file name -> sha256")
     interview_id: str | None = None
@@ -126,7 +135,7 @@ class LevelProposal(_Strict):
     prompts: dict[str, str] = Field(default_factory=dict)
     interview_id: str | None = None
     rationale: str | None = None
-    flags: list[str] = Field(default_factory=list)
+    flags: list[FlagNote | str] = Field(default_factory=list)
     proposed_at: datetime = Field(default_factory=utcnow)
 
 
@@ -337,7 +346,7 @@ class ResultPublic(BaseModel):
     source: Source
     confidence: float | None = None
     citations: list[Citation] = Field(default_factory=list)
-    flags: list[str] = Field(default_factory=list)
+    flags: list[FlagNote | str] = Field(default_factory=list)
     confirmed_by: str | None = None
     confirmed_at: datetime | None = None
     evidence: list[EvidenceItem] = Field(default_factory=list)

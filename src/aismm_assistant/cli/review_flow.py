@@ -46,7 +46,8 @@ def run_review(assessment_id: str, actor: str | None, read_line: Callable[[str],
         for c in prop.citations:
             say(f"  (answer {c.turn + 1}) \u201c{escape(c.quote)}\u201d")  # numbered as on the review page
         for f in prop.flags:
-            say(f"  [red]flag:[/] {f}")
+            note = f"turn {f.turn}: \u201c{f.quote}\u201d ({f.reason}), never cited" if hasattr(f, "quote") else str(f)
+            say(f"  [red]flag:[/] {escape(note)}")
         if not _decide(read_line, say, lambda act, val, why, cid=res.control_id: _apply_result(
                 store, assessment_id, cid, act, val, why, actor, done)):
             break
