@@ -99,7 +99,7 @@ def import_cmd(
 @app.command("analyse")
 def analyse_cmd(
     assessment_id: str = typer.Argument(..., help="Assessment ID."),
-    control: str = typer.Option(None, "--control", "-c", help="Only the documents attached to this objective."),
+    control: str = typer.Option(None, "--control", "-c", help="Only this objective's category (all its documents)."),
     llm: str = typer.Option(None, "--llm", help="Analyser: 'offline' or a chat model spec (default: AISMM_LLM)."),
     as_json: bool = JSON_OPTION,
 ) -> None:

@@ -16,6 +16,7 @@ the analyser decides; it is never read for another category.
 from __future__ import annotations
 
 from collections.abc import Iterable
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from aismm_assistant.evidence.quotes import verify
 
 TURN_CHARS = 2_000  # lines / paragraphs / cells are grouped into pseudo-turns up to this size
 MAX_ANALYSED_CHARS = 200_000  # per document: beyond this the text is not read (reported as truncated)
+HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 DOCUMENT_MEDIA = ("application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                   "text/markdown", "text/plain", "text/csv",
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -63,6 +65,9 @@ def pseudo_turns(extracted: Extracted, sha256: str, name: str, *, turn_chars: in
             if end <= start:
                 break
         if not seg.text.strip():
+            continue
+        if HEADING.match(seg.text):  # a Markdown heading names a section; it states no practice
+            flush()
             continue
         paged = seg.locator.startswith("p. ")
         if paged or (group_start is not None and end - group_start > turn_chars):
@@ -109,7 +114,7 @@ def _cite(extracted: Extracted, turn: PseudoTurn, quote: str) -> dict[str, str] 
 
 def analyse_documents(assessment_id: str, control_id: str | None = None, *, analyser: Any = None,
                       store: Any = None, evidence_store: Any = None, record: bool = True) -> dict[str, Any]:
-    """Read the documents attached to an assessment (or to one objective) and propose statuses from them.
+    """Read the documents attached to an assessment (or to one objective's category) and propose statuses.
 
     Returns ``{"assessment", "engine", "documents", "proposals", "dropped_citations", "flags", "stored",
     "unchanged"}``. With ``record`` the proposals are stored pending (never confirmed); an objective whose
@@ -130,9 +135,11 @@ def analyse_documents(assessment_id: str, control_id: str | None = None, *, anal
     rec = store.get_assessment(assessment_id)
     if record:
         actions.ensure_writable(rec)
-    only = actions.resolve_control(rec, corpus, control_id).id if control_id else None
+    only = actions.resolve_control(rec, corpus, control_id).category if control_id else None
     ev = evidence_store or get_evidence_store()
-    attached = [r for r in ev.list(rec.id, only)]
+    # an objective names its category: all of the category's documents are read together, so that a
+    # new upload cannot replace a proposal another document of the category supports
+    attached = [r for r in ev.list(rec.id) if only is None or r.control_id.split("-")[0] == only]
     in_scope = set(rec.scope.category_ids())
     scope = rec.scope.deployment_scope()
     analyser = analyser or get_analyser()
