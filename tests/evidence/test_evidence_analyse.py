@@ -120,3 +120,21 @@ def test_bad_input_one_line(aid):
     assert code == 1 and out == "" and err.startswith("error: ") and "outside the scope" in err
     code, out, err = cli("evidence", "analyse", "asm-nope", "--json")
     assert code == 1 and err.startswith("error: ") and err.count("\n") == 1
+
+
+
+def test_document_citations_in_review_and_reports(aid, tmp_path, monkeypatch):
+    from aismm_assistant.cli import review_flow
+
+    rec = _attach(aid, tmp_path, "ai-policy.pdf", samples.make_pdf())
+    cli_json("evidence", "analyse", aid)
+    # the report lists the pending quote with the file and its locator
+    out = tmp_path / "report.md"
+    code, _, err = cli("assessment", "export", aid, "--format", "md", "--out", str(out))
+    assert code == 0, err
+    assert f"evidence file {rec['sha256'][:12]}, p." in out.read_text()
+    # `aismm review` shows where each quote is: the file and the page
+    said: list[str] = []
+    monkeypatch.setattr(review_flow.console, "print", lambda *a, **k: said.append(" ".join(map(str, a))))
+    review_flow.run_review(aid, "carol", lambda prompt: None)
+    assert any(f"({rec['sha256'][:12]} p." in line for line in said), said[:5]

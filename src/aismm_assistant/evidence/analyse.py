@@ -15,8 +15,8 @@ the analyser decides; it is never read for another category.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
