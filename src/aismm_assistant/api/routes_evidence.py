@@ -171,19 +171,19 @@ def evidence_text(sha256: ShaPath, user: UserDep, store: StoreDep) -> dict:
     from aismm_assistant.evidence.store import get_evidence_store
 
     ev = get_evidence_store()
-    rows = ev.attachments(sha256)
-    if not rows or not _may_read(user, store, rows):
+    may_read = _readable(user, store)
+    rows = [r for r in ev.attachments(sha256) if may_read(r)]
+    if not rows:
         raise NotFoundError(f"no evidence file {sha256}")  # the same answer whether it exists or not
     text = ev.text(sha256)
-    first = rows[0]
-    return {"sha256": sha256, "name": first.name, "media_type": text.media_type,
+    return {"sha256": sha256, "name": rows[0].name, "media_type": text.media_type,
             "segments": [{"locator": s.locator, "text": s.text, "sep": s.sep} for s in text.segments],
-            "attached": [{"assessment_id": r.assessment_id, "control_id": r.control_id} for r in rows
-                         if user.is_staff or _may_read(user, store, [r])]}
+            "attached": [{"assessment_id": r.assessment_id, "control_id": r.control_id} for r in rows]}
 
 
-def _may_read(user: Principal, store: Store, rows: list[Any]) -> bool:
+def _readable(user: Principal, store: Store) -> Any:
+    """Which attachments this user may see: staff all; a respondent those of their interviews' categories."""
     if user.is_staff:
-        return True
+        return lambda r: True
     mine = {(i.assessment_id, i.category) for i in store.list_interviews() if i.respondent_id == user.id}
-    return any((r.assessment_id, r.control_id.split("-")[0]) in mine for r in rows)
+    return lambda r: (r.assessment_id, r.control_id.split("-")[0]) in mine
