@@ -75,44 +75,6 @@ function transcriptFor(cat, results) {
   return box;
 }
 
-/** A quote from an attached document: the button opens the document with the quote highlighted. */
-function documentCite(c) {
-  const file = files.find((f) => f.sha256 === c.evidence);
-  return h("li", { "data-evidence": c.evidence },
-    h("button", { type: "button", class: "link quote-btn doc-quote", title: "Show in document", onclick: () => showFile(c.evidence, c.quote, c.locator) }, `“${c.quote}”`),
-    h("span", { class: "small muted", text: ` ${file ? file.name : "document"}, ${c.locator} · show in document` }));
-}
-
-/** The files attached to one objective (expired ones flagged) and a form to attach another. */
-function filesFor(controlId) {
-  const mine = files.filter((f) => f.control_id === controlId);
-  const list = mine.length
-    ? h("ul", { class: "plain small attached" }, mine.map((f) => h("li", { "data-sha": f.sha256 },
-      h("button", { type: "button", class: "link", title: "Show the document's text", onclick: () => showFile(f.sha256, "", "") }, f.name),
-      h("span", { class: "muted", text: ` · added by ${f.added_by}${f.expires ? " · expires " + f.expires : ""}` }),
-      f.expired ? h("span", { class: "badge st-partial", text: "expired - revalidate" }) : null)))
-    : null;
-  // the form is built when opened: the page's first paint does not wait for the evidence module
-  const attach = h("details", { class: "attach" }, h("summary", { class: "small", text: "Attach a document…" }));
-  attach.addEventListener("toggle", async () => {
-    if (!attach.open || attach.querySelector(".upload")) return;
-    const { uploadForm, uploadSummary } = await import("./evidence-files.js");
-    attach.append(uploadForm({ path: `/api/assessments/${encodeURIComponent(aid)}/evidence`, label: `Document for ${controlId}`,
-      body: () => ({ control_id: controlId }),
-      onDone: async (res) => {
-        await loadAll();  // the new file and any proposals from it; then say what happened, in the objective's row
-        const cell = document.querySelector(`tr[data-control="${CSS.escape(controlId)}"] td:nth-child(2)`);
-        if (cell) cell.prepend(h("div", { class: "notice ok", role: "status", "data-upload": res.evidence.sha256, text: uploadSummary(res) }));
-      } }));
-  });
-  return h("div", {}, list, attach);
-}
-
-async function showFile(sha, quote, locator) {
-  const { showDocument } = await import("./evidence-files.js");
-  await showDocument(sha, quote, locator);
-}
-
 function controlRow(r) {
   const rationale = h("input", { type: "text", maxlength: "2000", placeholder: "Rationale (required)", "aria-label": `Rationale for ${r.control_id}` });
   // no preselected status: an override is a decision, never the proposal by default
@@ -139,8 +101,8 @@ function controlRow(r) {
     ? h("div", {}, statusBadge(r.proposed_status), h("span", { class: "small muted", text: r.confidence != null ? ` ${Math.round(r.confidence * 100)}%` : "" }))
     : h("span", { class: "muted small", text: "no proposal" });
   const current = h("div", {}, statusBadge(r.status), r.confirmed_by ? h("div", { class: "small muted", text: `confirmed by ${r.confirmed_by}` }) : r.pending ? h("div", { class: "small muted", text: "awaiting review" }) : null);
-  const cites = (r.citations || []).map((c) => (c.evidence ? documentCite(c) :
-    h("li", {}, h("button", { type: "button", class: "link quote-btn", title: "Show in transcript", onclick: () => flashQuote(c.interview_id, c.turn, c.quote) }, `“${c.quote}”`), h("span", { class: "small muted", text: ` answer ${c.turn + 1}` }))));
+  const cites = (r.citations || []).map((c) =>
+    h("li", {}, h("button", { type: "button", class: "link quote-btn", title: "Show in transcript", onclick: () => flashQuote(c.interview_id, c.turn, c.quote) }, `“${c.quote}”`), h("span", { class: "small muted", text: ` answer ${c.turn + 1}` })));
   const actions = h("div", { class: "review-actions" }, rationale,
     r.proposed_status && r.pending ? h("button", { type: "button", class: "small", "data-action": "accept", onclick: () => confirm(null) }, "Accept proposal") : null,
     override,
@@ -161,7 +123,6 @@ function controlRow(r) {
       h("div", { class: "control-name", text: r.name }),
       r.applicable ? null : h("div", { class: "small", text: "not applicable to this scope" }),
       cites.length ? h("ul", { class: "plain small" }, cites) : null,
-      filesFor(r.control_id),
       decide,
       msg),
     h("td", {}, proposed),
@@ -211,7 +172,7 @@ function renderCategories() {
       continue;
     }
     const table = h("table", {}, h("thead", {}, h("tr", {}, ["ID", "Objective and evidence", "Proposed", "Status"].map((x) => h("th", { text: x })))),
-      h("tbody", {}, results.map(controlRow)));
+      h("tbody", {}, results.map(reviewRow)));
     box.append(h("section", { class: "panel", "data-category": c.category },
       h("div", { class: "cat-head" },
         h("h2", {}, `${c.category} · ${c.name}`),
@@ -241,6 +202,55 @@ function renderInterviews() {
     h("strong", { text: it.category }), ` · ${it.respondent || "—"} · ${it.status} · `,
     h("a", { href: "/interview?id=" + encodeURIComponent(it.id), text: "open" }),
     h("span", { class: "small muted mono", text: "  " + location.origin + "/interview?id=" + it.id })))));
+}
+
+/** A quote from an attached document: the button opens the document with the quote highlighted. */
+function documentCite(c) {
+  const file = files.find((f) => f.sha256 === c.evidence);
+  return h("li", { "data-evidence": c.evidence },
+    h("button", { type: "button", class: "link quote-btn doc-quote", title: "Show in document", onclick: () => showFile(c.evidence, c.quote, c.locator) }, `“${c.quote}”`),
+    h("span", { class: "small muted", text: ` ${file ? file.name : "document"}, ${c.locator} · show in document` }));
+}
+
+/** The files attached to one objective (expired ones flagged) and a form to attach another. */
+function filesFor(controlId) {
+  const mine = files.filter((f) => f.control_id === controlId);
+  const list = mine.length
+    ? h("ul", { class: "plain small attached" }, mine.map((f) => h("li", { "data-sha": f.sha256 },
+      h("button", { type: "button", class: "link", title: "Show the document's text", onclick: () => showFile(f.sha256, "", "") }, f.name),
+      h("span", { class: "muted", text: ` · added by ${f.added_by}${f.expires ? " · expires " + f.expires : ""}` }),
+      f.expired ? h("span", { class: "badge st-partial", text: "expired - revalidate" }) : null)))
+    : null;
+  // the form is built when opened: the page's first paint does not wait for the evidence module
+  const attach = h("details", { class: "attach" }, h("summary", { class: "small", text: "Attach a document…" }));
+  attach.addEventListener("toggle", async () => {
+    if (!attach.open || attach.querySelector(".upload")) return;
+    const { uploadForm, uploadSummary } = await import("./evidence-files.js");
+    attach.append(uploadForm({ path: `/api/assessments/${encodeURIComponent(aid)}/evidence`, label: `Document for ${controlId}`,
+      body: () => ({ control_id: controlId }),
+      onDone: async (res) => {
+        await loadAll();  // the new file and any proposals from it; then say what happened, in the objective's row
+        const cell = document.querySelector(`tr[data-control="${CSS.escape(controlId)}"] td:nth-child(2)`);
+        if (cell) cell.prepend(h("div", { class: "notice ok", role: "status", "data-upload": res.evidence.sha256, text: uploadSummary(res) }));
+      } }));
+  });
+  return h("div", {}, list, attach);
+}
+
+async function showFile(sha, quote, locator) {
+  const { showDocument } = await import("./evidence-files.js");
+  await showDocument(sha, quote, locator);
+}
+
+/** controlRow with the evidence files: interview quotes as before; document quotes, files and upload added. */
+function reviewRow(r) {
+  const docs = (r.citations || []).filter((c) => c.evidence);
+  const row = controlRow({ ...r, citations: (r.citations || []).filter((c) => !c.evidence) });
+  const cell = row.children[1];
+  const decide = cell.querySelector(":scope > .review-actions, :scope > details.change");
+  const extra = [docs.length ? h("ul", { class: "plain small doc-cites" }, docs.map(documentCite)) : null, filesFor(r.control_id)].filter(Boolean);
+  for (const el of extra) cell.insertBefore(el, decide);
+  return row;
 }
 
 async function loadAll() {

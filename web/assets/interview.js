@@ -89,24 +89,6 @@ function renderUnderstood(proposal) {
   box.append(list);
 }
 
-/** "Attach a document" for the current question's objective: the assessor sees what the document shows. */
-async function renderAttach(q) {
-  let box = $("attach");
-  if (!box) {
-    box = h("div", { id: "attach" });
-    $("answer-msg").after(box);
-  }
-  const cid = questionControls(q)[0] || "";
-  if (box.dataset.control === cid) return;  // keep the last upload's message while the question stays
-  box.dataset.control = cid;
-  clear(box);
-  if (!cid) return;
-  const { uploadForm } = await import("./evidence-files.js");  // loaded after the page is up
-  box.append(h("details", { class: "attach" }, h("summary", { text: "Attach a document" }),
-    h("p", { class: "small muted", text: `A policy, register or report showing ${cid} ${names[cid] || ""}. It is kept with the assessment; quotes from it are proposed as evidence for the assessor to review.` }),
-    uploadForm({ path: `/api/interviews/${encodeURIComponent(id)}/evidence`, label: `Document for ${cid}`, body: () => ({ control_id: cid }), onDone: () => refresh() })));
-}
-
 /** Say only what is new (the live region never re-reads the conversation): what happened, then the next question. */
 function announce(what, view) {
   const next = questionText(view.question);
@@ -121,7 +103,6 @@ async function refresh(news = "") {
   renderTranscript(view.turns);
   renderQuestion(view.question);
   renderUnderstood(view.proposal);
-  renderAttach(view.question).catch((err) => notice($("answer-msg"), err.message));
   await renderGuidance(view.question);
   if (news) announce(news, view);
 }
@@ -187,6 +168,15 @@ async function showList(me) {
   box.append(table);
 }
 
+/** "Attach a document" under the answer box: for the current question's objective (the server picks it). */
+async function renderAttach() {
+  const { uploadForm } = await import("./evidence-files.js");  // loaded after the page is up
+  const box = h("div", { id: "attach" }, h("details", { class: "attach" }, h("summary", { text: "Attach a document" }),
+    h("p", { class: "small muted", text: "A policy, register or report showing what you describe for the current question. It is kept with the assessment; quotes from it are proposed as evidence for the assessor to review." }),
+    uploadForm({ path: `/api/interviews/${encodeURIComponent(id)}/evidence`, label: "Document for the current question", onDone: () => refresh() })));
+  $("answer-msg").after(box);
+}
+
 async function main() {
   const me = await startPage("/interview");
   const list = await api("/api/controls");
@@ -200,6 +190,7 @@ async function main() {
   $("answer").addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) send(ev);
   });
+  renderAttach().catch((err) => notice($("answer-msg"), err.message));
   try {
     await refresh();
   } catch (err) {
