@@ -35,6 +35,8 @@ STATEFUL_422 = {
     ("POST", "/api/interviews/{interview_id}/skip"): "a finished interview has nothing to skip",
     ("POST", "/api/interviews/{interview_id}/back"): "the first question has nothing before it",
     ("POST", "/api/assessments/{assessment_id}/interviews"): "the respondent must be an existing user",
+    ("POST", "/api/assessments/{assessment_id}/evidence"): "the file's bytes must be a document of its type",
+    ("POST", "/api/interviews/{interview_id}/evidence"): "the file's bytes must be a document of its type",
 }
 
 

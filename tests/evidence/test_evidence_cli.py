@@ -92,6 +92,9 @@ def test_import_contract_and_stored_as_proposals(aid):
     iam = shown["IAM-02.1"]
     # a proposal, pending a human: the effective status and the level do not move
     assert iam["proposed_status"] == "partial" and iam["pending"] is True and iam["status"] == "unknown"
+    # the record keeps structured document citations: file, locator, verbatim quote (no interview turn)
+    assert iam["citations"] and all(c["evidence"] == out["file"]["sha256"] and c["locator"].startswith("line ")
+                                    and c["turn"] is None and c["quote"] in raw for c in iam["citations"])
     assert cli_json("assessment", "show", aid)["categories"]["IAM"]["level"] == before["categories"]["IAM"]["level"]
     attached = cli_json("evidence", "list", aid, "--control", "IAM-02.1")["evidence"]
     assert attached[0]["name"] == "okta-apps.json" and attached[0]["added_by"] == "bob"

@@ -6,6 +6,7 @@ const aid = param("id");
 let view = null;
 let interviews = [];
 let transcripts = {}; // interview id -> turns
+let files = []; // evidence files attached to the assessment's objectives
 
 async function showList() {
   $("list-view").hidden = false;
@@ -175,13 +176,13 @@ function renderCategories() {
   const quiet = [];
   for (const c of Object.values(view.categories)) {
     const results = view.results.filter((r) => r.category === c.category);
-    const active = interviews.some((i) => i.category === c.category) || results.some((r) => r.proposed_status || r.confirmed_by || r.source === "manual" && r.status !== "unknown");
+    const active = interviews.some((i) => i.category === c.category) || files.some((f) => f.control_id.startsWith(c.category + "-")) || results.some((r) => r.proposed_status || r.confirmed_by || r.source === "manual" && r.status !== "unknown");
     if (!active) {
       quiet.push(c);
       continue;
     }
     const table = h("table", {}, h("thead", {}, h("tr", {}, ["ID", "Objective and evidence", "Proposed", "Status"].map((x) => h("th", { text: x })))),
-      h("tbody", {}, results.map(controlRow)));
+      h("tbody", {}, results.map(reviewRow)));
     box.append(h("section", { class: "panel", "data-category": c.category },
       h("div", { class: "cat-head" },
         h("h2", {}, `${c.category} · ${c.name}`),
@@ -213,10 +214,60 @@ function renderInterviews() {
     h("span", { class: "small muted mono", text: "  " + location.origin + "/interview?id=" + it.id })))));
 }
 
+/** A quote from an attached document: the button opens the document with the quote highlighted. */
+function documentCite(c) {
+  const file = files.find((f) => f.sha256 === c.evidence);
+  return h("li", { "data-evidence": c.evidence },
+    h("button", { type: "button", class: "link quote-btn doc-quote", title: "Show in document", onclick: () => showFile(c.evidence, c.quote, c.locator) }, `“${c.quote}”`),
+    h("span", { class: "small muted", text: ` ${file ? file.name : "document"}, ${c.locator} · show in document` }));
+}
+
+/** The files attached to one objective (expired ones flagged) and a form to attach another. */
+function filesFor(controlId) {
+  const mine = files.filter((f) => f.control_id === controlId);
+  const list = mine.length
+    ? h("ul", { class: "plain small attached" }, mine.map((f) => h("li", { "data-sha": f.sha256 },
+      h("button", { type: "button", class: "link", title: "Show the document's text", onclick: () => showFile(f.sha256, "", "") }, f.name),
+      h("span", { class: "muted", text: ` · added by ${f.added_by}${f.expires ? " · expires " + f.expires : ""}` }),
+      f.expired ? h("span", { class: "badge st-partial", text: "expired - revalidate" }) : null)))
+    : null;
+  // the form is built when opened: the page's first paint does not wait for the evidence module
+  const attach = h("details", { class: "attach" }, h("summary", { class: "small", text: "Attach a document…" }));
+  attach.addEventListener("toggle", async () => {
+    if (!attach.open || attach.querySelector(".upload")) return;
+    const { uploadForm, uploadSummary } = await import("./evidence-files.js");
+    attach.append(uploadForm({ path: `/api/assessments/${encodeURIComponent(aid)}/evidence`, label: `Document for ${controlId}`,
+      body: () => ({ control_id: controlId }),
+      onDone: async (res) => {
+        await loadAll();  // the new file and any proposals from it; then say what happened, in the objective's row
+        const cell = document.querySelector(`tr[data-control="${CSS.escape(controlId)}"] td:nth-child(2)`);
+        if (cell) cell.prepend(h("div", { class: "notice ok", role: "status", "data-upload": res.evidence.sha256, text: uploadSummary(res) }));
+      } }));
+  });
+  return h("div", {}, list, attach);
+}
+
+async function showFile(sha, quote, locator) {
+  const { showDocument } = await import("./evidence-files.js");
+  await showDocument(sha, quote, locator);
+}
+
+/** controlRow with the evidence files: interview quotes as before; document quotes, files and upload added. */
+function reviewRow(r) {
+  const docs = (r.citations || []).filter((c) => c.evidence);
+  const row = controlRow({ ...r, citations: (r.citations || []).filter((c) => !c.evidence) });
+  const cell = row.children[1];
+  const decide = cell.querySelector(":scope > .review-actions, :scope > details.change");
+  const extra = [docs.length ? h("ul", { class: "plain small doc-cites" }, docs.map(documentCite)) : null, filesFor(r.control_id)].filter(Boolean);
+  for (const el of extra) cell.insertBefore(el, decide);
+  return row;
+}
+
 async function loadAll() {
-  const [v, its] = await Promise.all([api("/api/assessments/" + encodeURIComponent(aid)), api(`/api/assessments/${encodeURIComponent(aid)}/interviews`)]);
+  const [v, its, ev] = await Promise.all([api("/api/assessments/" + encodeURIComponent(aid)), api(`/api/assessments/${encodeURIComponent(aid)}/interviews`), api(`/api/assessments/${encodeURIComponent(aid)}/evidence`)]);
   view = v;
   interviews = its.interviews;
+  files = ev.evidence;
   const views = await Promise.all(interviews.map((it) => api("/api/interviews/" + encodeURIComponent(it.id))));
   transcripts = {};
   interviews.forEach((it, i) => (transcripts[it.id] = views[i].turns));

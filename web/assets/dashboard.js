@@ -102,6 +102,21 @@ function roadmapList(steps) {
       : h("div", { class: "small muted", text: "nothing applicable missing" }))));
 }
 
+/** Expired evidence files, flagged for revalidation (issue 17): what expired, on which objective, since when. */
+function revalidationBox(expired) {
+  let box = $("revalidate");
+  if (!box) {
+    box = h("div", { id: "revalidate" });
+    $("kpis").after(box);
+  }
+  clear(box);
+  if (!expired.length) return;
+  box.append(h("div", { class: "notice error", role: "status" },
+    h("strong", { text: `${expired.length} evidence file${expired.length === 1 ? "" : "s"} expired: revalidate` }),
+    h("ul", { class: "small" }, expired.map((e) => h("li", { "data-control": e.control_id },
+      h("span", { class: "mono", text: e.control_id }), ` ${e.name} · expired ${e.expires} · added by ${e.added_by}`)))));
+}
+
 async function load() {
   const view = await api("/api/assessments/" + encodeURIComponent(aid));
   const cats = Object.values(view.categories);
@@ -120,6 +135,7 @@ async function load() {
     h("div", { class: "kpi" }, h("div", { class: "v", text: String(pending) }), h("div", { class: "l", text: "proposals awaiting review" })),
     h("div", { class: "kpi" }, h("div", { class: "v", text: String(view.roadmap.length) }), h("div", { class: "l", text: "roadmap steps" })),
   );
+  revalidationBox((await api(`/api/assessments/${encodeURIComponent(aid)}/evidence`)).expired);
   clear($("radar")).append(radar(cats));
   clear($("heat")).append(heatmap(cats));
   clear($("scale")).append(...[1, 2, 3, 4, 5].map((lv) => h("span", { class: "lv-" + lv, text: `L${lv} ${LEVEL_NAMES[lv]}` })));

@@ -225,6 +225,15 @@ async function showList(me) {
   box.append(table);
 }
 
+/** "Attach a document" under the answer box: for the current question's objective (the server picks it). */
+async function renderAttach() {
+  const { uploadForm } = await import("./evidence-files.js");  // loaded after the page is up
+  const box = h("div", { id: "attach" }, h("details", { class: "attach" }, h("summary", { text: "Attach a document" }),
+    h("p", { class: "small muted", text: "A policy, register or report showing what you describe for the current question. It is kept with the assessment; quotes from it are proposed as evidence for the assessor to review." }),
+    uploadForm({ path: `/api/interviews/${encodeURIComponent(id)}/evidence`, label: "Document for the current question", onDone: () => refresh() })));
+  $("answer-msg").after(box);
+}
+
 async function main() {
   const me = await startPage("/interview");
   const list = await api("/api/controls");
@@ -240,6 +249,7 @@ async function main() {
   $("answer").addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) send(ev);
   });
+  renderAttach().catch((err) => notice($("answer-msg"), err.message));
   try {
     await refresh();
   } catch (err) {

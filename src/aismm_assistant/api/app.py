@@ -59,6 +59,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     from aismm_assistant.api import routes_process
 
     app.include_router(routes_process.router)
+    from aismm_assistant.api import routes_evidence
+
+    app.include_router(routes_evidence.router)
     app.include_router(routes_pages.router)
     assets = settings.web_dir / "assets"
     if assets.is_dir():
@@ -66,7 +69,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.add_middleware(InternalErrorMiddleware)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(WriteRateLimitMiddleware, per_minute=settings.write_rate_per_minute, burst=settings.write_burst)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes,
+                       large_paths=routes_evidence.UPLOAD_PATHS,
+                       large_max_bytes=routes_evidence.upload_body_limit(settings.evidence_max_bytes))
     app.add_middleware(SecurityHeadersMiddleware)
     if settings.serving:  # `aismm serve`: load the search index off the request path
         from aismm_assistant.retrieval.search import warm_up_in_background

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -28,17 +29,25 @@ async def _send_json(send: Send, status: int, payload: dict, headers: list[tuple
 
 
 class BodyLimitMiddleware:
-    """Reads at most ``max_bytes`` + 1 of the body; larger requests get 413 and reach no handler."""
+    """Reads at most ``max_bytes`` + 1 of the body; larger requests get 413 and reach no handler.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    Paths matching ``large_paths`` (the evidence uploads) may carry up to ``large_max_bytes`` instead.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, large_paths: re.Pattern[str] | None = None,
+                 large_max_bytes: int = 0) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max = max_bytes
+        self.large_paths = large_paths
+        self.large_max = max(large_max_bytes, max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        too_big = {"error": f"request body larger than {self.max_bytes} bytes"}
+        large = self.large_paths is not None and self.large_paths.match(scope.get("path", ""))
+        max_bytes = self.large_max if large else self.default_max
+        too_big = {"error": f"request body larger than {max_bytes} bytes"}
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
@@ -46,7 +55,7 @@ class BodyLimitMiddleware:
                 except ValueError:
                     await _send_json(send, 400, {"error": "invalid Content-Length header"})
                     return
-                if declared > self.max_bytes:
+                if declared > max_bytes:
                     await _send_json(send, 413, too_big)
                     return
         chunks: list[bytes] = []
@@ -57,7 +66,7 @@ class BodyLimitMiddleware:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
+            if size > max_bytes:
                 await _send_json(send, 413, too_big)
                 return
             chunks.append(chunk)

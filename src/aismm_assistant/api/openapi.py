@@ -21,7 +21,7 @@ WHY: dict[str, str] = {
     "403": "The token's role may not do this, or the interview is assigned to someone else",
     "404": "No such assessment, interview, control or user",
     "409": "A request with this Idempotency-Key is still running (retry after Retry-After seconds), or the name is taken",
-    "413": "Request body larger than AISMM_MAX_REQUEST_BYTES",
+    "413": "Request body larger than AISMM_MAX_REQUEST_BYTES (an evidence upload: than AISMM_EVIDENCE_MAX_BYTES)",
     "422": "The body or a parameter is invalid (or an Idempotency-Key was reused for a different request)",
     "429": "Too many writes from this token; retry after Retry-After seconds",
     "503": "The server's corpus or index is unusable; an administrator must fix it",

@@ -215,7 +215,7 @@ def confirm_result(
         known = {e.text for e in result.evidence}
         for c in p.proposed.citations:
             if c.quote not in known:
-                where = f"interview {c.interview_id or p.proposed.interview_id or '?'} turn {c.turn}"
+                where = c.where(p.proposed.interview_id)
                 result.evidence.append(EvidenceItem(text=c.quote, source=where, supplied_at=p.proposed.proposed_at))
                 known.add(c.quote)
     record.results[control.id] = result.model_validate(result.model_dump())

@@ -61,11 +61,32 @@ class EvidenceItem(_Strict):
 
 
 class Citation(_Strict):
-    """A verbatim quote from an interview turn that supports a proposal."""
+    """A verbatim quote that supports a proposal: from an interview turn, or from an evidence file.
 
-    turn: int = Field(ge=0)
+    An interview citation has ``turn`` (and ``interview_id``); a document citation has ``evidence`` (the
+    file's sha256) and ``locator`` ('p. 3', 'line 41', 'Sheet1!B7'), checked verbatim against the file's
+    extracted text (docs/evidence.md). Records written before documents could be cited load unchanged.
+    """
+
+    turn: int | None = Field(default=None, ge=0)
     quote: str = Field(min_length=1)
     interview_id: str | None = None
+    evidence: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$", description="sha256 of the evidence file")
+    locator: str | None = Field(default=None, min_length=1, max_length=200, description="where in the file")
+
+    @model_validator(mode="after")
+    def _points_somewhere(self) -> Citation:
+        if self.turn is None and self.evidence is None:
+            raise ValueError("a citation names an interview turn or an evidence file")
+        if self.evidence is not None and not self.locator:
+            raise ValueError("a citation of an evidence file gives its locator")
+        return self
+
+    def where(self, interview_id: str | None = None) -> str:
+        """Where the quote is, in words: 'interview iv-1 turn 3' or 'evidence ab12cd34ef56 p. 3'."""
+        if self.evidence is not None:
+            return f"evidence {self.evidence[:12]} {self.locator}"
+        return f"interview {self.interview_id or interview_id or '?'} turn {self.turn}"
 
 
 class FlagNote(_Strict):

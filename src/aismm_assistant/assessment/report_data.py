@@ -112,8 +112,8 @@ def _objective_row(control: Any, pub_row: Any, res: ControlResult | None) -> dic
         for c in p.proposed.citations:
             if c.quote in known:
                 continue  # accepted quotes are already evidence
-            quotes.append({"quote": c.quote, "where": f"interview {c.interview_id or p.proposed.interview_id or '?'}, "
-                                                      f"{answer_label(c.turn)}"})
+            quotes.append({"quote": c.quote, "where": f"evidence file {c.evidence[:12]}, {c.locator}" if c.evidence
+                           else f"interview {c.interview_id or p.proposed.interview_id or '?'}, {answer_label(c.turn or 0)}"})
     decision = _decision(res)
     quote_role = None
     if quotes:

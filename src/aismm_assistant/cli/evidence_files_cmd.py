@@ -1,4 +1,4 @@
-"""`aismm evidence add|list|import`: evidence files on objectives and connectors for machine sources."""
+"""`aismm evidence add|list|import|analyse`: evidence files on objectives and connectors for machine sources."""
 
 from __future__ import annotations
 
@@ -94,6 +94,32 @@ def import_cmd(
         typer.echo(f"recorded as proposals on {assessment_id}; confirm them with `aismm assessment confirm`")
     elif assessment_id is None:
         typer.echo("not recorded: give --assessment ID to record them as proposals")
+
+
+@app.command("analyse")
+def analyse_cmd(
+    assessment_id: str = typer.Argument(..., help="Assessment ID."),
+    control: str = typer.Option(None, "--control", "-c", help="Only this objective's category (all its documents)."),
+    llm: str = typer.Option(None, "--llm", help="Analyser: 'offline' or a chat model spec (default: AISMM_LLM)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Read the attached documents as interview answers; record pending proposals with verbatim citations."""
+    from aismm_assistant.evidence.analyse import analyse_documents
+    from aismm_assistant.interview.analyser import get_analyser
+
+    result = analyse_documents(assessment_id, control, analyser=get_analyser(llm))
+    if as_json:
+        print_json(result)
+        return
+    typer.echo(f"{len(result['documents'])} documents read ({result['engine']}): "
+               f"{len(result['proposals'])} proposals, {result['dropped_citations']} quotes dropped as unverified")
+    for p in result["proposals"]:
+        first = p["citations"][0]
+        typer.echo(f"  {p['control_id']}  {p['status']:<8} {first['locator']}: \u201c{first['quote'][:80]}\u201d")
+    for f in result["flags"]:
+        typer.echo(f"  flagged: {f}")
+    if result["stored"]:
+        typer.echo(f"recorded as proposals on {assessment_id}; confirm them with `aismm assessment confirm`")
 
 
 def register(parent: typer.Typer) -> None:

@@ -44,7 +44,8 @@ def run_review(assessment_id: str, actor: str | None, read_line: Callable[[str],
         say(f"\n[bold]{res.control_id}[/]: proposed [bold]{prop.status}[/] (confidence {prop.confidence:.2f}, "
             f"{prop.engine})")
         for c in prop.citations:
-            say(f"  (answer {c.turn + 1}) \u201c{escape(c.quote)}\u201d")  # numbered as on the review page
+            where = f"{c.evidence[:12]} {c.locator}" if c.evidence else f"answer {(c.turn or 0) + 1}"
+            say(f"  ({escape(where)}) \u201c{escape(c.quote)}\u201d")  # numbered as on the review page
         for f in prop.flags:
             note = f"turn {f.turn}: \u201c{f.quote}\u201d ({f.reason}), never cited" if hasattr(f, "quote") else str(f)
             say(f"  [red]flag:[/] {escape(note)}")

@@ -65,9 +65,7 @@ def propose_from(name: str, data: bytes, corpus: Any = None) -> tuple[Source, An
 
 
 def _rationale(prop: dict[str, Any], src: Source) -> str:
-    quotes = "; ".join(f"{c['locator']}: {c['quote']!r}" for c in prop["citations"][:4])
-    return (f"{prop['rationale']}. Evidence {src.name} (sha256 {src.sha256[:12]})"
-            + (f" - {quotes}" if quotes else ""))
+    return f"{prop['rationale']}. Evidence {src.name} (sha256 {src.sha256[:12]})"
 
 
 def import_file(path: str | Path, assessment_id: str | None = None, *, added_by: str = "evidence import",
@@ -92,7 +90,7 @@ def import_file(path: str | Path, assessment_id: str | None = None, *, added_by:
     }
     if not assessment_id:
         return result
-    from aismm_assistant.assessment.record import Proposal
+    from aismm_assistant.assessment.record import Citation, Proposal
     from aismm_assistant.evidence.store import get_evidence_store
 
     if store is None:
@@ -112,7 +110,9 @@ def import_file(path: str | Path, assessment_id: str | None = None, *, added_by:
     if keep:
         store.propose_results(record.id, [
             Proposal(control_id=q["control_id"], status=q["status"], confidence=q["confidence"],
-                     engine=q["engine"], rationale=_rationale(q, src)) for q in keep])
+                     engine=q["engine"], rationale=_rationale(q, src),
+                     citations=[Citation(evidence=c["evidence"], locator=c["locator"], quote=c["quote"])
+                                for c in q["citations"]]) for q in keep])
         ev = evidence_store or get_evidence_store()
         for q in keep:
             ev.add(record.id, q["control_id"], p.name, data, added_by=added_by,

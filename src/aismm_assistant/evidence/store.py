@@ -229,6 +229,14 @@ class EvidenceStore:
             rows = conn.execute(query.order_by(evidence_t.c.control_id, evidence_t.c.id)).mappings().all()
         return [self._record(r) for r in rows]
 
+    def attachments(self, sha256: str) -> list[EvidenceRecord]:
+        """Every attachment of one stored file (any assessment, any objective); [] when none."""
+        self.blob_path(sha256)  # a malformed sha256 is a NotFoundError
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(evidence_t).where(evidence_t.c.sha256 == sha256)
+                                .order_by(evidence_t.c.id)).mappings().all()
+        return [self._record(r) for r in rows]
+
     def expired(self, assessment_id: str, today: date | None = None) -> list[EvidenceRecord]:
         """Attachments past their expiry date: flagged for revalidation (dashboard, `assessment due`)."""
         return [r for r in self.list(assessment_id) if r.expired(today)]
