@@ -15,7 +15,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aismm_assistant.assessment.scoring import score_category
+from aismm_assistant.criteria import Criterion, criteria_for
 from aismm_assistant.interview.citations import verify_citations
+from aismm_assistant.interview.figures import decisive_comparison, figure_status
 from aismm_assistant.interview.proposals import CategoryProposal, ControlProposal, Evidence, TurnInput
 from aismm_assistant.interview.screening import Flag, screen_answer
 from aismm_assistant.interview.signals import (
@@ -48,7 +50,8 @@ CLEAR_TOPIC = 12.0       # a sentence this clearly about one objective does not 
 EXEMPLAR_WORDS = 2
 EXEMPLAR_MIN = 2.0       # IDF-weighted overlap with a "does not meet" example of the objective before it can decide
 CORE_RATIO = 0.4        # ... when the met sentences match the objective at most this share as strongly (context)
-CORE_ABSENCE_OVERRIDES = ("partial",)  # mixed verdicts a core absence statement turns into not_met
+CORE_ABSENCE_OVERRIDES = ("partial",)
+FIGURES = True           # stated figures are compared with the criteria's measures (figures.py), not signals.shortfall  # mixed verdicts a core absence statement turns into not_met
 
 
 _ANAPHORA = re.compile(r"^\W*(?:it|its|it's|that|that's|this|they|they're|those|these|both|each|all|the rest|"
@@ -69,6 +72,7 @@ class _Profile:
     thresholds: Thresholds
     core: frozenset[str] = frozenset()          # stems of what the objective asks for (name, objective, key terms)
     exemplars: list[frozenset[str]] = field(default_factory=list)  # what its description says does not count
+    criteria: tuple[Criterion, ...] = ()        # the objective's criteria (criteria.py), with their measures
 
 
 class ObjectiveMatcher:
@@ -88,7 +92,8 @@ class ObjectiveMatcher:
             phrases = [tuple(content_stems(t)) for t in c.key_terms]
             core = frozenset(content_stems(" ".join([c.name, c.objective, *c.key_terms])))
             self.profiles[c.id] = _Profile(c, weights, [p for p in phrases if p], objective_thresholds(
-                c.objective, c.assessment_mode == "Automated"), core, negative_exemplars(c.description))
+                c.objective, c.assessment_mode == "Automated"), core, negative_exemplars(c.description),
+                tuple(criteria_for(c)))
         n = max(len(self.profiles), 1)
         df = Counter(s for p in self.profiles.values() for s in p.weights)
         self.idf = {s: math.log((n + 1) / (d + 0.5)) for s, d in df.items()}
@@ -170,8 +175,12 @@ def matcher_for(category: Category) -> ObjectiveMatcher:
 # ---------------------------------------------------------------- per-sentence verdicts
 
 
-def sentence_status(sig: Signals, th: Thresholds) -> tuple[str, str]:
-    """Status voted by one sentence and the reason, from its signals and the objective's numbers."""
+def sentence_status(sig: Signals, th: Thresholds, *, figures: bool = False) -> tuple[str, str]:
+    """Status voted by one sentence and the reason, from its signals and the objective's numbers.
+
+    With `figures` the stated numbers are left to `figures.figure_status`, which compares them with the
+    objective's criteria (criteria.py) and names both in the note.
+    """
     if sig.unsure:
         return "unknown", "respondent unsure"
     if sig.negated and sig.partial and not sig.planned:
@@ -190,7 +199,7 @@ def sentence_status(sig: Signals, th: Thresholds) -> tuple[str, str]:
         if sig.automatic:
             return "partial", "partly automated, the rest done by hand"
         return "not_met", "done by hand; the objective asks for automation"
-    short = shortfall(sig, th)
+    short = None if figures else shortfall(sig, th)
     if short:
         return "partial", short
     if sig.partial:
@@ -333,10 +342,17 @@ def _read_turn(matcher: ObjectiveMatcher, t_index: int, turn: TurnInput, app_ids
             carry = {}
             continue
         for cid in chosen:
-            status, note = sentence_status(sig, matcher.profiles[cid].thresholds)
+            prof = matcher.profiles[cid]
+            status, note = sentence_status(sig, prof.thresholds, figures=FIGURES)
+            comps: tuple[tuple[str, str, str, str], ...] = ()
+            if FIGURES:
+                status, note, comps = figure_status(span.text, prof.criteria, status, note)
+                if not decisive_comparison(comps):  # no figure of the sentence measures a criterion of it
+                    status, note = sentence_status(sig, prof.thresholds)
             if status == "met" and matcher.resembles_shortfall(cid, span.text, stems):
                 status, note = "not_met", "matches what the objective's description says does not meet it"
-            evidence.setdefault(cid, []).append(Evidence(t_index, span.text, total[cid], raw[cid], status, sig, note))
+            evidence.setdefault(cid, []).append(Evidence(t_index, span.text, total[cid], raw[cid], status, sig, note,
+                                                         comps))
         carry = {cid: total[cid] for cid in chosen}
     return TurnAnalysis(tuple(flags), {cid: tuple(items) for cid, items in evidence.items()},
                         frozenset(qscores))

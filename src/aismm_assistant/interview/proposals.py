@@ -32,6 +32,8 @@ class Evidence:
     status: str
     signals: Signals
     note: str = ""
+    # figures of the sentence compared with the objective's criteria: (criterion id, outcome, explanation, figure kind)
+    comparisons: tuple[tuple[str, str, str, str], ...] = ()
 
 
 @dataclass
