@@ -51,6 +51,9 @@ EXEMPLAR_WORDS = 2
 EXEMPLAR_MIN = 2.0       # IDF-weighted overlap with a "does not meet" example of the objective before it can decide
 CORE_RATIO = 0.4        # ... when the met sentences match the objective at most this share as strongly (context)
 CORE_ABSENCE_OVERRIDES = ("partial",)
+QUALIFY_IN_TURN = True  # the same within one answer
+QUALIFY = True           # a later partial-scope or negated statement about the objective itself lowers an earlier met
+QUALIFY_RAW = 8.0        # ... when it matches the objective itself (raw) at least this much
 FIGURES = True           # stated figures are compared with the criteria's measures (figures.py), not signals.shortfall  # mixed verdicts a core absence statement turns into not_met
 
 
@@ -352,7 +355,7 @@ def _read_turn(matcher: ObjectiveMatcher, t_index: int, turn: TurnInput, app_ids
             if status == "met" and matcher.resembles_shortfall(cid, span.text, stems):
                 status, note = "not_met", "matches what the objective's description says does not meet it"
             evidence.setdefault(cid, []).append(Evidence(t_index, span.text, total[cid], raw[cid], status, sig, note,
-                                                         comps))
+                                                         comps, cid == lead and raw[cid] >= top_raw))
         carry = {cid: total[cid] for cid in chosen}
     return TurnAnalysis(tuple(flags), {cid: tuple(items) for cid, items in evidence.items()},
                         frozenset(qscores))
@@ -429,8 +432,19 @@ def _turn_verdict(items: list[Evidence]) -> tuple[str, float, list[Evidence], bo
         core_absent = max(e.raw for e in items if e.status == "not_met")
         if CORE_RATIO * core_absent >= max(e.raw for e in items if e.status == "met") and core_absent >= OWN_MATCH:
             status = "not_met"
+    if status == "met" and QUALIFY_IN_TURN:
+        later = _qualifications(items[next(i for i, e in enumerate(items) if e.status == "met") + 1 :])
+        if later:
+            return "partial", score, later + [e for e in items if e.status == "met"], correction
     support = [e for e in items if e.status == status] or [e for e in items if e.status != "unknown"]
     return status, score, support, correction
+
+
+def _qualifications(items: list[Evidence]) -> list[Evidence]:
+    """Later sentences that name a part of the scope as not covered ('except the two legacy apps', 'the EU tenant is
+    not covered yet'), or a figure short of the bar, about the objective itself: they lower an earlier met."""
+    return [e for e in items if e.status == "partial" and e.lead and e.raw >= QUALIFY_RAW
+            and (e.signals.partial or "→ partial" in e.note)]
 
 
 def _decide(control: Control, items: list[Evidence]) -> ControlProposal:
@@ -451,6 +465,11 @@ def _decide(control: Control, items: list[Evidence]) -> ControlProposal:
                 current = (current[0], verdict[1], verdict[2] + current[2], current[3] or verdict[3])
             else:
                 current = (current[0], current[1], current[2] + verdict[2], current[3] or verdict[3])
+            continue
+        if QUALIFY and current is not None and current[0] == "met" and verdict[0] == "partial" \
+                and _qualifications(verdict[2]):
+            # a later qualification lowers the earlier claim, however strongly that was stated
+            current = ("partial", current[1], _qualifications(verdict[2]) + current[2], current[3] or verdict[3])
             continue
         if (current is None or current[0] == "unknown" or verdict[1] >= OVERRIDE_SHARE * current[1]
                 or (verdict[3] and verdict[1] >= CORRECTION_SHARE * current[1])):

@@ -34,6 +34,7 @@ class Evidence:
     note: str = ""
     # figures of the sentence compared with the objective's criteria: (criterion id, outcome, explanation, figure kind)
     comparisons: tuple[tuple[str, str, str, str], ...] = ()
+    lead: bool = False  # the objective is the sentence's best match (its main topic)
 
 
 @dataclass

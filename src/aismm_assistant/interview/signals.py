@@ -171,7 +171,8 @@ _RESTRICTION = re.compile(
     r"|\bthe only\b"  # "the only two things in production that call tools": the whole population, not a gap
     r"|\b(?:limited|restricted|scoped|locked down) to (?:the )?(?:declared|approved|registered|allow[- ]?listed|named|"
     r"specific|known|sanctioned|listed|required|needed|necessary|designated)\b"
-    r"|\b(?:den(?:y|ies|ied)|block(?:s|ed)?|disabled|switched off|turned off|is off|are off|banned|prohibited|bans)\b"
+    r"|\b(?:den(?:y|ies|ied)|block(?:s|ed)?|disabled|switched off|turned off|is off|are off|banned|prohibited|bans|"
+    r"deleted|removed|revoked)\b"
     r"[^.;]{0,80}?\b(?:except|apart from|other than)\b(?:[^.;]{0,40}\b(?:break[- ]glass|exemption|exception|approved|"
     r"allow[- ]list|sanctioned)\b)?"
     r"|\b(?:runs?|running|hosted|lives?|served|stored)\s+only\s+(?:on|in|inside|within|from)\b",
