@@ -9,6 +9,7 @@ category's objectives. Sentences attached to an objective vote a status from the
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -54,6 +55,11 @@ CORE_ABSENCE_OVERRIDES = ("partial",)
 QUALIFY_IN_TURN = True  # the same within one answer
 QUALIFY = True           # a later partial-scope or negated statement about the objective itself lowers an earlier met
 QUALIFY_RAW = 8.0        # ... when it matches the objective itself (raw) at least this much
+# a sentence matching several objectives keeps those whose criteria it is about (attribution.py): off by default, the
+# leave-organisations-out CV did not support it (docs/interview.md, "Attribution by criteria embeddings")
+ATTRIBUTION = os.environ.get("AISMM_ATTRIBUTION", "lexical").lower() == "embeddings"
+MECHANISM_GUARD = True  # a second Automated/enforcement objective needs the sentence to name a mechanism
+QUESTION_MIX = 0.3       # weight of the question's embedding beside the sentence's
 FIGURES = True           # stated figures are compared with the criteria's measures (figures.py), not signals.shortfall  # mixed verdicts a core absence statement turns into not_met
 
 
@@ -299,15 +305,17 @@ def analyse_turn(category: Category, t_index: int, turn: TurnInput, app_ids: fro
     if hit is not None:
         _TURNS.move_to_end(key)
         return hit
-    result = _read_turn(matcher, t_index, turn, app_ids)
+    result = _read_turn(matcher, t_index, turn, app_ids, mkey)
     _TURNS[key] = result
     while len(_TURNS) > TURN_CACHE_SIZE:
         _TURNS.popitem(last=False)
     return result
 
 
-def _read_turn(matcher: ObjectiveMatcher, t_index: int, turn: TurnInput, app_ids: frozenset[str]) -> TurnAnalysis:
+def _read_turn(matcher: ObjectiveMatcher, t_index: int, turn: TurnInput, app_ids: frozenset[str],
+               mkey: tuple = ()) -> TurnAnalysis:
     evidence: dict[str, list[Evidence]] = {}
+    qvec: list = []  # the question's embedding, computed when a sentence first needs it
     clean, flags = screen_answer(turn.answer or "", t_index)
     qscores = _question_prior(matcher, turn)
     carry: dict[str, float] = {}
@@ -340,6 +348,8 @@ def _read_turn(matcher: ObjectiveMatcher, t_index: int, turn: TurnInput, app_ids
                   and (raw[cid] >= OWN_MATCH or opening or _ANAPHORA.match(span.text))
                   and (cid == lead or own[cid] >= OWN_DISTINCT)
                   and (raw[cid] >= OWN_MATCH or top_raw < CLEAR_TOPIC)]
+        if len(chosen) > 1 and ATTRIBUTION:
+            chosen = _by_criteria(matcher, mkey, span.text, turn.question, chosen, lead, qvec)
         sig = detect(span.text)
         if sig.off_topic:
             carry = {}
@@ -359,6 +369,43 @@ def _read_turn(matcher: ObjectiveMatcher, t_index: int, turn: TurnInput, app_ids
         carry = {cid: total[cid] for cid in chosen}
     return TurnAnalysis(tuple(flags), {cid: tuple(items) for cid, items in evidence.items()},
                         frozenset(qscores))
+
+
+_ENFORCING = re.compile(r"\b(?:automat\w*|enforc\w*|blocks?|blocked|prevents?|rejects?|denies|gates?)\b", re.I)
+
+
+def _needs_mechanism(p: _Profile) -> bool:
+    """An Automated objective, or one whose criteria ask for enforcement ('blocks', 'enforced', 'automated')."""
+    return p.control.assessment_mode == "Automated" or any(_ENFORCING.search(c.text) for c in p.criteria) or bool(
+        _ENFORCING.search(p.control.name))
+
+
+def _by_criteria(matcher: ObjectiveMatcher, mkey: tuple, sentence: str, question: str | None, chosen: list[str],
+                 lead: str, qvec: list) -> list[str]:
+    """Of the objectives a sentence matched lexically, keep those whose criteria it is about (attribution.py)."""
+    from aismm_assistant.interview import attribution
+
+    if not attribution.enabled():
+        return chosen
+    texts = {cid: [c.text for c in p.criteria] or [p.control.objective] for cid, p in matcher.profiles.items()}
+    mats = attribution.criteria_vectors(mkey, texts)
+    vec = attribution.embed_sentences([sentence])[0]
+    if question:
+        if not qvec:
+            qvec.append(attribution.embed_sentences([question])[0])
+        vec = vec + QUESTION_MIX * qvec[0]
+    sims = attribution.similarities(vec, mats, list(dict.fromkeys([*chosen, lead])))
+    if lead not in chosen:
+        lead = max(chosen, key=lambda c: sims[c])
+    keep = []
+    for cid in chosen:
+        if cid == lead:
+            keep.append(cid)
+        elif sims[cid] >= sims[lead] - attribution.EMBED_DELTA and (
+                not MECHANISM_GUARD or not _needs_mechanism(matcher.profiles[cid])
+                or attribution.automation_or_enforcement(sentence)):
+            keep.append(cid)
+    return keep
 
 
 def analyse_full(
