@@ -54,3 +54,12 @@ def test_a_figure_below_the_floor_caps_the_proposal_at_partial():
     p = analyse(_gov(), turns, status_model=False).controls["GOV-02.1"]
     assert p.status == "partial"
     assert any("70 %" in r and "90 %" in r for r in p.reasons)
+
+
+def test_every_proposal_names_the_criteria_it_saw_and_the_ones_it_did_not():
+    turns = [TurnInput(question="Who is accountable for AI risk?",
+                       answer="Our chief risk officer is the named executive accountable for AI risk.")]
+    p = analyse(_gov(), turns, status_model=False).controls["GOV-02.2"]
+    line = next(r for r in p.reasons if r.startswith("criteria: "))
+    assert "A named executive is accountable for …: stated" in line
+    assert "not stated" in line  # the intake procedure and the decision records were not mentioned

@@ -438,12 +438,51 @@ def analyse_full(
     if status_model:
         for c in applicable:
             proposals[c.id] = learned.relabel(c, evidence[c.id], rules[c.id], features[c.id])
+    for c in applicable:
+        line = criteria_line(matcher.profiles[c.id].criteria, evidence[c.id])
+        if line:
+            proposals[c.id].reasons.append(line)
     for c in category.controls:
         if c.id not in app_ids:
             proposals[c.id] = ControlProposal(c.id, "not_applicable", 1.0,
                                               reasons=["outside the assessment's deployment scope"])
     _verify(proposals, turns)
     return AnalysisDetail(finish(category, proposals, flags, scope_list), features, evidence, rules, asked)
+
+
+def _criterion_label(text: str, words: int = 6) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]).rstrip(",;:") + (" …" if len(parts) > words else "")
+
+
+def criteria_line(criteria: Sequence[Criterion], items: Sequence[Evidence]) -> str:
+    """Per criterion of the objective, what the answers said: 'criteria: A named executive is accountable …: stated;
+    At least 90% of staff have attested …: 85 % stated; the objective needs ≥ 90 % → falls short; …: not stated'.
+
+    A criterion is stated when a sentence credited to the objective (not a plan, hedge or screened sentence) carries
+    at least half of its distinguishing terms (two at most are needed) or a figure that meets its measure; a figure
+    short of its measure is named with both numbers. Sentences that say it is absent name it as 'said to be absent'.
+    """
+    if not criteria:
+        return ""
+    parts = []
+    for cr in criteria:
+        terms = {s for t in cr.distinguishing_terms for s in content_stems(t)}
+        need = min(2, max(1, (len(terms) + 1) // 2))
+        verdict = "not stated"
+        for e in items:
+            comp = [(o, x) for cid, o, x, _k in e.comparisons if cid == cr.id and o in ("meets", "falls_short")]
+            if comp and comp[0][0] == "falls_short":
+                verdict = comp[0][1]
+                break
+            if e.status == "unknown":
+                continue
+            if comp or len(terms & set(content_stems(e.quote))) >= need:
+                verdict = "stated" if e.status in ("met", "partial") else "said to be absent or planned"
+                if e.status == "met":
+                    break
+        parts.append(f"{_criterion_label(cr.text)}: {verdict}")
+    return "criteria: " + "; ".join(parts)
 
 
 def _question_prior(matcher: ObjectiveMatcher, turn: TurnInput) -> dict[str, float]:
