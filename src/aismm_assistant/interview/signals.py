@@ -6,6 +6,7 @@ words, coverage words, numbers compared with the objective's own thresholds, and
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -357,7 +358,35 @@ def detect(sentence: str) -> Signals:
         sig.negated = False
     if _MANUAL_PASSIVE.search(sentence):
         sig.manual = True
+    if ABLATE:
+        _ablate(sig, sentence)
     return sig
+
+
+# Ablation (docs/interview.md, "Ablation by family"): AISMM_ABLATE="hedges,corrections" switches families off, to
+# measure what each one does on the tuning set. Never set in normal use.
+ABLATE = frozenset(f.strip() for f in os.environ.get("AISMM_ABLATE", "").split(",") if f.strip())
+_ONE_OFF = re.compile(r"\bone[- ]off\b", re.I)
+
+
+def _ablate(sig: Signals, sentence: str) -> None:
+    if "negation scope" in ABLATE:
+        sig.negated = False
+    if "plans and pilots" in ABLATE:
+        sig.planned = False
+        sig.pilot = sig.pilot and bool(_ONE_OFF.search(sentence))
+    if "one-off vs recurring" in ABLATE and _ONE_OFF.search(sentence):
+        sig.pilot = bool(_PILOT.search(_ONE_OFF.sub(" ", sentence)))
+    if "partial scope" in ABLATE:
+        sig.partial = False
+    if "hedges" in ABLATE:
+        sig.hedged = sig.unsure = False
+    if "corrections" in ABLATE:
+        sig.correction = False
+    if "general-IT look-alikes" in ABLATE:
+        sig.generic = False
+    if "manual vs automated" in ABLATE:
+        sig.manual = False
 
 
 @dataclass(frozen=True)
