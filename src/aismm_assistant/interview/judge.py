@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from aismm_assistant.criteria import criteria_for
 from aismm_assistant.interview.analysis import (
     ABSTAIN_BELOW,
     CategoryProposal,
@@ -22,7 +23,6 @@ from aismm_assistant.interview.analysis import (
     analyse,
     finish,
 )
-from aismm_assistant.criteria import criteria_for
 from aismm_assistant.interview.citations import citation_valid
 from aismm_assistant.interview.figures import DECIDING_KINDS, figure_status, figures_of
 from aismm_assistant.interview.screening import injection_reason, overlaps_flagged, screen_answer

@@ -278,9 +278,6 @@ _DOUBT_CLAUSE = re.compile(
     r"[,;-]\s*(?:but|and)?\s*(?:i'm|i am|we're|we are)\s+not sure\s+(?:we|anyone|anybody|whether|if|that|they|it)\b"
     r"|\bbut\b[^.;]{0,80}\b(?:i'm|i am|we're|we are)\s+not sure\s+(?:we|anyone|anybody|whether|if|that|they|it)\b",
     re.I)
-# Trials and plans in other words: "two teams are trying it out", "the plan is that from Q1 every new app …".
-_TRYING_OUT = re.compile(r"\b(?:trying|tried|try|testing|tests?) (?:it |them |this |that )?out\b", re.I)
-_PLAN_IS_THAT = re.compile(r"\bthe plan is that\b", re.I)
 # Nobody holding a credential or access is a restriction: "nobody has a shared admin key", "no one holds standing
 # access" (while "nobody has a runbook" stays absence).
 _NOBODY_HOLDS = re.compile(
@@ -292,10 +289,6 @@ _SETTING_LIMITED = re.compile(
     r"\b(?:connectors?|plugins?|plug-ins|extensions|integrations?|access|egress|domains|permissions|scopes?|sharing|"
     r"share links?|links|tools?|actions|endpoints?|apis?)\s+(?:are\s+|is\s+)?(?:limited|restricted|locked down|"
     r"scoped)\s+to\b", re.I)
-# Manual work in the passive: "the bypass rate is typed into the pack by the platform team".
-_MANUAL_PASSIVE = re.compile(
-    r"\b(?:is|are|get|gets|was|were)\s+(?:\w+\s+)?(?:typed|keyed|copied|pasted|hand-entered|filled|compiled|collated|"
-    r"entered)\s+(?:in|into|up)?\b[^.;]{0,60}\bby (?:the |a |an |our |someone|somebody)", re.I)
 # Whose obligations a control serves is its scope, not a coverage gap: "the AI clauses some of our institutional
 # clients put in their contracts".
 _OBLIGATION_SCOPE = re.compile(
@@ -350,14 +343,8 @@ def detect(sentence: str) -> Signals:
             sig.vague = True  # markup or code with hardly any prose: nothing a respondent commits to
     if sig.unsure and sig.specifics >= 2 and _DOUBT_CLAUSE.search(sentence):
         sig.unsure, sig.partial = False, True
-    if _TRYING_OUT.search(sentence):
-        sig.pilot = True
-    if _PLAN_IS_THAT.search(sentence):
-        sig.planned = True
     if sig.negated and not _NEGATION.search(_NOBODY_HOLDS.sub(" ", sentence)):
         sig.negated = False
-    if _MANUAL_PASSIVE.search(sentence):
-        sig.manual = True
     if ABLATE:
         _ablate(sig, sentence)
     return sig
