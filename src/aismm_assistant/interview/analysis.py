@@ -14,6 +14,7 @@ import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from aismm_assistant.assessment.scoring import score_category
 from aismm_assistant.criteria import Criterion, criteria_for
@@ -455,6 +456,17 @@ def _criterion_label(text: str, words: int = 6) -> str:
     return " ".join(parts[:words]).rstrip(",;:") + (" …" if len(parts) > words else "")
 
 
+@lru_cache(maxsize=4096)
+def _terms_of(terms: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(s for t in terms for s in content_stems(t))
+
+
+@lru_cache(maxsize=65536)
+def _quote_stems(quote: str) -> frozenset[str]:
+    """Stems of an evidence sentence, memoised: the criteria line is rebuilt after every answer."""
+    return frozenset(content_stems(quote))
+
+
 def criteria_line(criteria: Sequence[Criterion], items: Sequence[Evidence]) -> str:
     """Per criterion of the objective, what the answers said: 'criteria: A named executive is accountable …: stated;
     At least 90% of staff have attested …: 85 % stated; the objective needs ≥ 90 % → falls short; …: not stated'.
@@ -467,7 +479,7 @@ def criteria_line(criteria: Sequence[Criterion], items: Sequence[Evidence]) -> s
         return ""
     parts = []
     for cr in criteria:
-        terms = {s for t in cr.distinguishing_terms for s in content_stems(t)}
+        terms = _terms_of(cr.distinguishing_terms)
         need = min(2, max(1, (len(terms) + 1) // 2))
         verdict = "not stated"
         for e in items:
@@ -477,7 +489,7 @@ def criteria_line(criteria: Sequence[Criterion], items: Sequence[Evidence]) -> s
                 break
             if e.status == "unknown":
                 continue
-            if comp or len(terms & set(content_stems(e.quote))) >= need:
+            if comp or len(terms & _quote_stems(e.quote)) >= need:
                 verdict = "stated" if e.status in ("met", "partial") else "said to be absent or planned"
                 if e.status == "met":
                     break

@@ -82,10 +82,9 @@ def features(control: Control, items: Sequence[Evidence], proposal: ControlPropo
 def _below(e: Evidence, thresholds: Thresholds) -> bool:
     """The sentence states a figure below the objective's bar: its criteria comparison (figures.py) says so, or,
     for evidence read without figures, the older share/interval reading (signals.shortfall)."""
-    from aismm_assistant.interview import analysis
     from aismm_assistant.interview.figures import DECIDING_KINDS, decisive_comparison
 
-    if analysis.FIGURES and decisive_comparison(e.comparisons):
+    if decisive_comparison(e.comparisons):  # empty when the analysis reads figures the older way (FIGURES off)
         return any(outcome == "falls_short" and kind in DECIDING_KINDS for _c, outcome, _x, kind in e.comparisons)
     return bool(shortfall(e.signals, thresholds))
 
