@@ -34,3 +34,10 @@ def test_an_unrelated_later_partial_does_not_lower_the_claim():
 def test_removing_every_account_but_one_emergency_account_is_a_restriction():
     sig = detect("We deleted the local accounts apart from the emergency one.")
     assert not sig.partial
+
+
+def test_prevention_is_not_absence():
+    assert not detect("There is no local login possible, we disabled it.").negated
+    assert not detect("No personal accounts are allowed; the proxy blocks them.").negated
+    assert detect("There is no approval step, nothing is blocked.").negated
+    assert detect("We have no DLP on the chat tool, it was never turned on.").negated

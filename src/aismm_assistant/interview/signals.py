@@ -10,7 +10,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from aismm_assistant.interview.lexicon import family_fires
+from aismm_assistant.interview.lexicon import family_fires, fired
 from aismm_assistant.interview.text import content_stems, durations, percentages, sentences
 
 # "can't", "won't" and "never" say a control is missing only when the organisation is the subject ("we can't
@@ -345,9 +345,27 @@ def detect(sentence: str) -> Signals:
         sig.unsure, sig.partial = False, True
     if sig.negated and not _NEGATION.search(_NOBODY_HOLDS.sub(" ", sentence)):
         sig.negated = False
+    if sig.negated and _NOT_POSSIBLE.search(sentence) and _enforced_affirmed(sentence) and any(
+            c.name == "prevention is not absence" for c in fired(sentence, "negation scope")):
+        # "there is no local login possible, we disabled it": the negative is what the control prevents
+        sig.negated = False
     if ABLATE:
         _ablate(sig, sentence)
     return sig
+
+
+# Prevention is not absence (the reviewed table's cue, read with its two halves): something is not possible or not
+# allowed AND an affirmed enforcing verb says why ("no local login possible, we disabled it"); "nothing is blocked"
+# or "it was never turned on" stay absence.
+_NOT_POSSIBLE = re.compile(r"\b(?:no|not|never|can't|cannot|won't)\b[^.;]{0,40}\b(?:possible|allowed|permitted|able)\b",
+                           re.I)
+_DENIED_VERB = re.compile(r"\b(?:nothing|not|never|no|nobody|isn't|aren't|wasn't|weren't|hasn't|haven't)\b[^.;,]{0,15}$",
+                          re.I)
+
+
+def _enforced_affirmed(sentence: str) -> bool:
+    return any(not _DENIED_VERB.search(sentence[max(0, m.start() - 20) : m.start()])
+               for m in _ENFORCED.finditer(sentence))
 
 
 # Ablation (docs/interview.md, "Ablation by family"): AISMM_ABLATE="hedges,corrections" switches families off, to
