@@ -28,23 +28,14 @@ def test_restrictions_and_scope_are_met(sentence: str) -> None:
     assert status(sentence) == "met"
 
 
-@pytest.mark.parametrize("sentence", [
-    "There's a Kong AI Gateway instance in the test environment that two teams are trying out.",
-    "Today each app connects directly; the plan is that from the first quarter every new AI app goes through it.",
-])
-def test_trials_and_plans_in_other_words_are_not_met(sentence: str) -> None:
-    assert status(sentence) == "not_met"
+# The round-7 rules for "trying it out", "the plan is that" and manual work in the passive were one-sentence fits;
+# issue 11 removed them (docs/interview.md, lexicon reduction).
 
 
 def test_doubt_about_one_part_is_a_gap_not_unknown() -> None:
     assert status("The admission policies on the OpenShift clusters are in Git, but if someone edited one directly "
                   "I'm not sure we'd be told.") == "partial"
     assert status("I'm not sure, I'd have to check.") == "unknown"
-
-
-def test_manual_work_in_the_passive() -> None:
-    assert status("The bypass rate and incidents per deployment are typed into the pack by the platform team.",
-                  AUTOMATED) == "not_met"
 
 
 def test_unchanged_readings() -> None:

@@ -9,13 +9,17 @@ category's objectives. Sentences attached to an objective vote a status from the
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from aismm_assistant.assessment.scoring import score_category
+from aismm_assistant.criteria import Criterion, criteria_for
 from aismm_assistant.interview.citations import verify_citations
+from aismm_assistant.interview.figures import decisive_comparison, figure_status
 from aismm_assistant.interview.proposals import CategoryProposal, ControlProposal, Evidence, TurnInput
 from aismm_assistant.interview.screening import Flag, screen_answer
 from aismm_assistant.interview.signals import (
@@ -48,7 +52,16 @@ CLEAR_TOPIC = 12.0       # a sentence this clearly about one objective does not 
 EXEMPLAR_WORDS = 2
 EXEMPLAR_MIN = 2.0       # IDF-weighted overlap with a "does not meet" example of the objective before it can decide
 CORE_RATIO = 0.4        # ... when the met sentences match the objective at most this share as strongly (context)
-CORE_ABSENCE_OVERRIDES = ("partial",)  # mixed verdicts a core absence statement turns into not_met
+CORE_ABSENCE_OVERRIDES = ("partial",)
+QUALIFY_IN_TURN = True  # the same within one answer
+QUALIFY = True           # a later partial-scope or negated statement about the objective itself lowers an earlier met
+QUALIFY_RAW = 8.0        # ... when it matches the objective itself (raw) at least this much
+# a sentence matching several objectives keeps those whose criteria it is about (attribution.py): off by default, the
+# leave-organisations-out CV did not support it (docs/interview.md, "Attribution by criteria embeddings")
+ATTRIBUTION = os.environ.get("AISMM_ATTRIBUTION", "lexical").lower() == "embeddings"
+MECHANISM_GUARD = True  # a second Automated/enforcement objective needs the sentence to name a mechanism
+QUESTION_MIX = 0.3       # weight of the question's embedding beside the sentence's
+FIGURES = True           # stated figures are compared with the criteria's measures (figures.py), not signals.shortfall  # mixed verdicts a core absence statement turns into not_met
 
 
 _ANAPHORA = re.compile(r"^\W*(?:it|its|it's|that|that's|this|they|they're|those|these|both|each|all|the rest|"
@@ -69,6 +82,7 @@ class _Profile:
     thresholds: Thresholds
     core: frozenset[str] = frozenset()          # stems of what the objective asks for (name, objective, key terms)
     exemplars: list[frozenset[str]] = field(default_factory=list)  # what its description says does not count
+    criteria: tuple[Criterion, ...] = ()        # the objective's criteria (criteria.py), with their measures
 
 
 class ObjectiveMatcher:
@@ -88,7 +102,8 @@ class ObjectiveMatcher:
             phrases = [tuple(content_stems(t)) for t in c.key_terms]
             core = frozenset(content_stems(" ".join([c.name, c.objective, *c.key_terms])))
             self.profiles[c.id] = _Profile(c, weights, [p for p in phrases if p], objective_thresholds(
-                c.objective, c.assessment_mode == "Automated"), core, negative_exemplars(c.description))
+                c.objective, c.assessment_mode == "Automated"), core, negative_exemplars(c.description),
+                tuple(criteria_for(c)))
         n = max(len(self.profiles), 1)
         df = Counter(s for p in self.profiles.values() for s in p.weights)
         self.idf = {s: math.log((n + 1) / (d + 0.5)) for s, d in df.items()}
@@ -170,8 +185,12 @@ def matcher_for(category: Category) -> ObjectiveMatcher:
 # ---------------------------------------------------------------- per-sentence verdicts
 
 
-def sentence_status(sig: Signals, th: Thresholds) -> tuple[str, str]:
-    """Status voted by one sentence and the reason, from its signals and the objective's numbers."""
+def sentence_status(sig: Signals, th: Thresholds, *, figures: bool = False) -> tuple[str, str]:
+    """Status voted by one sentence and the reason, from its signals and the objective's numbers.
+
+    With `figures` the stated numbers are left to `figures.figure_status`, which compares them with the
+    objective's criteria (criteria.py) and names both in the note.
+    """
     if sig.unsure:
         return "unknown", "respondent unsure"
     if sig.negated and sig.partial and not sig.planned:
@@ -190,7 +209,7 @@ def sentence_status(sig: Signals, th: Thresholds) -> tuple[str, str]:
         if sig.automatic:
             return "partial", "partly automated, the rest done by hand"
         return "not_met", "done by hand; the objective asks for automation"
-    short = shortfall(sig, th)
+    short = None if figures else shortfall(sig, th)
     if short:
         return "partial", short
     if sig.partial:
@@ -287,15 +306,17 @@ def analyse_turn(category: Category, t_index: int, turn: TurnInput, app_ids: fro
     if hit is not None:
         _TURNS.move_to_end(key)
         return hit
-    result = _read_turn(matcher, t_index, turn, app_ids)
+    result = _read_turn(matcher, t_index, turn, app_ids, mkey)
     _TURNS[key] = result
     while len(_TURNS) > TURN_CACHE_SIZE:
         _TURNS.popitem(last=False)
     return result
 
 
-def _read_turn(matcher: ObjectiveMatcher, t_index: int, turn: TurnInput, app_ids: frozenset[str]) -> TurnAnalysis:
+def _read_turn(matcher: ObjectiveMatcher, t_index: int, turn: TurnInput, app_ids: frozenset[str],
+               mkey: tuple = ()) -> TurnAnalysis:
     evidence: dict[str, list[Evidence]] = {}
+    qvec: list = []  # the question's embedding, computed when a sentence first needs it
     clean, flags = screen_answer(turn.answer or "", t_index)
     qscores = _question_prior(matcher, turn)
     carry: dict[str, float] = {}
@@ -328,18 +349,64 @@ def _read_turn(matcher: ObjectiveMatcher, t_index: int, turn: TurnInput, app_ids
                   and (raw[cid] >= OWN_MATCH or opening or _ANAPHORA.match(span.text))
                   and (cid == lead or own[cid] >= OWN_DISTINCT)
                   and (raw[cid] >= OWN_MATCH or top_raw < CLEAR_TOPIC)]
+        if len(chosen) > 1 and ATTRIBUTION:
+            chosen = _by_criteria(matcher, mkey, span.text, turn.question, chosen, lead, qvec)
         sig = detect(span.text)
         if sig.off_topic:
             carry = {}
             continue
         for cid in chosen:
-            status, note = sentence_status(sig, matcher.profiles[cid].thresholds)
+            prof = matcher.profiles[cid]
+            status, note = sentence_status(sig, prof.thresholds, figures=FIGURES)
+            comps: tuple[tuple[str, str, str, str], ...] = ()
+            if FIGURES:
+                status, note, comps = figure_status(span.text, prof.criteria, status, note)
+                if not decisive_comparison(comps):  # no figure of the sentence measures a criterion of it
+                    status, note = sentence_status(sig, prof.thresholds)
             if status == "met" and matcher.resembles_shortfall(cid, span.text, stems):
                 status, note = "not_met", "matches what the objective's description says does not meet it"
-            evidence.setdefault(cid, []).append(Evidence(t_index, span.text, total[cid], raw[cid], status, sig, note))
+            evidence.setdefault(cid, []).append(Evidence(t_index, span.text, total[cid], raw[cid], status, sig, note,
+                                                         comps, cid == lead and raw[cid] >= top_raw))
         carry = {cid: total[cid] for cid in chosen}
     return TurnAnalysis(tuple(flags), {cid: tuple(items) for cid, items in evidence.items()},
                         frozenset(qscores))
+
+
+_ENFORCING = re.compile(r"\b(?:automat\w*|enforc\w*|blocks?|blocked|prevents?|rejects?|denies|gates?)\b", re.I)
+
+
+def _needs_mechanism(p: _Profile) -> bool:
+    """An Automated objective, or one whose criteria ask for enforcement ('blocks', 'enforced', 'automated')."""
+    return p.control.assessment_mode == "Automated" or any(_ENFORCING.search(c.text) for c in p.criteria) or bool(
+        _ENFORCING.search(p.control.name))
+
+
+def _by_criteria(matcher: ObjectiveMatcher, mkey: tuple, sentence: str, question: str | None, chosen: list[str],
+                 lead: str, qvec: list) -> list[str]:
+    """Of the objectives a sentence matched lexically, keep those whose criteria it is about (attribution.py)."""
+    from aismm_assistant.interview import attribution
+
+    if not attribution.enabled():
+        return chosen
+    texts = {cid: [c.text for c in p.criteria] or [p.control.objective] for cid, p in matcher.profiles.items()}
+    mats = attribution.criteria_vectors(mkey, texts)
+    vec = attribution.embed_sentences([sentence])[0]
+    if question:
+        if not qvec:
+            qvec.append(attribution.embed_sentences([question])[0])
+        vec = vec + QUESTION_MIX * qvec[0]
+    sims = attribution.similarities(vec, mats, list(dict.fromkeys([*chosen, lead])))
+    if lead not in chosen:
+        lead = max(chosen, key=lambda c: sims[c])
+    keep = []
+    for cid in chosen:
+        if cid == lead:
+            keep.append(cid)
+        elif sims[cid] >= sims[lead] - attribution.EMBED_DELTA and (
+                not MECHANISM_GUARD or not _needs_mechanism(matcher.profiles[cid])
+                or attribution.automation_or_enforcement(sentence)):
+            keep.append(cid)
+    return keep
 
 
 def analyse_full(
@@ -372,12 +439,62 @@ def analyse_full(
     if status_model:
         for c in applicable:
             proposals[c.id] = learned.relabel(c, evidence[c.id], rules[c.id], features[c.id])
+    for c in applicable:
+        line = criteria_line(matcher.profiles[c.id].criteria, evidence[c.id])
+        if line:
+            proposals[c.id].reasons.append(line)
     for c in category.controls:
         if c.id not in app_ids:
             proposals[c.id] = ControlProposal(c.id, "not_applicable", 1.0,
                                               reasons=["outside the assessment's deployment scope"])
     _verify(proposals, turns)
     return AnalysisDetail(finish(category, proposals, flags, scope_list), features, evidence, rules, asked)
+
+
+def _criterion_label(text: str, words: int = 6) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]).rstrip(",;:") + (" …" if len(parts) > words else "")
+
+
+@lru_cache(maxsize=4096)
+def _terms_of(terms: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(s for t in terms for s in content_stems(t))
+
+
+@lru_cache(maxsize=65536)
+def _quote_stems(quote: str) -> frozenset[str]:
+    """Stems of an evidence sentence, memoised: the criteria line is rebuilt after every answer."""
+    return frozenset(content_stems(quote))
+
+
+def criteria_line(criteria: Sequence[Criterion], items: Sequence[Evidence]) -> str:
+    """Per criterion of the objective, what the answers said: 'criteria: A named executive is accountable …: stated;
+    At least 90% of staff have attested …: 85 % stated; the objective needs ≥ 90 % → falls short; …: not stated'.
+
+    A criterion is stated when a sentence credited to the objective (not a plan, hedge or screened sentence) carries
+    at least half of its distinguishing terms (two at most are needed) or a figure that meets its measure; a figure
+    short of its measure is named with both numbers. Sentences that say it is absent name it as 'said to be absent'.
+    """
+    if not criteria:
+        return ""
+    parts = []
+    for cr in criteria:
+        terms = _terms_of(cr.distinguishing_terms)
+        need = min(2, max(1, (len(terms) + 1) // 2))
+        verdict = "not stated"
+        for e in items:
+            comp = [(o, x) for cid, o, x, _k in e.comparisons if cid == cr.id and o in ("meets", "falls_short")]
+            if comp and comp[0][0] == "falls_short":
+                verdict = comp[0][1]
+                break
+            if e.status == "unknown":
+                continue
+            if comp or len(terms & _quote_stems(e.quote)) >= need:
+                verdict = "stated" if e.status in ("met", "partial") else "said to be absent or planned"
+                if e.status == "met":
+                    break
+        parts.append(f"{_criterion_label(cr.text)}: {verdict}")
+    return "criteria: " + "; ".join(parts)
 
 
 def _question_prior(matcher: ObjectiveMatcher, turn: TurnInput) -> dict[str, float]:
@@ -413,8 +530,19 @@ def _turn_verdict(items: list[Evidence]) -> tuple[str, float, list[Evidence], bo
         core_absent = max(e.raw for e in items if e.status == "not_met")
         if CORE_RATIO * core_absent >= max(e.raw for e in items if e.status == "met") and core_absent >= OWN_MATCH:
             status = "not_met"
+    if status == "met" and QUALIFY_IN_TURN:
+        later = _qualifications(items[next(i for i, e in enumerate(items) if e.status == "met") + 1 :])
+        if later:
+            return "partial", score, later + [e for e in items if e.status == "met"], correction
     support = [e for e in items if e.status == status] or [e for e in items if e.status != "unknown"]
     return status, score, support, correction
+
+
+def _qualifications(items: list[Evidence]) -> list[Evidence]:
+    """Later sentences that name a part of the scope as not covered ('except the two legacy apps', 'the EU tenant is
+    not covered yet'), or a figure short of the bar, about the objective itself: they lower an earlier met."""
+    return [e for e in items if e.status == "partial" and e.lead and e.raw >= QUALIFY_RAW
+            and (e.signals.partial or "→ partial" in e.note)]
 
 
 def _decide(control: Control, items: list[Evidence]) -> ControlProposal:
@@ -435,6 +563,11 @@ def _decide(control: Control, items: list[Evidence]) -> ControlProposal:
                 current = (current[0], verdict[1], verdict[2] + current[2], current[3] or verdict[3])
             else:
                 current = (current[0], current[1], current[2] + verdict[2], current[3] or verdict[3])
+            continue
+        if QUALIFY and current is not None and current[0] == "met" and verdict[0] == "partial" \
+                and _qualifications(verdict[2]):
+            # a later qualification lowers the earlier claim, however strongly that was stated
+            current = ("partial", current[1], _qualifications(verdict[2]) + current[2], current[3] or verdict[3])
             continue
         if (current is None or current[0] == "unknown" or verdict[1] >= OVERRIDE_SHARE * current[1]
                 or (verdict[3] and verdict[1] >= CORRECTION_SHARE * current[1])):

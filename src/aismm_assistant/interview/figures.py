@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aismm_assistant.criteria import Criterion, Measure, content_terms
 from aismm_assistant.quantities import (
@@ -468,3 +469,115 @@ def compare_sentence(sentence: str, criteria: list[Criterion]) -> list[tuple[Fig
 
 __all__ = ["Comparison", "Figure", "compare", "compare_sentence", "compatible", "find_figures", "match_criterion", "match_measure",
            "COMPARATOR_WORDS"]
+
+
+# ------------------------------------------------------------------ figures in status decisions (issue 11, item 3)
+
+DECIDING_KINDS = ("percent", "ratio")  # figure kinds whose shortfall caps a sentence (measured on the tuning set)
+FAR_SHORT = 0.0  # a share or count below this fraction of the objective's floor (or none at all) is not met
+_RATE_WORDS = re.compile(r"\b(?:false[- ]positives?|error|failure|miss|drop[- ]?out|bypass|leak\w*|churn|defect)"
+                         r"(?:\s+rates?)?\b|\brates?\b", re.I)
+
+
+# "every one of the four apps" is all of them; "mapped to one of the two clusters" says which one: neither is a share
+_NOT_A_SHARE = re.compile(r"(?:\b(?:every|each|any|not|none|no)\s+|\b(?:to|in|on|at|from|into|with|by|for|under)\s+)$",
+                          re.I)
+
+
+@lru_cache(maxsize=4096)
+def figures_of(sentence: str) -> tuple[Figure, ...]:
+    """find_figures without selections ('one of the two'), memoised: a sentence meets several objectives."""
+    out = []
+    for f in find_figures(sentence):
+        if f.kind == "ratio" and re.match(r"(?:one|1)\b", sentence[f.start : f.end].strip(), re.I) \
+                and _NOT_A_SHARE.search(sentence[max(0, f.start - 12) : f.start]):
+            continue
+        out.append(f)
+    return tuple(out)
+
+
+_CLAUSE_END = re.compile(r"[,;:()]|\s[-–—]\s|\b(?:but|and|while|whereas|although|though)\b", re.I)
+
+
+def _clause(sentence: str, fig: Figure) -> str:
+    """The clause holding the figure: what it counts is said next to it, not elsewhere in the sentence."""
+    low = sentence.lower()
+    start = max((m.end() for m in _CLAUSE_END.finditer(low, 0, fig.start)), default=0)
+    m = _CLAUSE_END.search(low, fig.end)
+    return sentence[start : m.start() if m else len(sentence)]
+
+
+def _stems(text: str) -> set[str]:
+    return {t[:5] for t in content_terms(text)}
+
+
+def _relevant(fig: Figure, crit: Criterion, sentence: str) -> bool:
+    """Is the figure the criterion's quantity? Its own clause must name what the criterion measures (a word of its
+    population, its noun or its distinguishing terms): '3 of the 4 teams' next to an objective about teams, not a
+    figure about something else in the same answer. A rate of failures is not the share a floor counts ('2 % false
+    positives' against '≥ 95 % covered'), and a tiny share of a high floor is another metric."""
+    m = crit.measure
+    if m is None:
+        return False
+    clause = _clause(sentence, fig)
+    if m.kind in ("percent", "ratio") and fig.kind in ("percent", "ratio") and m.comparator in (">=", ">"):
+        value = fig.value * 100 if fig.kind == "ratio" else fig.value
+        floor = m.value * 100 if m.kind == "ratio" else m.value
+        if 0 < value < floor / 4:
+            return False
+        if _RATE_WORDS.search(clause) and not _RATE_WORDS.search(crit.text):
+            return False
+    if m.kind in ("duration", "cadence", "age") and fig.kind in ("duration", "cadence", "age"):
+        subject = _stems(" ".join(crit.distinguishing_terms) + " " + m.population + " " + m.unit)
+    else:
+        subject = _stems(" ".join(crit.distinguishing_terms) + " " + m.population + " " + m.unit + " " + m.text)
+    subject -= _stems("ai production every each all new current last past months days year")
+    return bool(_stems(clause + " " + fig.noun) & subject)
+
+
+def _far_short(fig: Figure, measure: Measure) -> bool:
+    mapped = _figure_value_for(fig, measure)
+    if mapped is None or measure.comparator not in (">=", ">") or measure.kind not in ("percent", "ratio", "count"):
+        return False
+    value, threshold, _cap = mapped
+    return value <= 0 or (measure.kind != "count" and value < FAR_SHORT * threshold)
+
+
+def decisive_comparison(comps: tuple[tuple[str, str, str, str], ...]) -> bool:
+    """Did a share in the sentence measure one of the objective's criteria (met or fell short)?"""
+    return any(outcome in ("meets", "falls_short") and kind in DECIDING_KINDS for _c, outcome, _x, kind in comps)
+
+
+def figure_status(sentence: str, criteria: tuple[Criterion, ...] | list[Criterion], status: str, note: str,
+                  *_: object) -> tuple[str, str, tuple[tuple[str, str, str], ...]]:
+    """Let the sentence's figures speak against the objective's measures.
+
+    A figure that falls short caps a sentence that would be met at partial (not_met when it is far short or
+    none); a figure that meets keeps met and is named in the note. The note names both numbers:
+    '93 % stated; the objective needs ≥ 95 % → partial'. Returns (status, note, comparisons), comparisons as
+    (criterion id, outcome, explanation) for the per-criterion explanation of the proposal.
+    """
+    measured = [c for c in criteria if c.measure is not None]
+    if not measured:
+        return status, note, ()
+    comps: list[tuple[Figure, Criterion, Comparison]] = []
+    for fig in figures_of(sentence):
+        crit = match_criterion(fig, measured, sentence)
+        if crit is None or crit.measure is None or not _relevant(fig, crit, sentence):
+            continue
+        comps.append((fig, crit, compare(fig, crit.measure)))
+    out = tuple((c.id, cmp.outcome, cmp.explanation, f.kind) for f, c, cmp in comps)
+    # shares decide ('14 of 15' against '≥ 95 %'); a duration, cadence or age is named in the explanation and left
+    # to the interval reading of signals.py (an answer names many periods: retention, reviews, response times)
+    short = [(f, c, cmp) for f, c, cmp in comps if cmp.outcome == "falls_short" and f.kind in DECIDING_KINDS]
+    if short and status in ("met", "partial"):
+        far = [x for x in short if _far_short(x[0], x[1].measure)]  # type: ignore[arg-type]
+        new = "not_met" if far and status == "met" else "partial"
+        if status == "partial" and new == "partial" and note and "falls short" not in note:
+            return status, note, out
+        f, c, cmp = (far or short)[0]
+        return new, cmp.explanation.rsplit(" → ", 1)[0] + f" → {new.replace('_', ' ')}", out
+    meets = [cmp for f, _c, cmp in comps if cmp.outcome == "meets" and f.kind in DECIDING_KINDS]
+    if meets and status == "met":
+        return status, f"{note}; {meets[0].explanation.rsplit(' → ', 1)[0]} → met", out
+    return status, note, out

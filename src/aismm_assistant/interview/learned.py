@@ -73,10 +73,20 @@ def features(control: Control, items: Sequence[Evidence], proposal: ControlPropo
     else:
         f += [0.0] * len(CLASSES)
     f += [min(sum(1 for e in items if getattr(e.signals, name)), 3) / 3 for name in SIGNALS]
-    f += [min(sum(1 for e in items if shortfall(e.signals, thresholds)), 3) / 3, 1.0 if asked else 0.0]
+    f += [min(sum(1 for e in items if _below(e, thresholds)), 3) / 3, 1.0 if asked else 0.0]
     f += [1.0 if control.level == lv else 0.0 for lv in (2, 3, 4, 5)]
     f += [1.0 if control.assessment_mode == "Automated" else 0.0, 0.0 if items else 1.0]
     return f
+
+
+def _below(e: Evidence, thresholds: Thresholds) -> bool:
+    """The sentence states a figure below the objective's bar: its criteria comparison (figures.py) says so, or,
+    for evidence read without figures, the older share/interval reading (signals.shortfall)."""
+    from aismm_assistant.interview.figures import DECIDING_KINDS, decisive_comparison
+
+    if decisive_comparison(e.comparisons):  # empty when the analysis reads figures the older way (FIGURES off)
+        return any(outcome == "falls_short" and kind in DECIDING_KINDS for _c, outcome, _x, kind in e.comparisons)
+    return bool(shortfall(e.signals, thresholds))
 
 
 @lru_cache(maxsize=4)

@@ -32,6 +32,9 @@ class Evidence:
     status: str
     signals: Signals
     note: str = ""
+    # figures of the sentence compared with the objective's criteria: (criterion id, outcome, explanation, figure kind)
+    comparisons: tuple[tuple[str, str, str, str], ...] = ()
+    lead: bool = False  # the objective is the sentence's best match (its main topic)
 
 
 @dataclass

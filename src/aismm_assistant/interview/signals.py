@@ -6,10 +6,11 @@ words, coverage words, numbers compared with the objective's own thresholds, and
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
-from aismm_assistant.interview.lexicon import family_fires
+from aismm_assistant.interview.lexicon import family_fires, fired
 from aismm_assistant.interview.text import content_stems, durations, percentages, sentences
 
 # "can't", "won't" and "never" say a control is missing only when the organisation is the subject ("we can't
@@ -171,7 +172,8 @@ _RESTRICTION = re.compile(
     r"|\bthe only\b"  # "the only two things in production that call tools": the whole population, not a gap
     r"|\b(?:limited|restricted|scoped|locked down) to (?:the )?(?:declared|approved|registered|allow[- ]?listed|named|"
     r"specific|known|sanctioned|listed|required|needed|necessary|designated)\b"
-    r"|\b(?:den(?:y|ies|ied)|block(?:s|ed)?|disabled|switched off|turned off|is off|are off|banned|prohibited|bans)\b"
+    r"|\b(?:den(?:y|ies|ied)|block(?:s|ed)?|disabled|switched off|turned off|is off|are off|banned|prohibited|bans|"
+    r"deleted|removed|revoked)\b"
     r"[^.;]{0,80}?\b(?:except|apart from|other than)\b(?:[^.;]{0,40}\b(?:break[- ]glass|exemption|exception|approved|"
     r"allow[- ]list|sanctioned)\b)?"
     r"|\b(?:runs?|running|hosted|lives?|served|stored)\s+only\s+(?:on|in|inside|within|from)\b",
@@ -276,9 +278,6 @@ _DOUBT_CLAUSE = re.compile(
     r"[,;-]\s*(?:but|and)?\s*(?:i'm|i am|we're|we are)\s+not sure\s+(?:we|anyone|anybody|whether|if|that|they|it)\b"
     r"|\bbut\b[^.;]{0,80}\b(?:i'm|i am|we're|we are)\s+not sure\s+(?:we|anyone|anybody|whether|if|that|they|it)\b",
     re.I)
-# Trials and plans in other words: "two teams are trying it out", "the plan is that from Q1 every new app …".
-_TRYING_OUT = re.compile(r"\b(?:trying|tried|try|testing|tests?) (?:it |them |this |that )?out\b", re.I)
-_PLAN_IS_THAT = re.compile(r"\bthe plan is that\b", re.I)
 # Nobody holding a credential or access is a restriction: "nobody has a shared admin key", "no one holds standing
 # access" (while "nobody has a runbook" stays absence).
 _NOBODY_HOLDS = re.compile(
@@ -290,10 +289,6 @@ _SETTING_LIMITED = re.compile(
     r"\b(?:connectors?|plugins?|plug-ins|extensions|integrations?|access|egress|domains|permissions|scopes?|sharing|"
     r"share links?|links|tools?|actions|endpoints?|apis?)\s+(?:are\s+|is\s+)?(?:limited|restricted|locked down|"
     r"scoped)\s+to\b", re.I)
-# Manual work in the passive: "the bypass rate is typed into the pack by the platform team".
-_MANUAL_PASSIVE = re.compile(
-    r"\b(?:is|are|get|gets|was|were)\s+(?:\w+\s+)?(?:typed|keyed|copied|pasted|hand-entered|filled|compiled|collated|"
-    r"entered)\s+(?:in|into|up)?\b[^.;]{0,60}\bby (?:the |a |an |our |someone|somebody)", re.I)
 # Whose obligations a control serves is its scope, not a coverage gap: "the AI clauses some of our institutional
 # clients put in their contracts".
 _OBLIGATION_SCOPE = re.compile(
@@ -348,15 +343,55 @@ def detect(sentence: str) -> Signals:
             sig.vague = True  # markup or code with hardly any prose: nothing a respondent commits to
     if sig.unsure and sig.specifics >= 2 and _DOUBT_CLAUSE.search(sentence):
         sig.unsure, sig.partial = False, True
-    if _TRYING_OUT.search(sentence):
-        sig.pilot = True
-    if _PLAN_IS_THAT.search(sentence):
-        sig.planned = True
     if sig.negated and not _NEGATION.search(_NOBODY_HOLDS.sub(" ", sentence)):
         sig.negated = False
-    if _MANUAL_PASSIVE.search(sentence):
-        sig.manual = True
+    if sig.negated and _NOT_POSSIBLE.search(sentence) and _enforced_affirmed(sentence) and any(
+            c.name == "prevention is not absence" for c in fired(sentence, "negation scope")):
+        # "there is no local login possible, we disabled it": the negative is what the control prevents
+        sig.negated = False
+    if ABLATE:
+        _ablate(sig, sentence)
     return sig
+
+
+# Prevention is not absence (the reviewed table's cue, read with its two halves): something is not possible or not
+# allowed AND an affirmed enforcing verb says why ("no local login possible, we disabled it"); "nothing is blocked"
+# or "it was never turned on" stay absence.
+_NOT_POSSIBLE = re.compile(r"\b(?:no|not|never|can't|cannot|won't)\b[^.;]{0,40}\b(?:possible|allowed|permitted|able)\b",
+                           re.I)
+_DENIED_VERB = re.compile(r"\b(?:nothing|not|never|no|nobody|isn't|aren't|wasn't|weren't|hasn't|haven't)\b[^.;,]{0,15}$",
+                          re.I)
+
+
+def _enforced_affirmed(sentence: str) -> bool:
+    return any(not _DENIED_VERB.search(sentence[max(0, m.start() - 20) : m.start()])
+               for m in _ENFORCED.finditer(sentence))
+
+
+# Ablation (docs/interview.md, "Ablation by family"): AISMM_ABLATE="hedges,corrections" switches families off, to
+# measure what each one does on the tuning set. Never set in normal use.
+ABLATE = frozenset(f.strip() for f in os.environ.get("AISMM_ABLATE", "").split(",") if f.strip())
+_ONE_OFF = re.compile(r"\bone[- ]off\b", re.I)
+
+
+def _ablate(sig: Signals, sentence: str) -> None:
+    if "negation scope" in ABLATE:
+        sig.negated = False
+    if "plans and pilots" in ABLATE:
+        sig.planned = False
+        sig.pilot = sig.pilot and bool(_ONE_OFF.search(sentence))
+    if "one-off vs recurring" in ABLATE and _ONE_OFF.search(sentence):
+        sig.pilot = bool(_PILOT.search(_ONE_OFF.sub(" ", sentence)))
+    if "partial scope" in ABLATE:
+        sig.partial = False
+    if "hedges" in ABLATE:
+        sig.hedged = sig.unsure = False
+    if "corrections" in ABLATE:
+        sig.correction = False
+    if "general-IT look-alikes" in ABLATE:
+        sig.generic = False
+    if "manual vs automated" in ABLATE:
+        sig.manual = False
 
 
 @dataclass(frozen=True)
