@@ -39,3 +39,18 @@ def test_a_cached_lookup_imports_nothing_it_does_not_print_with(aismm_home):
     assert loaded == []
     data, loaded = _lookup("--aicm", "AIS-08")
     assert data["controls"] and loaded == []
+
+
+def test_the_lazy_console_works_wherever_rich_takes_a_console(capsys):
+    """cli.common's consoles are made on first use; rich's Live/Progress also use them as context managers."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from aismm_assistant.cli.common import console, err_console
+
+    bar = Progress(TextColumn("embedding"), BarColumn(), console=err_console, transient=True)
+    bar.start()
+    bar.advance(bar.add_task("embedding", total=2))
+    bar.stop()
+    with console:
+        console.print("[bold]shown[/]")
+    assert "shown" in capsys.readouterr().out
