@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -27,10 +28,13 @@ def table(tree: Path, runs: int = 5) -> None:
 
 
 def main() -> None:
+    # Wall time on a shared machine follows its load; CPU time much less so. Both are printed.
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (before)")
     table(HERE)
     if "--compare" in sys.argv:
         print()
         table(Path(sys.argv[sys.argv.index("--compare") + 1]))
+    print(f"load average {os.getloadavg()[0]:.1f} (after)")
 
 
 if __name__ == "__main__":

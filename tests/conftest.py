@@ -10,6 +10,29 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+# Property tests draw the same examples on every run (a failure reproduces; CI is never flaky by luck),
+# keep no example database in the clone, and have no deadline (a loaded 2-core machine is slow, not
+# wrong). A test's own @settings (e.g. max_examples) still applies on top of this profile.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("aismm", derandomize=True, database=None, deadline=None)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "aismm"))
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` (pyproject addopts): one worker per core for a run over folders or the whole tree; none
+    (plain in-process pytest, where --pdb and prints work) when the command names only test files.
+
+    PYTEST_XDIST_AUTO_NUM_WORKERS still wins; `-n 0` on the command line turns xdist off for any run.
+    """
+    forced = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS", "").strip()
+    if forced.isdigit():
+        return int(forced)
+    paths = [str(a).split("::")[0] for a in config.args]
+    if paths and all(p.endswith(".py") for p in paths):
+        return 0
+    return max(1, len(os.sched_getaffinity(0)))
+
 
 @pytest.fixture(autouse=True)
 def aismm_home(tmp_path, monkeypatch):

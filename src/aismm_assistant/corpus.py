@@ -24,7 +24,14 @@ from aismm_assistant.model import (
     Corpus,
     CorpusMeta,
 )
-from aismm_assistant.yamlio import read_yaml  # noqa: E402  (re-exported: corpus.read_yaml)
+
+
+def read_yaml(path: Path) -> object:
+    """yamlio.read_yaml, imported on first use: a lookup served from the cache never loads PyYAML."""
+    from aismm_assistant.yamlio import read_yaml as read
+
+    return read(path)
+
 
 _LOOSE_ID_RE = re.compile(r"^\s*([A-Za-z]{2,3})\s*[-_ ]?\s*0*(\d)\s*[.\-_ ]\s*(\d+)\s*$")
 

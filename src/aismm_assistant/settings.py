@@ -1,15 +1,22 @@
 """One typed settings object, built on demand (never at import time).
 
 Precedence: explicit arguments > environment (AISMM_*) > defaults. All state lives under `home`.
+
+A plain pydantic model that reads its own ``AISMM_*`` variables (names case-insensitive, unknown
+ones ignored, values validated and coerced like any field): pydantic-settings did the same, but its
+import alone (asyncio, argparse, dotenv, cloud providers) cost a third of `aismm lookup`'s start-up.
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+ENV_PREFIX = "AISMM_"
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent.parent
@@ -33,8 +40,18 @@ def _default_home() -> Path:
     return Path(user_data_dir("aismm-assistant", appauthor=False))
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="AISMM_", extra="ignore")
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_default=True)
+
+    def __init__(self, **values: Any) -> None:
+        fields = type(self).model_fields
+        merged: dict[str, Any] = {}
+        for key, value in os.environ.items():
+            name = key[len(ENV_PREFIX):].lower() if key.upper().startswith(ENV_PREFIX) else None
+            if name in fields:
+                merged[name] = value
+        merged.update(values)
+        super().__init__(**merged)
 
     home: Path = Field(default_factory=_default_home, description="State directory: index, database, users.")
     corpus_dir: Path = Field(

@@ -101,20 +101,22 @@ def test_docx_report_has_the_same_sections(reviewed, tmp_path):
     assert zipfile.is_zipfile(io.BytesIO(data))
 
 
-@pytest.mark.skipif(not __import__("aismm_assistant.assessment.report_pdf", fromlist=["x"]).find_chromium(),
-                    reason="needs Chromium")
 def test_pdf_report_prints_with_page_numbers(reviewed, tmp_path):
     import shutil
     import subprocess
 
+    from aismm_assistant.assessment.report_pdf import find_chromium
+    from tests.support.ci import need
+
+    need(find_chromium(), "needs Chromium to print the PDF")
     data = _export(reviewed, "pdf", tmp_path)
     assert data.startswith(b"%PDF-")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert pages >= 3
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
-        assert "Executive summary" in text and f"Page 1 of {pages}" in text
-        assert "<script>" in text  # shown as text, never run
+    need(shutil.which("pdftotext"), "needs pdftotext (poppler-utils) to read the PDF back")
+    text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "Executive summary" in text and f"Page 1 of {pages}" in text
+    assert "<script>" in text  # shown as text, never run
 
 
 def test_pdf_without_chromium_is_a_one_line_error(reviewed, tmp_path, monkeypatch):

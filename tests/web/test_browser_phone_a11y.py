@@ -21,13 +21,16 @@ import httpx
 import pytest
 
 from tests.support.api import GOV_ANSWER, PROJECT, Server, server_env
+from tests.support.ci import need
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = PROJECT / "tests" / "vendor" / "node_modules" / "axe-core" / "axe.min.js"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
-]
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _needs_chromium() -> None:
+    need(CHROMIUM.exists(), "needs Debian chromium at /usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"width": 390, "height": 844}
@@ -151,9 +154,9 @@ def _axe(page) -> list[dict]:
     return result
 
 
-@pytest.mark.skipif(not AXE.exists(), reason="run `npm ci --prefix tests/vendor` for axe-core")
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_axe_finds_no_serious_or_critical_violation(site, browser, viewport) -> None:
+    need(AXE.exists(), "axe-core missing: run `npm ci --prefix tests/vendor`")
     report: dict[str, list] = {}
     for path, who in _pages(site):
         ctx, page, _ = _open(browser, site, path, who, viewport)

@@ -8,13 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.ci import need
 from tests.support.process import Server, server_env
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
-]
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _needs_chromium() -> None:
+    need(CHROMIUM.exists(), "needs Debian chromium at /usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 # What a program lead picks: the descriptor level per category (a mix, so some disagree with the KPIs).

@@ -13,9 +13,14 @@ import subprocess
 import pytest
 
 from tests.support.api import PROJECT
+from tests.support.ci import need
 
 NODE = shutil.which("node")
-pytestmark = pytest.mark.skipif(NODE is None, reason="needs node to run the page module")
+
+
+@pytest.fixture(autouse=True)
+def _needs_node() -> None:
+    need(NODE, "needs node to run the page module")
 ORIGIN = "http://127.0.0.1:8000"
 
 HOSTILE = [

@@ -6,29 +6,55 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-import click
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
 from aismm_assistant.errors import AismmError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from aismm_assistant.model import Corpus
     from aismm_assistant.storage import Store
 
-console = Console()
-err_console = Console(stderr=True)
+
+class _LazyConsole:
+    """A rich Console made on first use: `aismm lookup --json` and other plain outputs never import rich."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def _get(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._get(), name)
+
+    # rich uses the console as a context manager (Live, Progress): special methods bypass __getattr__.
+    def __enter__(self) -> Console:
+        return self._get().__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        self._get().__exit__(*exc)
+
+
+console: Console = _LazyConsole()  # type: ignore[assignment]
+err_console: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
 
 
 class AismmGroup(TyperGroup):
     """Every command runs inside this group: an AismmError becomes `error: ...` on stderr and exit 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except AismmError as exc:
-            click.echo(f"error: {exc}", err=True)
+            typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except (BrokenPipeError, KeyboardInterrupt):
             raise typer.Exit(130) from None

@@ -46,6 +46,11 @@ def run() -> None:
     import os
     import sys
 
+    # Pydantic looks for third-party plugins by reading every installed distribution's entry points
+    # (hundreds here: torch, chromadb, ...), a fifth of `aismm lookup`'s start-up; the CLI uses none.
+    # Set PYDANTIC_DISABLE_PLUGINS to an empty value to have them loaded anyway.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
     import typer
 
     try:
