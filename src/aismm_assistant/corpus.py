@@ -145,6 +145,20 @@ def provenance_footer(corpus: Corpus | None = None) -> str:
     return f"corpus: {p['name']} v{p['version']} [{p['hash']}] - {kind}"
 
 
+def _attach_criteria_file(categories: list[Category], directory: Path) -> None:
+    """Point every control at the folder's criteria.yaml, read on first use (a lookup never pays for it).
+
+    Also called on a corpus unpickled from the disk cache: the reference is process state, not data,
+    so without this a cached corpus would silently lose its authored criteria.
+    """
+    criteria_path = Path(directory) / CRITERIA_FILE
+    if criteria_path.exists():
+        source = AuthoredCriteriaFile(criteria_path, {c.id for cat in categories for c in cat.controls})
+        for cat in categories:
+            for control in cat.controls:
+                control._criteria_file = source
+
+
 def load_corpus_dir(directory: Path) -> Corpus:
     directory = Path(directory)
     meta_path = directory / "corpus.yaml"
@@ -159,12 +173,7 @@ def load_corpus_dir(directory: Path) -> Corpus:
     if not files:
         raise CorpusError(f"{directory / 'categories'}: no category files")
     categories = [parse_category(read_yaml(f), str(f)) for f in files]
-    criteria_path = directory / CRITERIA_FILE
-    if criteria_path.exists():  # read on first use: a lookup never pays for it
-        source = AuthoredCriteriaFile(criteria_path, {c.id for cat in categories for c in cat.controls})
-        for cat in categories:
-            for control in cat.controls:
-                control._criteria_file = source
+    _attach_criteria_file(categories, directory)
     corpus = build_corpus(meta, categories, str(directory))
     cw_dir, deps = directory / "crosswalks", directory / "dependencies.yaml"
     if cw_dir.is_dir() or deps.exists():
@@ -265,6 +274,7 @@ def _load_through_disk_cache(directory: Path) -> Corpus:
     name = f"corpus-{h.hexdigest()[:24]}.pickle"
     hit = cache.read(name)
     if isinstance(hit, Corpus) and hit.content_hash:
+        _attach_criteria_file(hit.categories, directory)
         return hit
     corpus = load_corpus_dir(directory)
     cache.write(name, corpus)

@@ -214,3 +214,18 @@ def test_hash_unchanged_by_criteria(tmp_path):
     d = _write_with_criteria(tmp_path / "b", {"GOV-02.1": [{"text": "Reviewed every month", "measure": {
         "kind": "cadence", "comparator": ">=", "value": 12, "unit": "per year"}}]})
     assert load_corpus_dir(d).content_hash == plain.content_hash
+
+
+def test_a_corpus_from_the_disk_cache_keeps_its_authored_criteria(aismm_home):
+    """A later process reads the corpus from the pickle cache; authored overrides must still apply there."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from aismm_assistant.corpus import load_corpus\n"
+            "from aismm_assistant.criteria import criteria_for\n"
+            "print(sorted(c.id for c in load_corpus().controls if any(x.authored for x in criteria_for(c))))")
+    env = {**os.environ, "AISMM_HOME": str(aismm_home)}
+    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+            for _ in range(2)]  # the first parses the YAML and writes the cache, the second unpickles it
+    assert runs[0].strip() not in ("", "[]") and runs[1] == runs[0]

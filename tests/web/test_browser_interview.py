@@ -11,16 +11,17 @@ from pathlib import Path
 
 import pytest
 
-try:  # the test tree after the reorganisation on main (tests/support/)
-    from tests.support.api import Server, server_env
-except ImportError:  # this branch's layout
-    from tests.test_api_support import Server, server_env  # type: ignore[no-redef]
+from tests.support.api import Server, server_env
+from tests.support.ci import need
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
-]
+pytestmark = [pytest.mark.browser]
+
+
+@pytest.fixture(autouse=True)
+def _needs_chromium() -> None:
+    need(CHROMIUM.exists(), "needs Debian chromium at /usr/bin/chromium")
+
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 WEAK = "We have a policy for AI use on the intranet, I believe."

@@ -10,10 +10,17 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
 from aismm_assistant.cli.common import JSON_OPTION, console, get_store, new_app, print_json
 from aismm_assistant.errors import AismmError, ValidationError
+
+
+def escape(text: str) -> str:
+    """rich's markup escape, imported on use: `aismm lookup` never loads rich through this module."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
 
 STATUS_STYLE = {"met": "green", "partial": "yellow", "not_met": "red", "unknown": "dim", "not_applicable": "dim"}
 
