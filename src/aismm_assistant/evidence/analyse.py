@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aismm_assistant.evidence.extract import Extracted
-from aismm_assistant.evidence.quotes import verify
+from aismm_assistant.evidence.quotes import locator_at, verify
 
 TURN_CHARS = 2_000  # lines / paragraphs / cells are grouped into pseudo-turns up to this size
 MAX_ANALYSED_CHARS = 200_000  # per document: beyond this the text is not read (reported as truncated)
@@ -81,21 +81,6 @@ def pseudo_turns(extracted: Extracted, sha256: str, name: str, *, turn_chars: in
             break
     flush()
     return turns, truncated
-
-
-def locator_at(extracted: Extracted, start: int, end: int) -> str | None:
-    """The locator of the text between two offsets: one segment's, or 'first-last' across segments."""
-    first = last = None
-    for s, e, seg in extracted.spans():
-        if first is None and start < e + len(seg.sep):
-            first = seg.locator
-        if s < end:
-            last = seg.locator
-        else:
-            break
-    if first is None:
-        return None
-    return first if last in (None, first) else f"{first}-{last}"
 
 
 def _cite(extracted: Extracted, turn: PseudoTurn, quote: str) -> dict[str, str] | None:

@@ -13,7 +13,11 @@ def locate(extracted: Extracted, quote: str) -> str | None:
     start = extracted.text.find(quote)
     if start < 0:
         return None
-    end = start + len(quote)
+    return locator_at(extracted, start, start + len(quote))
+
+
+def locator_at(extracted: Extracted, start: int, end: int) -> str | None:
+    """The locator of the text between two offsets: one segment's, or 'first-last' across segments."""
     first = last = None
     for s, e, seg in extracted.spans():
         if first is None and start < e + len(seg.sep):
