@@ -317,3 +317,14 @@ export async function download(path, fallbackName) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 5000);
 }
+
+// The "which assessment?" list a page shows when opened without ?id=: each entry opens `page` on it.
+export async function pickAssessment(page) {
+  document.getElementById("pick-view").hidden = false;
+  const data = await api("/api/assessments");
+  const box = document.getElementById("pick-list");
+  if (!data.assessments.length) box.append(h("p", { class: "empty" }, "No assessments yet. ", h("a", { href: "/assessment", text: "Create one" }), "."));
+  for (const a of data.assessments.slice().reverse()) {
+    box.append(h("div", { class: "result spread" }, h("a", { href: `${page}?id=` + encodeURIComponent(a.id), text: a.organization }), h("span", { class: "small muted", text: `${a.status} · ${formatDate(a.updated_at)}` })));
+  }
+}

@@ -1,4 +1,4 @@
-import { api, clear, displayText, download, formatDate, h, levelBadge, LEVEL_NAMES, notice, param, s, startPage } from "./app.js";
+import { api, clear, displayText, download, formatDate, h, levelBadge, LEVEL_NAMES, notice, param, s, startPage, pickAssessment } from "./app.js";
 
 import { indicativeView, unitsView } from "./process-views.js";
 
@@ -147,20 +147,10 @@ async function load() {
   clear($("units")).append(unitsView(units));
 }
 
-async function pick() {
-  $("pick-view").hidden = false;
-  const data = await api("/api/assessments");
-  const box = $("pick-list");
-  if (!data.assessments.length) box.append(h("p", { class: "empty" }, "No assessments yet. ", h("a", { href: "/assessment", text: "Create one" }), "."));
-  for (const a of data.assessments.slice().reverse()) {
-    box.append(h("div", { class: "result spread" }, h("a", { href: "/dashboard?id=" + encodeURIComponent(a.id), text: a.organization }), h("span", { class: "small muted", text: `${a.status} · ${formatDate(a.updated_at)}` })));
-  }
-}
-
 async function main() {
   await startPage("/dashboard", { staffOnly: true });
   try {
-    if (!aid) return await pick();
+    if (!aid) return await pickAssessment("/dashboard");
     $("dash-view").hidden = false;
     const formats = [["xlsx", "Workbook (xlsx)"], ["html", "Board report (html)"], ["pdf", "Board report (PDF)"], ["docx", "Board report (docx)"], ["md", "Markdown"], ["csv", "CSV"], ["json", "JSON"], ["oscal", "OSCAL results"], ["oscal-zip", "OSCAL bundle (zip)"]];
     const ext = { "oscal-zip": "oscal.zip", oscal: "oscal.json" };

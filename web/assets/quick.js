@@ -1,4 +1,4 @@
-import { api, clear, formatDate, h, notice, param, startPage } from "./app.js";
+import { api, clear, h, notice, param, pickAssessment, startPage } from "./app.js";
 
 // The quick self-assessment: one card per category, its L1-L5 descriptors side by side.
 const $ = (id) => document.getElementById(id);
@@ -56,20 +56,10 @@ function card(c) {
   return section;
 }
 
-async function pick() {
-  $("pick-view").hidden = false;
-  const data = await api("/api/assessments");
-  const box = $("pick-list");
-  if (!data.assessments.length) box.append(h("p", { class: "empty" }, "No assessments yet. ", h("a", { href: "/assessment", text: "Create one" }), "."));
-  for (const a of data.assessments.slice().reverse()) {
-    box.append(h("div", { class: "result spread" }, h("a", { href: "/quick?id=" + encodeURIComponent(a.id), text: a.organization }), h("span", { class: "small muted", text: `${a.status} · ${formatDate(a.updated_at)}` })));
-  }
-}
-
 async function main() {
   await startPage("/quick", { staffOnly: true });
   try {
-    if (!aid) return await pick();
+    if (!aid) return await pickAssessment("/quick");
     form = await api(`/api/assessments/${encodeURIComponent(aid)}/quick`);
     $("quick-view").hidden = false;
     $("title").textContent = `Quick self-assessment: ${form.organization}${form.unit ? " · " + form.unit : ""}`;

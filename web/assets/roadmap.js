@@ -1,4 +1,4 @@
-import { api, clear, download, formatDate, h, levelBadge, notice, param, startPage } from "./app.js";
+import { api, clear, download, formatDate, h, levelBadge, notice, param, startPage, pickAssessment } from "./app.js";
 
 // Targets (level, date, owner), risk weights and the ordered roadmap with owners and due dates.
 const $ = (id) => document.getElementById(id);
@@ -99,19 +99,10 @@ async function load() {
   render(await api(base() + "/roadmap"));
 }
 
-async function pick() {
-  $("pick-view").hidden = false;
-  const data = await api("/api/assessments");
-  for (const a of data.assessments.slice().reverse()) {
-    $("pick-list").append(h("div", { class: "result spread" }, h("a", { href: "/roadmap?id=" + encodeURIComponent(a.id), text: a.organization }), h("span", { class: "small muted", text: `${a.status} · ${formatDate(a.updated_at)}` })));
-  }
-  if (!data.assessments.length) $("pick-list").append(h("p", { class: "empty", text: "No assessments yet." }));
-}
-
 async function main() {
   await startPage("/roadmap", { staffOnly: true });
   try {
-    if (!aid) return await pick();
+    if (!aid) return await pickAssessment("/roadmap");
     $("roadmap-view").hidden = false;
     $("dash-link").href = "/dashboard?id=" + encodeURIComponent(aid);
     for (const [fmt, label] of [["csv", "CSV"], ["xlsx", "Excel"], ["jira", "Jira import (csv)"], ["servicenow", "ServiceNow import (csv)"]]) {
