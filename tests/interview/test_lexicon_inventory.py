@@ -23,3 +23,27 @@ def test_an_alternative_fitted_to_one_sentence_is_flagged():
     assert by_text["we plan to"].hits == 2 and not by_text["we plan to"].one_sentence_fit
     assert by_text["in the ask"].one_sentence_fit and by_text["next quarter"].one_sentence_fit
     assert by_text["(?! exposed)"].lookaround and by_text["(?! exposed)"].one_sentence_fit
+
+
+def test_pruning_drops_what_no_sentence_fires_through_and_keeps_every_match():
+    from aismm_assistant.evals.lexicon import prune_pattern
+
+    pattern = re.compile(r"\b(?:we plan to|next (?:quarter|fortnight)|in the ask)\b|\bbut no\b(?! (?:one|more)\b)"
+                         r"|\bno one\b", re.I)
+    sentences = ["We plan to publish it.", "We plan to buy one.", "It is next quarter.", "Legal came, but no one from HR.",
+                 "Legal came, but no HR.", "Nothing else."]
+    pruned = prune_pattern(pattern, sentences)
+    assert "in the ask" not in pruned.pattern and "fortnight" not in pruned.pattern
+    # the exception that moves a match ("but no one" is read at "no one", not at "but no") stays
+    assert "(?! (?:one)" in pruned.pattern
+    assert [[m.span() for m in pruned.finditer(s)] for s in sentences] == \
+        [[m.span() for m in pattern.finditer(s)] for s in sentences]
+    # one-sentence fits go only when asked for
+    assert "next" in pruned.pattern and "next" not in prune_pattern(pattern, sentences, drop=1).pattern
+
+
+def test_a_pruned_source_is_written_back_as_the_same_regex():
+    from aismm_assistant.evals.lexicon import as_python
+
+    src = r"\b(?:don't|do not)\s+\w+|" * 12 + r"\"quoted\"|x\\"
+    assert eval("(" + as_python(src) + ")") == src  # noqa: S307 - our own literal

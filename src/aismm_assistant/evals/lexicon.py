@@ -58,6 +58,7 @@ class _Group:
     parent: _Group | None = None
     lookaround: bool = False
     negative: bool = False
+    opening: int = 0  # length of the group's opening, e.g. 3 for '(?:'
 
     def spans(self) -> list[tuple[int, int]]:
         edges = [self.start - 1, *self.splits, self.end]
@@ -90,7 +91,7 @@ def parse_groups(src: str) -> list[_Group]:
             assert prefix is not None
             text = prefix.group(0)
             g = _Group(i + len(text), parent=stack[-1], lookaround=text in ("(?=", "(?!", "(?<=", "(?<!"),
-                       negative=text in ("(?!", "(?<!"))
+                       negative=text in ("(?!", "(?<!"), opening=len(text))
             if text.endswith(")"):  # an inline flag group such as (?i)
                 i += len(text)
                 continue
@@ -203,6 +204,108 @@ def inventory_pattern(name: str, pattern: re.Pattern, sentences: list[str]) -> t
                 hits = needed
             out.append(Alternative(name, text, hits, needed, inside_negative or g.lookaround))
     return count, out
+
+
+def _spans_of(pattern: re.Pattern, sentences: list[str]) -> list[list[tuple[int, int]]]:
+    return [[m.span() for m in pattern.finditer(s)] for s in sentences]
+
+
+def _first(pattern: re.Pattern, sentence: str) -> tuple[int, int] | None:
+    m = pattern.search(sentence)
+    return m.span() if m else None
+
+
+def prune_pattern(pattern: re.Pattern, sentences: list[str], drop: int = 0) -> re.Pattern:
+    """`pattern` without the alternatives and lookarounds that fire on at most `drop` of `sentences`.
+
+    With `drop=0` every match on `sentences` keeps its exact span (checked; the pattern is returned unchanged
+    when a removal would move one): an alternative that no sentence matches through, or a lookaround that
+    changes no match, carries no evidence. With `drop=1` one-sentence fits go too, and matches may change:
+    measure the engine afterwards. A group is never emptied.
+    """
+    src, flags = pattern.pattern, pattern.flags
+    groups = parse_groups(src)
+    matched = [s for s in sentences if pattern.search(s)]
+    first = [_first(pattern, s) for s in sentences]
+    children: dict[int, list[_Group]] = {}
+    for g in groups[1:]:
+        children.setdefault(id(g.parent), []).append(g)
+
+    def inside_negative(g: _Group | None) -> bool:
+        while g is not None:
+            if g.negative:
+                return True
+            g = g.parent
+        return False
+
+    drop_group: set[int] = set()
+    drop_span: dict[int, set[int]] = {}
+    for g in groups:
+        if g.lookaround:
+            bare = _compile(src[: g.start - g.opening] + src[g.end + 1:], flags)
+            if bare is not None and sum(1 for s, before in zip(sentences, first, strict=True) if _first(bare, s) != before) <= drop:
+                drop_group.add(id(g))
+                continue
+        if not g.splits:
+            continue
+        negative = inside_negative(g)
+        gone = set()
+        for k, span in enumerate(g.spans()):
+            if negative:  # an exception: what changes, anywhere, when it goes
+                without = _compile(_without(src, g, k), flags)
+                fires = len(sentences) if without is None else sum(
+                    1 for s, before in zip(sentences, first, strict=True) if _first(without, s) != before)
+            else:
+                only = _compile(_only(src, g, span), flags)
+                fires = sum(1 for s in matched if only is not None and only.search(s))
+            if fires <= drop:
+                gone.add(k)
+        if gone and len(gone) < len(g.spans()):
+            drop_span[id(g)] = gone
+
+    def rebuild(a: int, b: int, kids: list[_Group]) -> str:
+        out, pos = [], a
+        for c in kids:
+            if c.start < a or c.end > b:
+                continue
+            out.append(src[pos: c.start - c.opening])
+            if id(c) not in drop_group:
+                out.append(src[c.start - c.opening: c.start] + content(c) + ")")
+            pos = c.end + 1
+        out.append(src[pos:b])
+        return "".join(out)
+
+    def content(g: _Group) -> str:
+        kids = children.get(id(g), [])
+        gone = drop_span.get(id(g), set())
+        return "|".join(rebuild(a, b, kids) for k, (a, b) in enumerate(g.spans()) if k not in gone)
+
+    root = groups[0]
+    pruned = _compile(content(root), flags)
+    if pruned is None:
+        return pattern
+    if drop == 0 and _spans_of(pruned, sentences) != _spans_of(pattern, sentences):
+        return pattern
+    return pruned
+
+
+def as_python(source: str, indent: int = 4, width: int = 116) -> str:
+    """A regex source as concatenated raw-string lines, broken after top-level-looking `|`."""
+    pieces, start = [], 0
+    for i, ch in enumerate(source):
+        if ch == "|" and (i == 0 or source[i - 1] != "\\") and i + 1 - start >= width - indent - 10:
+            pieces.append(source[start: i + 1])
+            start = i + 1
+    pieces.append(source[start:])
+    lines = []
+    for p in pieces:
+        if p.endswith("\\") or ('"' in p and "'" in p):
+            lines.append(repr(p))
+        elif '"' in p:
+            lines.append("r'" + p + "'")
+        else:
+            lines.append('r"' + p + '"')
+    return ("\n" + " " * indent).join(lines)
 
 
 def tuning_sentences(golden: Path) -> list[str]:
