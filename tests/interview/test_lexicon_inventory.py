@@ -47,3 +47,11 @@ def test_a_pruned_source_is_written_back_as_the_same_regex():
 
     src = r"\b(?:don't|do not)\s+\w+|" * 12 + r"\"quoted\"|x\\"
     assert eval("(" + as_python(src) + ")") == src  # noqa: S307 - our own literal
+
+
+def test_a_repeated_alternative_goes():
+    from aismm_assistant.evals.lexicon import prune_pattern
+
+    pattern = re.compile(r"\b(?:do not|cannot|do not) (?:track|know)\b", re.I)
+    sentences = ["We do not track it.", "We cannot know.", "We do not know."]
+    assert prune_pattern(pattern, sentences).pattern == r"\b(?:do not|cannot) (?:track|know)\b"

@@ -216,7 +216,7 @@ def _first(pattern: re.Pattern, sentence: str) -> tuple[int, int] | None:
 
 
 def prune_pattern(pattern: re.Pattern, sentences: list[str], drop: int = 0) -> re.Pattern:
-    """`pattern` without the alternatives and lookarounds that fire on at most `drop` of `sentences`.
+    """`pattern` without the alternatives and lookarounds that fire on at most `drop` of `sentences`, or repeat.
 
     With `drop=0` every match on `sentences` keeps its exact span (checked; the pattern is returned unchanged
     when a removal would move one): an alternative that no sentence matches through, or a lookaround that
@@ -278,7 +278,12 @@ def prune_pattern(pattern: re.Pattern, sentences: list[str], drop: int = 0) -> r
     def content(g: _Group) -> str:
         kids = children.get(id(g), [])
         gone = drop_span.get(id(g), set())
-        return "|".join(rebuild(a, b, kids) for k, (a, b) in enumerate(g.spans()) if k not in gone)
+        kept: list[str] = []
+        for k, (a, b) in enumerate(g.spans()):
+            text = rebuild(a, b, kids)
+            if k not in gone and text not in kept:  # a repeated alternative never matches where the first did not
+                kept.append(text)
+        return "|".join(kept)
 
     root = groups[0]
     pruned = _compile(content(root), flags)
