@@ -344,11 +344,15 @@ def role(regex: str) -> str:
 
 
 def inventory(golden: Path) -> dict:
-    sents = tuning_sentences(golden)
+    from aismm_assistant.interview.text import expand_contractions
+
+    raw = tuning_sentences(golden)
+    expanded = [expand_contractions(x) for x in raw]  # what signals.detect and the reviewed table read
     rows = []
     fits: list[Alternative] = []
     for mod_name in MODULES:
         mod = importlib.import_module(f"aismm_assistant.interview.{mod_name}")
+        sents = expanded if mod_name == "signals" else raw
         for name, value in vars(mod).items():
             if not isinstance(value, re.Pattern):
                 continue
@@ -366,6 +370,7 @@ def inventory(golden: Path) -> dict:
             rows.append(row)
     from aismm_assistant.interview import lexicon
 
+    sents = expanded
     for cue in lexicon.CUES:  # the reviewed table: every cue is a signal regex of its family
         regex = f"lexicon.{cue.name}"
         count, alts = inventory_pattern(regex, cue.regex, sents)
@@ -376,7 +381,7 @@ def inventory(golden: Path) -> dict:
                      "lookarounds": sum(1 for a in alts if a.lookaround and a.text.startswith("(?")),
                      "unused": sum(1 for a in alts if a.unused), "one_sentence_fits": len(mod_fits)})
     signal_rows = [r for r in rows if r["role"] == "signal"]
-    return {"sentences": len(sents), "regexes": rows, "fits": fits,
+    return {"sentences": len(raw), "regexes": rows, "fits": fits,
             "total_alternatives": sum(r["alternatives"] for r in rows),
             "signal_regexes": len(signal_rows),
             "signal_alternatives": sum(r["alternatives"] for r in signal_rows),

@@ -11,7 +11,13 @@ import re
 from dataclasses import dataclass, field
 
 from aismm_assistant.interview.lexicon import family_fires, fired
-from aismm_assistant.interview.text import content_stems, durations, percentages, sentences
+from aismm_assistant.interview.text import (
+    content_stems,
+    durations,
+    expand_contractions,
+    percentages,
+    sentences,
+)
 
 # "can't", "won't" and "never" say a control is missing only when the organisation is the subject ("we can't
 # tell", "I couldn't point you to"); with another subject they usually describe enforcement ("the bot can't act
@@ -309,7 +315,8 @@ def prose_words(sentence: str) -> list[str]:
     return _PROSE_WORD.findall(text)
 
 def detect(sentence: str) -> Signals:
-    """Commitment, coverage and specificity signals of one sentence."""
+    """Commitment, coverage and specificity signals of one sentence (read with its contractions written out)."""
+    sentence = expand_contractions(sentence)
     specifics = len(_ARTIFACT.findall(sentence)) + len(_PROPER.findall(sentence)) + (
         2 if _DIGIT.search(sentence) else 0
     )

@@ -37,6 +37,31 @@ class Span:
     text: str
 
 
+# Contractions written out, so that a status signal names "do not" once instead of "don't|dont|do not": the
+# signal regexes (signals.py, the reviewed table) read the expanded sentence. "'s" (is / has / possessive) and
+# "'d" (had / would) are ambiguous and stay as written.
+_IRREGULAR_NOT = {"can't": "cannot", "cant": "cannot", "won't": "will not", "shan't": "shall not", "ain't": "is not"}
+_NOT = re.compile(r"\b(can't|cant|won't|shan't|ain't|(?:do|does|did|is|are|was|were|has|have|had|could|would|should|"
+                  r"must|need|might)(?:n't|nt))\b", re.I)
+_CLITIC = re.compile(r"\b(we|you|they|i)'(ve|re|ll|m)\b", re.I)
+_CLITIC_WORD = {"ve": "have", "re": "are", "ll": "will", "m": "am"}
+
+
+def _expand_not(m: re.Match) -> str:
+    word = m.group(1)
+    low = word.lower()
+    if low in _IRREGULAR_NOT:
+        return _IRREGULAR_NOT[low]
+    return word[: -3 if low.endswith("n't") else -2] + " not"
+
+
+def expand_contractions(sentence: str) -> str:
+    """ "We don't" -> "We do not", "we've" -> "we have", "can't" -> "cannot" (curly apostrophes too)."""
+    text = sentence.replace("\u2019", "'")
+    text = _NOT.sub(_expand_not, text)
+    return _CLITIC.sub(lambda m: f"{m.group(1)} {_CLITIC_WORD[m.group(2).lower()]}", text)
+
+
 def sentences(text: str) -> list[Span]:
     """Split an answer into sentence spans (verbatim, stripped); abbreviations and decimals don't split."""
     spans: list[Span] = []
