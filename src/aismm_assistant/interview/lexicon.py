@@ -26,6 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+from aismm_assistant.interview.text import expand_contractions
+
 FAMILIES = ("negation scope", "hedges", "corrections", "general-IT look-alikes")
 
 
@@ -51,9 +53,9 @@ class Cue:
 CUES: tuple[Cue, ...] = (
     # ---------------------------------------------------------------- negation scope
     Cue("negation scope", "prevention is not absence",
-        r"\b(?:no|not|never|can't|cannot|won't)\b[^.;]{0,40}\b(?:possible|allowed|permitted|able)\b"
-        r"|\b(?:blocked|blocks|disabled|denied|denies|rejected|rejects|prevents?|prevented|forbids|forbidden|"
-        r"prohibited|switched off|turned off)\b",
+        r"\b(?:no|not|never|cannot|will not)\b[^.;]{0,40}\b(?:possible|allowed|permitted|able)\b|\b(?:blocked|"
+        r"blocks|disabled|denied|denies|rejected|rejects|prevents?|prevented|forbids|forbidden|prohibited|switched off|"
+        r"turned off)\b",
         "Local sign-in is not possible; we disabled it in the console.",
         "We do not review the prompts.",
         clears=True),
@@ -63,8 +65,8 @@ CUES: tuple[Cue, ...] = (
         "I think the logs go to the SIEM.",
         "The logs go to the SIEM."),
     Cue("hedges", "does not know",
-        r"\b(?:not (?:sure|certain)|(?:don't|do not) know|no idea|can't say|cannot say|"
-        r"i'?d (?:have|need) to check|i would (?:have|need) to check|ask (?:someone|the))\b",
+        r"\b(?:not (?:sure|certain)|do not know|no idea|cannot say|i'?d (?:have|need) to check|i would (?:have|"
+        r"need) to check|ask (?:someone|the))\b",
         "I'm not sure who owns it, I'd have to check.",
         "The deputy CISO owns that register."),
     # ---------------------------------------------------------------- corrections
@@ -83,8 +85,8 @@ CUES: tuple[Cue, ...] = (
         "It goes through our normal change process.",
         "It goes through the AI change process."),
     Cue("general-IT look-alikes", "names no AI part",
-        r"\bnothing\s+(?:ai|AI)[- ]specific\b|\bnot\s+(?:ai|AI)[- ]specific\b|\b(?:doesn't|does not|don't|do not)\s+"
-        r"mention\s+(?:ai|AI|models?)\b",
+        r"\bnothing\s+(?:ai|AI)[- ]specific\b|\bnot\s+(?:ai|AI)[- ]specific\b|\b(?:does not|do not)\s+mention\s+(?:ai|"
+        r"AI|models?)\b",
         "The plan doesn't mention AI at all.",
         "The plan has an AI section."),
     Cue("general-IT look-alikes", "names the AI part",
@@ -111,7 +113,8 @@ def cues(family: str | None = None) -> tuple[Cue, ...]:
 
 def fired(sentence: str, family: str | None = None) -> list[Cue]:
     """The cues of `family` (or of every family) that fire on `sentence`."""
-    return [c for c in cues(family) if c.regex.search(sentence)]
+    text = expand_contractions(sentence)
+    return [c for c in cues(family) if c.regex.search(text)]
 
 
 def alternatives() -> int:
