@@ -13,7 +13,7 @@ import os
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from aismm_assistant.assessment.scoring import score_category
@@ -30,7 +30,7 @@ from aismm_assistant.interview.signals import (
     objective_thresholds,
     shortfall,
 )
-from aismm_assistant.interview.text import content_stems
+from aismm_assistant.interview.text import content_stems, expand_contractions
 from aismm_assistant.model import Category, Control
 
 # Tunables (measured on evals/golden, never on holdout; docs/interview.md explains each).
@@ -61,6 +61,7 @@ QUALIFY_RAW = 8.0        # ... when it matches the objective itself (raw) at lea
 ATTRIBUTION = os.environ.get("AISMM_ATTRIBUTION", "lexical").lower() == "embeddings"
 MECHANISM_GUARD = True  # a second Automated/enforcement objective needs the sentence to name a mechanism
 QUESTION_MIX = 0.3       # weight of the question's embedding beside the sentence's
+FORBIDDEN_ABSENT = True  # a negation of what the objective forbids is the control ("prompts are not retained")
 FIGURES = True           # stated figures are compared with the criteria's measures (figures.py), not signals.shortfall  # mixed verdicts a core absence statement turns into not_met
 
 
@@ -83,6 +84,39 @@ class _Profile:
     core: frozenset[str] = frozenset()          # stems of what the objective asks for (name, objective, key terms)
     exemplars: list[frozenset[str]] = field(default_factory=list)  # what its description says does not count
     criteria: tuple[Criterion, ...] = ()        # the objective's criteria (criteria.py), with their measures
+    forbidden: frozenset[str] = frozenset()     # stems of what the objective says must not happen
+
+
+# What an objective forbids: the words a prohibition governs in its text ("settings that stop prompts and code from
+# being retained or used for training", "no standing administrator access", "secrets are never written to logs").
+_PROHIBITION = re.compile(r"\b(?:stops?|prevents?|blocks?|prohibits?|forbids?|disables?|excludes?|never|cannot|"
+                          r"no|not|without)\s+((?:[\w-]+\s+){0,9}[\w-]+)", re.I)
+# The negated word of an answer sentence (contractions written out): "prompts are not retained", "never leaves".
+_NEGATED_WORD = re.compile(r"\b(?:not|never|no|nobody|nothing)\s+(?:(?:be|been|being|get|gets|got|ever|any|a|an)\s+)?"
+                           r"([a-z][\w-]+)", re.I)
+_STOPPER = re.compile(r"\b(?:stop\w*|prevent\w*|block\w*|prohibit\w*|forbid\w*|disabl\w*|exclud\w*|enforc\w*)\b", re.I)
+
+
+def forbidden_stems(objective: str) -> frozenset[str]:
+    """Stems of what the objective says must not happen (the clause after a prohibition in its text)."""
+    return frozenset(st for m in _PROHIBITION.finditer(objective or "") for st in content_stems(m.group(1)))
+
+
+def states_forbidden_absent(forbidden: frozenset[str], sentence: str, stems: Iterable[str]) -> bool:
+    """Does a negated sentence say that what the objective forbids does not happen?
+
+    "At the org level prompts aren't retained or used for training" against an objective asking for settings that
+    stop prompts being retained or used for training: the negation is the control, not its absence. The negated
+    word itself must be one the prohibition governs ("not retained"), at least one more word of that clause must be
+    shared, and the sentence must not deny the stopping itself ("we don't block uploads" stays absence).
+    """
+    if not forbidden:
+        return False
+    text = expand_contractions(sentence)
+    if _STOPPER.search(text):
+        return False
+    negated = {st for m in _NEGATED_WORD.finditer(text) for st in content_stems(m.group(1))}
+    return bool(negated & forbidden) and len(set(stems) & forbidden) >= 2
 
 
 class ObjectiveMatcher:
@@ -103,7 +137,7 @@ class ObjectiveMatcher:
             core = frozenset(content_stems(" ".join([c.name, c.objective, *c.key_terms])))
             self.profiles[c.id] = _Profile(c, weights, [p for p in phrases if p], objective_thresholds(
                 c.objective, c.assessment_mode == "Automated"), core, negative_exemplars(c.description),
-                tuple(criteria_for(c)))
+                tuple(criteria_for(c)), forbidden_stems(c.objective))
         n = max(len(self.profiles), 1)
         df = Counter(s for p in self.profiles.values() for s in p.weights)
         self.idf = {s: math.log((n + 1) / (d + 0.5)) for s, d in df.items()}
@@ -363,6 +397,10 @@ def _read_turn(matcher: ObjectiveMatcher, t_index: int, turn: TurnInput, app_ids
                 status, note, comps = figure_status(span.text, prof.criteria, status, note)
                 if not decisive_comparison(comps):  # no figure of the sentence measures a criterion of it
                     status, note = sentence_status(sig, prof.thresholds)
+            if FORBIDDEN_ABSENT and status == "not_met" and sig.negated and states_forbidden_absent(
+                    prof.forbidden, span.text, stems):
+                status, note = sentence_status(replace(sig, negated=False), prof.thresholds)
+                note = f"says what the objective forbids does not happen; {note}"
             if status == "met" and matcher.resembles_shortfall(cid, span.text, stems):
                 status, note = "not_met", "matches what the objective's description says does not meet it"
             evidence.setdefault(cid, []).append(Evidence(t_index, span.text, total[cid], raw[cid], status, sig, note,
