@@ -191,6 +191,12 @@ _CONTRAST = re.compile(r"^(?P<head>.*?\b(?:all|every|each|both)\b.*?)(?:,|;|\s-)
 # A negative inside a "because" clause gives a reason ("set to not applicable because we have no EU users").
 _BECAUSE = re.compile(r"\b(?:because|since (?:we're|we are|it's|it is|they're|they are|there's|there is))\b[^,;:()]*",
                       re.I)
+# A negative inside a condition describes when a control acts, not that it is missing: "the pipeline fails when the
+# entry isn't approved", "if a model is not registered the gateway refuses it" (the main clause still counts: "if it
+# breaks, we don't have a plan").
+CONDITIONS = True
+_CONDITION = re.compile(r"\b(?:when|whenever|if)\b[^,;:()\u2013\u2014]*?(?=$|[,;:()\u2013\u2014.]|\s-\s|\s(?:and|but|so|which)\s)",
+                        re.I)
 # A negative that states the *result* of a control ("logins are blocked, so there's no way to use a personal
 # account", "privacy mode is forced, so nothing is kept") describes prevention, not absence: the clause after
 # "so" / "which means" is read as a consequence when the clause before it is not itself negated.
@@ -244,6 +250,8 @@ def _negated(sentence: str) -> bool:
     if _DOUBLE_NEG.search(sentence):
         return False
     text = _BECAUSE.sub(" ", sentence)
+    if CONDITIONS:
+        text = _CONDITION.sub(" ", text)
     result = _RESULT.match(text)
     if result and _ENFORCED.search(result.group("head")) and not _NEGATION.search(result.group("head")):
         text = text[: result.start("tail")] + text[result.end("tail"):]
