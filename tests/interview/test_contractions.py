@@ -13,7 +13,9 @@ from aismm_assistant.interview.text import expand_contractions
     ("They haven’t, and we can't say.", "They have not, and we cannot say."),
     ("We've got one; I'm sure; they're late; we'll see.", "We have got one; I am sure; they are late; we will see."),
     ("It won't run and it doesnt log.", "It will not run and it does not log."),
-    # ambiguous clitics stay as written: "'s" (is / has / possessive), "'d" (had / would)
+    # "'s" after a pronoun that cannot own anything is "is" or "has"
+    ("Nothing's written down and there's been no review.", "Nothing is written down and there has been no review."),
+    # ambiguous clitics stay as written: "'s" after a noun (is / has / possessive), "'d" (had / would)
     ("The team's register, we'd keep it.", "The team's register, we'd keep it."),
 ])
 def test_contractions_are_written_out(written, expanded):

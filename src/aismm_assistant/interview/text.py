@@ -38,12 +38,17 @@ class Span:
 
 
 # Contractions written out, so that a status signal names "do not" once instead of "don't|dont|do not": the
-# signal regexes (signals.py, the reviewed table) read the expanded sentence. "'s" (is / has / possessive) and
-# "'d" (had / would) are ambiguous and stay as written.
+# signal regexes (signals.py, the reviewed table) read the expanded sentence. "'s" is written out only after
+# pronouns that cannot own anything ("nothing's" -> "nothing is", "there's been" -> "there has been"); elsewhere it
+# may be a possessive, and "'d" (had / would) is ambiguous: both stay as written.
+S_CLITICS = True
 _IRREGULAR_NOT = {"can't": "cannot", "cant": "cannot", "won't": "will not", "shan't": "shall not", "ain't": "is not"}
 _NOT = re.compile(r"\b(can't|cant|won't|shan't|ain't|(?:do|does|did|is|are|was|were|has|have|had|could|would|should|"
                   r"must|need|might)(?:n't|nt))\b", re.I)
 _CLITIC = re.compile(r"\b(we|you|they|i)'(ve|re|ll|m)\b", re.I)
+# After these words "'s" is "is" or "has", never a possessive: "nothing's written down", "there's been no review".
+_S_HAS = re.compile(r"\b(it|that|there|here|what|nothing|he|she)'s\s+(been|got)\b", re.I)
+_S_IS = re.compile(r"\b(it|that|there|here|what|nothing|he|she)'s\b", re.I)
 _CLITIC_WORD = {"ve": "have", "re": "are", "ll": "will", "m": "am"}
 
 
@@ -59,7 +64,10 @@ def expand_contractions(sentence: str) -> str:
     """ "We don't" -> "We do not", "we've" -> "we have", "can't" -> "cannot" (curly apostrophes too)."""
     text = sentence.replace("\u2019", "'")
     text = _NOT.sub(_expand_not, text)
-    return _CLITIC.sub(lambda m: f"{m.group(1)} {_CLITIC_WORD[m.group(2).lower()]}", text)
+    text = _CLITIC.sub(lambda m: f"{m.group(1)} {_CLITIC_WORD[m.group(2).lower()]}", text)
+    if S_CLITICS:
+        text = _S_IS.sub(r"\1 is", _S_HAS.sub(r"\1 has \2", text))
+    return text
 
 
 def sentences(text: str) -> list[Span]:
