@@ -61,6 +61,7 @@ QUALIFY_RAW = 8.0        # ... when it matches the objective itself (raw) at lea
 ATTRIBUTION = os.environ.get("AISMM_ATTRIBUTION", "lexical").lower() == "embeddings"
 MECHANISM_GUARD = True  # a second Automated/enforcement objective needs the sentence to name a mechanism
 QUESTION_MIX = 0.3       # weight of the question's embedding beside the sentence's
+CONTRAST = True          # "A, not B" is absence for an objective about B
 FORBIDDEN_ABSENT = True  # a negation of what the objective forbids is the control ("prompts are not retained")
 FIGURES = True           # stated figures are compared with the criteria's measures (figures.py), not signals.shortfall  # mixed verdicts a core absence statement turns into not_met
 
@@ -117,6 +118,20 @@ def states_forbidden_absent(forbidden: frozenset[str], sentence: str, stems: Ite
         return False
     negated = {st for m in _NEGATED_WORD.finditer(text) for st in content_stems(m.group(1))}
     return bool(negated & forbidden) and len(set(stems) & forbidden) >= 2
+
+
+# "A, not B": the sentence covers A and says B is not covered. For an objective about B it is absence.
+_NOT_CONTRAST = re.compile(r"(?:,|;|\s-)\s*(?:but\s+|and\s+)?not\s+(?P<tail>[^,;.()]+)", re.I)
+
+
+def contrast_excludes(core: frozenset[str], idf: Mapping[str, float], sentence: str) -> bool:
+    """Is the part the sentence says is *not* covered ("…, not the tool calls") more the objective's than the rest?"""
+    m = _NOT_CONTRAST.search(sentence)
+    if not m:
+        return False
+    tail = set(content_stems(m.group("tail"))) & core
+    head = set(content_stems(sentence[: m.start()] + " " + sentence[m.end():])) & core
+    return sum(idf.get(x, 0.0) for x in tail) > max(sum(idf.get(x, 0.0) for x in head), 0.0) and bool(tail)
 
 
 class ObjectiveMatcher:
@@ -401,6 +416,8 @@ def _read_turn(matcher: ObjectiveMatcher, t_index: int, turn: TurnInput, app_ids
                     prof.forbidden, span.text, stems):
                 status, note = sentence_status(replace(sig, negated=False), prof.thresholds)
                 note = f"says what the objective forbids does not happen; {note}"
+            if CONTRAST and status in ("met", "partial") and contrast_excludes(prof.core, matcher.idf, span.text):
+                status, note = "not_met", "says the part the objective asks for is not covered"
             if status == "met" and matcher.resembles_shortfall(cid, span.text, stems):
                 status, note = "not_met", "matches what the objective's description says does not meet it"
             evidence.setdefault(cid, []).append(Evidence(t_index, span.text, total[cid], raw[cid], status, sig, note,
