@@ -34,6 +34,28 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
+def _file_rank(item: pytest.Item) -> int:
+    """0 for a browser test, 1 for a slow one, 2 for the rest (see pytest_collection_modifyitems)."""
+    names = {mark.name for mark in item.iter_markers()}
+    return 0 if "browser" in names else 1 if "slow" in names else 2
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Files with a browser test first, then files with a slow test, then the rest, each in collection order.
+
+    Under `--dist loadfile --no-loadscope-reorder` (pyproject addopts) xdist hands out whole files in this
+    order, so the long files (a Chromium file is 10-60 s on one worker, most with a single test) start while
+    there is still other work to balance them, instead of xdist's default order (most tests first) leaving
+    them for the end, one worker busy and the other idle. The sort is stable and by file, so a file's tests
+    keep their order and stay together.
+    """
+    rank: dict[str, int] = {}
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        rank[path] = min(rank.get(path, 2), _file_rank(item))
+    items.sort(key=lambda item: rank[item.nodeid.split("::", 1)[0]])
+
+
 @pytest.fixture(autouse=True)
 def aismm_home(tmp_path, monkeypatch):
     """Every test gets its own AISMM_HOME; settings are rebuilt from the environment."""
