@@ -90,15 +90,13 @@ def browser():
 def _open(browser, site, path: str, who: str | None, viewport: dict):
     # bypass_csp only so the test can inject axe-core; the app's own pages run under the strict CSP
     ctx = browser.new_context(viewport=viewport, bypass_csp=True)
+    if who:  # signed in: the token is in sessionStorage before the page's own scripts run (no detour via /)
+        ctx.add_init_script(f"sessionStorage.setItem('aismm.token', {json.dumps(site['tokens'][who])})")
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status == 404 else None)  # favicon too
-    base = site["server"].base
-    if who:
-        page.goto(base + "/")
-        page.evaluate("t => sessionStorage.setItem('aismm.token', t)", site["tokens"][who])
-    page.goto(base + path)
+    page.goto(site["server"].base + path)
     page.wait_for_load_state("networkidle")
     page.wait_for_function("() => !document.querySelector('[aria-busy=true]')", timeout=15000)
     return ctx, page, errors
