@@ -12,8 +12,9 @@ fi
 .venv/bin/python -m pip install -q --no-compile -e '.[dev]'
 # Byte-compile the dependencies and the project's own modules: with PYTHONDONTWRITEBYTECODE set (as on CI
 # machines) every `aismm` process, test server and pytest worker would otherwise compile them from source
-# at each start. A few files shipped for newer Pythons (e.g. torch's py312 test helpers) do not compile
-# here; pip skips those silently too, so their errors are not fatal. The project's own must compile.
+# at each start. The dependencies' own test suites (2,000 files under site-packages/*/tests/, never
+# imported here) are left out. A few files shipped for newer Pythons (e.g. torch's py312 test helpers) do
+# not compile here; pip skips those silently too, so their errors are not fatal. Ours must compile.
 site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
-.venv/bin/python -m compileall -q -j 0 "$site" >/dev/null 2>&1 || true
+.venv/bin/python -m compileall -q -j 0 -x 'site-packages/.+/tests/' "$site" >/dev/null 2>&1 || true
 .venv/bin/python -m compileall -q -j 0 src >/dev/null
