@@ -19,6 +19,27 @@ _hypothesis_settings.register_profile("aismm", derandomize=True, database=None, 
 _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "aismm"))
 
 
+def _build_each_cli_once() -> None:
+    """typer's `CliRunner().invoke(app, ...)` rebuilds the app's whole click command tree from the function
+    signatures on every call: 12 ms for `aismm`, paid by each of the suite's ~1,000 in-process CLI runs. The
+    tree depends only on the app (ours are module-level and never change after import), so it is built once
+    per app; parsing and running the command are untouched."""
+    import typer.testing
+
+    build = typer.testing._get_command
+    built: dict[int, tuple[object, object]] = {}
+
+    def get_command(app: typer.Typer) -> object:
+        if id(app) not in built:
+            built[id(app)] = (app, build(app))  # keeps the app alive, so its id is never reused
+        return built[id(app)][1]
+
+    typer.testing._get_command = get_command
+
+
+_build_each_cli_once()
+
+
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto` (pyproject addopts): one worker per core for a run over folders or the whole tree; none
     (plain in-process pytest, where --pdb and prints work) when the command names only test files.
@@ -32,6 +53,28 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     if paths and all(p.endswith(".py") for p in paths):
         return 0
     return max(1, len(os.sched_getaffinity(0)))
+
+
+def _file_rank(item: pytest.Item) -> int:
+    """0 for a browser test, 1 for a slow one, 2 for the rest (see pytest_collection_modifyitems)."""
+    names = {mark.name for mark in item.iter_markers()}
+    return 0 if "browser" in names else 1 if "slow" in names else 2
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Files with a browser test first, then files with a slow test, then the rest, each in collection order.
+
+    Under `--dist loadfile --no-loadscope-reorder` (pyproject addopts) xdist hands out whole files in this
+    order, so the long files (a Chromium file is 10-60 s on one worker, most with a single test) start while
+    there is still other work to balance them, instead of xdist's default order (most tests first) leaving
+    them for the end, one worker busy and the other idle. The sort is stable and by file, so a file's tests
+    keep their order and stay together.
+    """
+    rank: dict[str, int] = {}
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        rank[path] = min(rank.get(path, 2), _file_rank(item))
+    items.sort(key=lambda item: rank[item.nodeid.split("::", 1)[0]])
 
 
 @pytest.fixture(autouse=True)

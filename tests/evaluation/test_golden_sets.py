@@ -15,11 +15,12 @@ from tests.support import PROJECT
 ROOT = PROJECT / "evals" / "golden"
 MAIN = sorted(ROOT.glob("*.yaml"))
 HOLDOUT = sorted((ROOT / "holdout").glob("*.yaml"))
+SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the same data as safe_load, ten times faster
 
 
 def cases(files):
     for f in files:
-        data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        data = yaml.load(f.read_text(encoding="utf-8"), Loader=SAFE)  # noqa: S506 - a safe loader
         for cat, body in data["categories"].items():
             yield f, data, cat, body
 
@@ -39,7 +40,7 @@ def test_sets_cover_every_category_and_level():
 def test_expected_level_follows_from_expected_verdicts(path):
     """The truth is self-consistent: the scoring rule over the expected verdicts gives the expected level."""
     corpus = load_corpus()
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE)  # noqa: S506 - a safe loader
     scope = data["scope"]["deployment_types"]
     ids = set(corpus.control_ids())
     for cat, body in data["categories"].items():

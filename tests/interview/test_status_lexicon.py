@@ -31,9 +31,10 @@ def test_the_table_is_small():
 def test_no_example_is_copied_from_a_golden_transcript():
     import yaml
 
+    safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the same data as safe_load, ten times faster
     answers = []
     for path in sorted((ROOT / "evals" / "golden").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=safe)  # noqa: S506 - a safe loader
         answers += [t["answer"].lower() for case in data["categories"].values() for t in case["turns"]]
     for cue in lexicon.CUES:
         for text in (cue.example, cue.counter_example):

@@ -37,6 +37,18 @@ def category_dict(prefix: str, per_level: int = 1) -> dict:
     }
 
 
+_DUMPED: dict[str, str] = {}
+
+
+def _yaml_text(data: dict) -> str:
+    """yaml.safe_dump(data, sort_keys=False), remembered by the data's repr: hundreds of tests write the same
+    twelve category files, and PyYAML's pure-Python emitter takes ~20 ms for a corpus."""
+    key = repr(data)
+    if key not in _DUMPED:
+        _DUMPED[key] = yaml.safe_dump(data, sort_keys=False)
+    return _DUMPED[key]
+
+
 def write_corpus(directory: Path, categories: dict[str, dict] | None = None) -> Path:
     """A valid 12-category corpus in `directory`; `categories` replaces individual category dicts."""
     (directory / "categories").mkdir(parents=True, exist_ok=True)
@@ -46,5 +58,5 @@ def write_corpus(directory: Path, categories: dict[str, dict] | None = None) -> 
     cats = {p: category_dict(p) for p in CATEGORY_ORDER}
     cats.update(categories or {})
     for prefix, data in cats.items():
-        (directory / "categories" / f"{prefix}.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        (directory / "categories" / f"{prefix}.yaml").write_text(_yaml_text(data), encoding="utf-8")
     return directory

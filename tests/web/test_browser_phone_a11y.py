@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -87,21 +88,47 @@ def browser():
         b.close()
 
 
-def _open(browser, site, path: str, who: str | None, viewport: dict):
+def _start(browser, site, path: str, who: str | None, viewport: dict):
+    """A fresh context on `path`, navigation under way (see _settle)."""
     # bypass_csp only so the test can inject axe-core; the app's own pages run under the strict CSP
     ctx = browser.new_context(viewport=viewport, bypass_csp=True)
+    if who:  # signed in: the token is in sessionStorage before the page's own scripts run (no detour via /)
+        ctx.add_init_script(f"sessionStorage.setItem('aismm.token', {json.dumps(site['tokens'][who])})")
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status == 404 else None)  # favicon too
-    base = site["server"].base
-    if who:
-        page.goto(base + "/")
-        page.evaluate("t => sessionStorage.setItem('aismm.token', t)", site["tokens"][who])
-    page.goto(base + path)
+    page.goto(site["server"].base + path, wait_until="commit")
+    return ctx, page, errors
+
+
+def _settle(page) -> None:
+    """Loaded, no request for 500 ms (networkidle) and nothing aria-busy: the page shows its data."""
+    page.wait_for_load_state("load")
     page.wait_for_load_state("networkidle")
     page.wait_for_function("() => !document.querySelector('[aria-busy=true]')", timeout=15000)
+
+
+def _open(browser, site, path: str, who: str | None, viewport: dict):
+    ctx, page, errors = _start(browser, site, path, who, viewport)
+    _settle(page)
     return ctx, page, errors
+
+
+@contextmanager
+def _every_page(browser, site, viewport: dict):
+    """(path, who, page, errors) for each of _pages(site), each in its own context. All ten load at once, so
+    their 500 ms networkidle waits overlap instead of adding up; each is settled before it is yielded."""
+    opened = []
+    try:
+        for path, who in _pages(site):
+            opened.append((path, who, *_start(browser, site, path, who, viewport)))
+        for *_, page, _errors in opened:
+            _settle(page)
+        yield [(path, who, page, errors) for path, who, _ctx, page, errors in opened]
+    finally:
+        for _path, _who, ctx, _page, _errors in opened:
+            ctx.close()
 
 
 def _slug(path: str, who: str | None) -> str:
@@ -110,9 +137,8 @@ def _slug(path: str, who: str | None) -> str:
 
 
 def test_every_page_fits_a_390px_phone(site, browser) -> None:
-    for path, who in _pages(site):
-        ctx, page, errors = _open(browser, site, path, who, PHONE)
-        try:
+    with _every_page(browser, site, PHONE) as pages:
+        for path, who, page, errors in pages:
             page.screenshot(path=f"/tmp/aismm-phone-{_slug(path, who)}.png", full_page=True)
             width = page.evaluate("() => [document.scrollingElement.scrollWidth, innerWidth]")
             assert width[0] <= width[1], f"{path} as {who}: page is {width[0]} px wide on a {width[1]} px screen"
@@ -129,8 +155,6 @@ def test_every_page_fits_a_390px_phone(site, browser) -> None:
                 assert page.locator("nav.topbar ul").is_visible()
                 assert toggle.get_attribute("aria-expanded") == "true"
             assert errors == [], errors
-        finally:
-            ctx.close()
 
 
 def test_tables_become_cards_on_a_phone(site, browser) -> None:
@@ -158,13 +182,9 @@ def _axe(page) -> list[dict]:
 def test_axe_finds_no_serious_or_critical_violation(site, browser, viewport) -> None:
     need(AXE.exists(), "axe-core missing: run `npm ci --prefix tests/vendor`")
     report: dict[str, list] = {}
-    for path, who in _pages(site):
-        ctx, page, _ = _open(browser, site, path, who, viewport)
-        try:
-            violations = _axe(page)
-        finally:
-            ctx.close()
-        report[f"{path} ({who or 'signed out'})"] = violations
+    with _every_page(browser, site, viewport) as pages:
+        for path, who, page, _errors in pages:
+            report[f"{path} ({who or 'signed out'})"] = _axe(page)
     Path(f"/tmp/aismm-axe-{viewport['width']}.json").write_text(json.dumps(report, indent=2))
     bad = {page: [v for v in vs if v["impact"] in ("serious", "critical")] for page, vs in report.items()}
     assert {p: v for p, v in bad.items() if v} == {}
