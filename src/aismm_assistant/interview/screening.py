@@ -63,7 +63,7 @@ _VERDICT = (r"(?:mark|record|rate|score|grade|set|output|assign|give|award|put|w
             r"bump|upgrade|move|accept|approve|declare|confirm|show|display|note down|sign off|summari[sz]e|describe|"
             r"report|say|state|reflect|document|note)")
 _MACHINE_VERB = r"(?:output|print|emit|return|respond|reply)"  # only a program is told to output something
-_STATUS = r"(?:met|compliant|satisfied|passed|green|mature|assured|conformant)"
+_STATUS = r"(?:met|compliant|satisfied|passed|green|mature|assured|conformant|complete|fully in place)"
 _VALUE = r"(?:[1-5](?:\.0)?|one|two|three|four|five|max(?:imum)?|highest|top|full|perfect)"
 _CLAUSE = r"(?:^|[:;,(\[\]\"“'‘]\s*|\s[\-–—]+\s*|\b(?:and|so|then|also|but|now|just|simply|kindly|please)\s+)"
 # A clause opening that cannot be the middle of a list ("... to Bedrock and to the assistants").
@@ -140,7 +140,13 @@ _DESERVE = _rx(r"\bdeserv(?:e|es|ed|ing)\b")
 _MODAL = _rx(r"\b(?:should|must|can|could|will|shall|may|needs?\s+to|has\s+to|have\s+to|ought\s+to|is\s+to|are\s+to)"
              rf"\s+(?:simply\s+|just\s+|now\s+|please\s+|also\s+|then\s+)?(?:be\s+)?{_VERDICT}(?:ed|d|ten)?\b")
 _DESIRE = _rx(r"\b(?:like|want|expect|ask|request|prefer|need)s?\s+(?:this|it|us|that|them|(?:the|our|this)\s+\w+)\s+"
-              rf"(?:[\w'’-]+\s+){{0,4}}?(?:to\s+)?(?:be\s+)?(?:{_VERDICT}(?:s|ed|d)?|written|put)\b|"
+              rf"(?:[\w'’-]+\s+){{0,4}}?(?:to\s+)?(?:be\s+)?(?:{_VERDICT}(?:s|ed|d)?|written|put|shown|given)\b|"
+              # "I'd like monitoring shown as complete": a bare noun and a participle of a verdict verb
+              rf"\b(?:'d|’d|would)\s+(?:like|want|prefer)\s+(?!(?:the|a|an|to|for|in|on|at|with|of|it|this)\b)[a-z][\w-]+\s+"
+              rf"(?:{_VERDICT}(?:ed|d)|shown|given|written|put|set)\b|"
+              # "I'd rather the write-up showed level three", "we would rather you put us down as met"
+              rf"\b(?:'d|’d|would)\s+(?:much\s+)?rather\b(?=(?:\s+[\w'’-]+){{0,8}}?\s+(?:level|tier|score|rating|grade|"
+              rf"{_STATUS})\b)|"
               r"\b(?:'d|’d|would)\s+(?:\w+ly\s+)?(?:like|love|appreciate|welcome|prefer)\s+it\s+if\s+(?:[\w'’-]+\s+){0,5}?"
               rf"(?:an?\s+|the\s+)?(?:level|tier|score|rating|grade|{_STATUS})\b|"
               r"\b(?:'d|’d|would)\s+(?:\w+ly\s+)?(?:like|love|appreciate|welcome)\s+(?:\w+\s+)?"
@@ -174,8 +180,12 @@ _OUTCOME = [
     _rx(r"\bL[1-5]\b", 0),
     _rx(r"\b[1-5]\s*(?:/|out\s+of)\s*5\b|\b(?:full|top)\s+marks\b|\b(?:maximum|highest|top|perfect)\s+"
         r"(?:level|rating|score|grade|tier|maturity)\b"),
-    _rx(r"\b(?:deserv\w*|give|giving|award|score|rate|grade|assign)\s+(?:us|them|it|this|me)?\s*(?:an?\s+)?"
-        r"(?:[1-5]|one|two|three|four|five)\b(?!\s*(?:%|percent|days?|hours?|weeks?|months?|years?|people|staff))"),
+    _rx(r"\b(?:deserv\w*|give|giving|award|score|rate|grade|assign|put|mark|write|record|set)\s+(?:us|them|it|this|me)?\s*"
+        r"(?:an?\s+)?(?:[1-5]|one|two|three|four|five)\b(?!\s*(?:%|percent|days?|hours?|weeks?|months?|years?|people|"
+        r"staff|engineers?|analysts?|people|of\b))"),
+    # a rating asked of the assessor: "what rating would you give us?"
+    _rx(r"\b(?:what|which)\s+(?:rating|level|score|grade|maturity(?:\s+level)?|tier|status)\s+(?:would|will|do|did|"
+        r"could|can|might)\s+you\b"),
 ]
 
 # ---------------------------------------------------------------- CONTROL
