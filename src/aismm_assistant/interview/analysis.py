@@ -91,7 +91,7 @@ class _Profile:
 # What an objective forbids: the words a prohibition governs in its text ("settings that stop prompts and code from
 # being retained or used for training", "no standing administrator access", "secrets are never written to logs").
 _PROHIBITION = re.compile(r"\b(?:stops?|prevents?|blocks?|prohibits?|forbids?|disables?|excludes?|never|cannot|"
-                          r"no|not|without)\s+((?:[\w-]+\s+){0,9}[\w-]+)", re.I)
+                          r"no|not|without)\s+((?:[\w-]+\s+){0,11}[\w-]+)", re.I)
 # The negated word of an answer sentence (contractions written out): "prompts are not retained", "never leaves".
 _NEGATED_WORD = re.compile(r"\b(?:not|never|no|nobody|nothing)\s+(?:(?:be|been|being|get|gets|got|ever|any|a|an)\s+)?"
                            r"([a-z][\w-]+)", re.I)

@@ -246,6 +246,15 @@ class Signals:
                 if getattr(self, n)]
 
 
+# A clause that opens with "no" and names a control artifact says the control is missing: "No checksum check, no
+# internal repository", "no playbook for it". The artifact nouns are _ARTIFACT's; "no exceptions", "no shared
+# accounts" (a risk that is absent) name none, and _DOUBLE_NEG reads privatives ("no unmanaged keys") first.
+NO_ARTIFACT = True
+# ("training" is left out: "no training on our prompts" is a provider setting, not a missing course.)
+_NO_ARTIFACT = re.compile(r"(?:^|[,;:(]\s*|\s[-\u2013\u2014]\s*)\W*no\s+(?:[\w-]+\s+){0,3}?"
+                          + _ARTIFACT.pattern.replace("training|", ""), re.I)
+
+
 def _negated(sentence: str) -> bool:
     if _DOUBLE_NEG.search(sentence):
         return False
@@ -255,7 +264,11 @@ def _negated(sentence: str) -> bool:
     result = _RESULT.match(text)
     if result and _ENFORCED.search(result.group("head")) and not _NEGATION.search(result.group("head")):
         text = text[: result.start("tail")] + text[result.end("tail"):]
-    return bool(_NEGATION.search(text))
+    return _says_absent(text)
+
+
+def _says_absent(text: str) -> bool:
+    return bool(_NEGATION.search(text)) or (NO_ARTIFACT and bool(_NO_ARTIFACT.search(text)))
 
 
 def _intention(sentence: str, m: re.Match) -> bool:
@@ -349,7 +362,7 @@ def detect(sentence: str) -> Signals:
         durations=durations(_NOT_CADENCE.sub(" ", sentence)),
     )
     contrast = _CONTRAST.match(sentence)
-    if sig.negated and contrast and not _NEGATION.search(contrast.group("head")) and _NEGATION.search(
+    if sig.negated and contrast and not _says_absent(contrast.group("head")) and _says_absent(
             contrast.group("tail")):
         sig.partial = True  # read with the negation as "in place for part of the scope"
     sig.vague = bool(_VAGUE.search(sentence)) and specifics < 2 or (specifics == 0 and len(sentence.split()) < 7)
@@ -358,7 +371,7 @@ def detect(sentence: str) -> Signals:
             sig.vague = True  # markup or code with hardly any prose: nothing a respondent commits to
     if sig.unsure and sig.specifics >= 2 and _DOUBT_CLAUSE.search(sentence):
         sig.unsure, sig.partial = False, True
-    if sig.negated and not _NEGATION.search(_NOBODY_HOLDS.sub(" ", sentence)):
+    if sig.negated and not _says_absent(_NOBODY_HOLDS.sub(" ", sentence)):
         sig.negated = False
     if sig.negated and _NOT_POSSIBLE.search(sentence) and _enforced_affirmed(sentence) and any(
             c.name == "prevention is not absence" for c in fired(sentence, "negation scope")):
