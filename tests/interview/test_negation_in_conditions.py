@@ -29,3 +29,7 @@ def test_negation_inside_a_condition(sentence, negated):
 ])
 def test_a_clause_opening_with_no_and_a_control_artifact(sentence, negated):
     assert detect(sentence).negated is negated
+
+
+def test_a_document_that_does_not_say_something_is_absence():
+    assert detect("The policy doesn't say which data may go to the provider.").negated

@@ -35,7 +35,7 @@ _POSITIVE_VERBS = (r"(?:have|has|had|run|runs|do|does|track|tracks|maintain|keep
                    r"connected|forwarded|filtered|scanned|prune|prunes|rotate|rotated|set|turned|wired|scheduled|"
                    r"look|looks|looked|write|wrote|attach|attached|switch|switched|time|timed|redo|redone|"
                    r"recalibrate|recalibrated|compare|compared|cover|automatically|yet|tied|integrated|store|stored|retain|"
-                   r"retained|export|exported)")
+                   r"retained|export|exported|say|says|specify|specifies|address|addresses)")
 _NEGATION = re.compile(
     r"\b" + _NEG_AUX + r"\s+(?:\w+\s+){0,1}?" + _POSITIVE_VERBS + r"\b"
     r"|\b(?:there is|there's|there are|there were|we have|we've got|we had)\s+(?:no|none|nothing)\b"
