@@ -26,7 +26,9 @@ def _build_each_cli_once() -> None:
     per app; parsing and running the command are untouched."""
     import typer.testing
 
-    build = typer.testing._get_command
+    build = getattr(typer.testing, "_get_command", None)
+    if build is None:  # a typer without this private helper: every run builds its tree, nothing else changes
+        return
     built: dict[int, tuple[object, object]] = {}
 
     def get_command(app: typer.Typer) -> object:
