@@ -22,8 +22,7 @@ from aismm_assistant.interview.text import (
 # "can't", "won't" and "never" say a control is missing only when the organisation is the subject ("we can't
 # tell", "I couldn't point you to"); with another subject they usually describe enforcement ("the bot can't act
 # silently", "data is never written into prompts"), which is evidence *for* a control.
-_NEG_AUX = (r"(?:don't|dont|do not|doesn't|does not|didn't|did not|haven't|have not|hasn't|has not|"
-            r"aren't|are not|isn't|is not|weren't|wasn't|no longer)")
+_NEG_AUX = r"(?:do not|does not|did not|have not|has not|are not|is not|were not|was not|no longer)"
 _POSITIVE_VERBS = (r"(?:have|has|had|run|runs|do|does|track|tracks|maintain|keep|cover|covers|covered|measure|measured|"
                    r"test|tested|review|reviewed|exist|exists|know|record|recorded|monitor|monitored|log|logged|scan|"
                    r"scanned|check|checked|require|required|enforce|enforced|use|perform|hold|own|owned|document|"
@@ -38,7 +37,7 @@ _POSITIVE_VERBS = (r"(?:have|has|had|run|runs|do|does|track|tracks|maintain|keep
                    r"retained|export|exported|say|says|specify|specifies|address|addresses)")
 _NEGATION = re.compile(
     r"\b" + _NEG_AUX + r"\s+(?:\w+\s+){0,1}?" + _POSITIVE_VERBS + r"\b"
-    r"|\b(?:there is|there's|there are|there were|we have|we've got|we had)\s+(?:no|none|nothing)\b"
+    r"|\b(?:there is|there are|there were|we have|we have got|we had)\s+(?:no|none|nothing)\b"
     r"|\bno (?:formal|dedicated|central|centralised|centralized|written|documented|specific|ai[- ]specific|"
     r"real|proper|single|structured|defined|consistent|systematic|automated|regular|way|process|policy|"
     r"inventory|register|registry|plan|program|programme|team|owner|budget|tooling|tool|visibility|idea|"
@@ -46,8 +45,8 @@ _NEGATION = re.compile(
     r"playbooks?|scanning|alerting|approval|sign-?off|oversight|guardrails?|filtering|evidence|encryption|tracking|"
     r"follow-?up|schedule|cadence)\b"
     r"|\b(?:no one|nobody|no-one)\b(?! (?:is allowed|can|may|is able|gets to|else))"
-    r"|\b(?:haven't|have not|hasn't|has not) (?!had an?\b|been (?:any|a single)\b)\w+"
-    r"|\b(?:we|i)(?:'ve|'d|'ll| have| had)? (?:\w+ )?(?:can't|cannot|couldn't|could not|won't|wouldn't|never)\b|\bnever (?:been|done|had|tested|reviewed|measured|formalised|formalized)\b"
+    r"|\b(?:have not|has not) (?!had an?\b|been (?:any|a single)\b)\w+"
+    r"|\b(?:we|i)(?:'d| have| had| will)? (?:\w+ )?(?:cannot|could not|will not|would not|never)\b|\bnever (?:been|done|had|tested|reviewed|measured|formalised|formalized)\b"
     r"|\bnothing (?:\w+ly )?(?:is|are|was|were|gets|get|stops|blocks|lists|looks|links|updates|checks|happens|"
     r"prevents|enforces|tracks|monitors|alerts|standard|regular|formal|decided|built|bought|extra|feeds|fires|"
     r"triggers|flags|pulls|pushes|syncs|notifies|pages|records|logs|scans|measures|tests|reviews|recurring|"
@@ -57,40 +56,40 @@ _NEGATION = re.compile(
     r"about|on|for|covering|automated|systematic)\b"
     r"|\bnothing (?:in (?:there|it|them|that|the \w+) )?(?:about|on|for|specific to|that mentions?) "
     r"(?:ai|genai|gen ai|llms?|models?|machine learning|chatbots?|agents?)\b"
-    r"|\b(?:doesn't|does not|don't|do not|didn't|never) (?:\w+ )?mentions? (?:ai|genai|llms?|models?|chatbots?)\b"
+    r"|\b(?:does not|do not|did not|never) (?:\w+ )?mentions? (?:ai|genai|llms?|models?|chatbots?)\b"
     r"|\bnot (?:really|in place|formally|at all|something we|done|covered|tracked|measured|documented|there yet|"
     r"much|a lot|in any|on any)\b|\bvery little\b"
     # "it's not live", "it isn't funded", "not signed yet" (but not "any model not approved by the council is blocked")
-    r"|(?:\b(?:isn't|is not|'s not|aren't|are not|wasn't|was not)|[,;-]\s+not)\s+(?:yet\s+)?(?:live|funded|signed|"
+    r"|(?:\b(?:is not|'s not|are not|was not)|[,;-]\s+not)\s+(?:yet\s+)?(?:live|funded|signed|"
     r"approved|booked|operational|switched on|turned on)\b"
-    r"|\b(?:isn't|is not|wasn't|was not|not) (?:an? )?(?:monthly|weekly|daily|quarterly|annual|regular|recurring|"
+    r"|\b(?:is not|was not|not) (?:an? )?(?:monthly|weekly|daily|quarterly|annual|regular|recurring|"
     r"routine|scheduled|continuous|ongoing) (?:thing|exercise|process|job|activity)\b"
     r"|\b" + _NEG_AUX + r"\s+\w+\s+(?:anywhere|anything)\b"
-    r"|(?<!\bto )(?<!\bfor )\bnone of\b|\bdoes(?:n't| not) exist\b|\bwe lack\b|\black(?:s|ing)? (?:a|any)\b"
+    r"|(?<!\bto )(?<!\bfor )\bnone of\b|\bdoes not exist\b|\bwe lack\b|\black(?:s|ing)? (?:a|any)\b"
     r"|\bad[- ]hoc\b|\bcase[- ]by[- ]case\b|\bnot that i know\b|\bgeneral it\b|\bnot ai[- ]specific\b"
     r"|\bhonestly,? no\b|\bnot yet\b|\bnot at the moment\b|^\s*no\.",
     re.I,
 )
 _PLANNED = re.compile(
-    r"\b(?:plan(?:ning)? to|we plan|planned|plans? (?:for|to)|we will|we'll|we're going to|going to|intend|"
+    r"\b(?:plan(?:ning)? to|we plan|planned|plans? (?:for|to)|we will|going to|intend|"
     r"aim to|aiming to|hope to|hoping to|want to|would like to|(?<!the )next (?:quarter|year|month|sprint|release|fiscal|financial|"
     r"budget|phase)|later this year|by (?:q[1-4]|the end of|end of|20\d\d)|in progress|underway|under way|"
     r"work in progress|working on|on the roadmap|roadmap|being (?:drafted|built|rolled out|developed|"
     r"implemented|set up|evaluated|written|designed|piloted)|still (?:a )?draft|in draft|a draft (?:policy|standard|version|plan)|"
     r"evaluating|considering|looking (?:at|into)|exploring|early stages?|budget(?:ed)? for|once we|scoping|"
     r"has been proposed|proposal|not yet|yet to|eventually|someday|in the future|soon|"
-    r"(?:are|is|am|'re|still) drafting|drafting (?:a|an|the|one|our|its)|"
-    r"(?:we|i)'d like to|(?:we|i) might|booked for|we're building|(?:are|is) building|talked about|discussed|"
+    r"(?:are|is|am|still) drafting|drafting (?:a|an|the|one|our|its)|"
+    r"(?:we|i)'d like to|(?:we|i) might|booked for|(?:are|is) building|talked about|discussed|"
     r"on my list|on the list|(?:in|on) (?:our|the|my) (?:[\w-]+ )?(?:plan|backlog)|in the ask|"
     r"if (?:the )?budget|fy\d\d|nothing (?:is )?(?:decided|built|bought)|"
     r"on (?:its|their|our|the|my|his|her) (?:[\w-]+ ){0,3}(?:plan|backlog|roadmap|list)|fiscal (?:year )?(?:20)?\d\d|"
-    r"(?:we've|we have|i've|i have|they've|they have) (?:just |only )?started|hopefully|in the new year|"
+    r"(?:we have|i have|they have) (?:just |only )?started|hopefully|in the new year|"
     r"keep saying we should|should (?:start|really)|(?:is|are) (?:only )?(?:budgeted|scheduled|planned)|"
     r"(?:pending|awaiting) (?:approval|budget|sign[- ]off)|"
     # "the plan is a quarterly run from Q3", "The plan - and it is only a plan - is to", "for the second half"
     r"the plan\b(?:\s+[-\u2013\u2014][^-\u2013\u2014]{0,60}[-\u2013\u2014])?\s+(?:is|was) (?:to|a|an|for)|only a plan|"
     r"(?:for|in|by) the (?:second|back) half|pencilled in|penciled in|"
-    r"(?:we're|we are|they're|they are|i'm) (?:adding|introducing|rolling out|moving to|migrating|setting up|putting in))\b",
+    r"(?:we are|they are|i am) (?:adding|introducing|rolling out|moving to|migrating|setting up|putting in))\b",
     re.I,
 )
 _PILOT = re.compile(
@@ -110,7 +109,7 @@ _DOUBLE_NEG = re.compile(r"\bwithout\b|\bany ?more\b|\binstead\b|\bunless\b"
                          # exclusivity is a restriction: "nothing else anyone could call", "nobody else"
                          r"|\b(?:nothing|nobody|no one|no-one|not much|little|nothing much) else\b"
                          # a shortfall that never happened is sustained performance: "we haven't dipped under 95"
-                         r"|\b(?:haven't|hasn't|have not|has not|never|didn't|did not|not once)\s+(?:\w+\s+)?"
+                         r"|\b(?:have not|has not|never|did not|not once)\s+(?:\w+\s+)?"
                          r"(?:dipped|dropped|fallen|fell|slipped|missed|breached|exceeded|gone (?:below|under|over|above))\b"
                          r"|\b(?:no|zero|none of the)\s+(?:un|non-?)(?!til\b|less\b|ion\b|ited\b|iform|ique|it\b|its\b)[a-z]{4,}"
                          # the absence of an escape hatch is enforcement: "there's no manual path to production"
@@ -132,7 +131,7 @@ _PARTIAL = re.compile(
     r"not every|not (?:everywhere|consistently|always|yet everywhere)|except|apart from|but not|"
     r"inconsistent(?:ly)?|patchy|spotty|in places|a handful|limited to|just (?:for|one|two)|one team|two teams|"
     r"almost all|nearly all|the majority|majority of|a subset|sometimes|occasionally|uneven|"
-    r"when (?:we|people) remember|hasn't been (?:updated|reviewed)|haven't (?:updated|reviewed))\b",
+    r"when (?:we|people) remember|has not been (?:updated|reviewed)|have not (?:updated|reviewed))\b",
     re.I,
 )
 # Work done by people, which does not satisfy an objective that asks for it to happen automatically.
@@ -160,9 +159,9 @@ _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][A-Za-z0-9]+|\b[A-Z]{2,}[A-Za-z0-9-]*\
 _DIGIT = re.compile(r"\d")
 _VAGUE = re.compile(
     r"^\s*(?:yes|yeah|yep|sure|of course|absolutely|definitely|correct|right)\b|\b(?:it's handled|it is handled|"
-    r"we're covered|we are covered|all good|taken care of|we have that|we do that|that's covered|it's covered|"
-    r"we have something|something like that|more or less|sort of|kind of|in some form|we're fine|we are fine|"
-    r"best practice|industry standard|as needed|when needed|where appropriate|we're good)\b",
+    r"we are covered|all good|taken care of|we have that|we do that|that is covered|it is covered|"
+    r"we have something|something like that|more or less|sort of|kind of|in some form|we are fine|"
+    r"best practice|industry standard|as needed|when needed|where appropriate|we are good)\b",
     re.I,
 )
 
@@ -189,7 +188,7 @@ _RESTRICTION = re.compile(
 # "X covers all of it, but Y isn't": a control in place with a named gap.
 _CONTRAST = re.compile(r"^(?P<head>.*?\b(?:all|every|each|both)\b.*?)(?:,|;|\s-)?\s+but\s+(?P<tail>.+)$", re.I)
 # A negative inside a "because" clause gives a reason ("set to not applicable because we have no EU users").
-_BECAUSE = re.compile(r"\b(?:because|since (?:we're|we are|it's|it is|they're|they are|there's|there is))\b[^,;:()]*",
+_BECAUSE = re.compile(r"\b(?:because|since (?:we are|it is|they are|there is))\b[^,;:()]*",
                       re.I)
 # A negative inside a condition describes when a control acts, not that it is missing: "the pipeline fails when the
 # entry isn't approved", "if a model is not registered the gateway refuses it" (the main clause still counts: "if it
@@ -216,7 +215,7 @@ _PLAN_OF_WORK = re.compile(r"\b(?:20\d\d|fy\d\d|q[1-4]|fiscal|next|year'?s?|quar
                            r"wish|priority)\b", re.I)
 _TIME_AHEAD = re.compile(r"^\s*(?:q[1-4]|next|20\d\d|fy\d\d|this (?:year|quarter)|later|the (?:coming|next)|early|"
                          r"mid|late)\b", re.I)
-_PROGRESSIVE = re.compile(r"(?:'re|'m|\b(?:are|am|is|still|currently|been|we|i))\s+$", re.I)
+_PROGRESSIVE = re.compile(r"\b(?:are|am|is|still|currently|been|we|i)\s+$", re.I)
 
 
 @dataclass
@@ -292,7 +291,7 @@ def _planned(sentence: str) -> bool:
 
 
 # A cadence the sentence denies is not its cadence: "refreshed quarterly, not monthly", "it isn't a monthly thing".
-_NOT_CADENCE = re.compile(r"\b(?:not|isn't|is not|wasn't|rather than|instead of)\s+(?:an?\s+|every\s+|once\s+an?\s+)?"
+_NOT_CADENCE = re.compile(r"\b(?:not|rather than|instead of)\s+(?:an?\s+|every\s+|once\s+an?\s+)?"
                           r"(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|nightly|day|week|month|quarter|"
                           r"year)\b", re.I)
 
@@ -302,8 +301,8 @@ _NOT_CADENCE = re.compile(r"\b(?:not|isn't|is not|wasn't|rather than|instead of)
 # Splunk, but Auto-Triage … only write to a debug bucket, and I'm not sure anyone has a block-rate number", "The
 # policies are in Git, but if someone edited one on the cluster I'm not sure we'd be told" (partial, not unknown).
 _DOUBT_CLAUSE = re.compile(
-    r"[,;-]\s*(?:but|and)?\s*(?:i'm|i am|we're|we are)\s+not sure\s+(?:we|anyone|anybody|whether|if|that|they|it)\b"
-    r"|\bbut\b[^.;]{0,80}\b(?:i'm|i am|we're|we are)\s+not sure\s+(?:we|anyone|anybody|whether|if|that|they|it)\b",
+    r"[,;-]\s*(?:but|and)?\s*(?:i am|we are)\s+not sure\s+(?:we|anyone|anybody|whether|if|that|they|it)\b"
+    r"|\bbut\b[^.;]{0,80}\b(?:i am|we are)\s+not sure\s+(?:we|anyone|anybody|whether|if|that|they|it)\b",
     re.I)
 # Nobody holding a credential or access is a restriction: "nobody has a shared admin key", "no one holds standing
 # access" (while "nobody has a runbook" stays absence).
@@ -385,9 +384,9 @@ def detect(sentence: str) -> Signals:
 # Prevention is not absence (the reviewed table's cue, read with its two halves): something is not possible or not
 # allowed AND an affirmed enforcing verb says why ("no local login possible, we disabled it"); "nothing is blocked"
 # or "it was never turned on" stay absence.
-_NOT_POSSIBLE = re.compile(r"\b(?:no|not|never|can't|cannot|won't)\b[^.;]{0,40}\b(?:possible|allowed|permitted|able)\b",
+_NOT_POSSIBLE = re.compile(r"\b(?:no|not|never|cannot)\b[^.;]{0,40}\b(?:possible|allowed|permitted|able)\b",
                            re.I)
-_DENIED_VERB = re.compile(r"\b(?:nothing|not|never|no|nobody|isn't|aren't|wasn't|weren't|hasn't|haven't)\b[^.;,]{0,15}$",
+_DENIED_VERB = re.compile(r"\b(?:nothing|not|never|no|nobody)\b[^.;,]{0,15}$",
                           re.I)
 
 
