@@ -11,26 +11,17 @@ from pathlib import Path
 import pytest
 
 from tests.support.api import GOV_ANSWER, Server, server_env
-from tests.support.ci import need
+from tests.support.browser import home_store, launch, login, require_browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.browser
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 XSS = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">"
 
 
 @pytest.fixture
 def site(tmp_path: Path):
-    need(CHROMIUM.exists(), "needs Debian chromium at /usr/bin/chromium")
-    import importlib.util
-
-    need(importlib.util.find_spec("playwright"), "needs the playwright package (dev extra)")
-    from aismm_assistant.storage import Store
-
+    require_browser()
     env = server_env(tmp_path / "browser-home")
-    Path(env["AISMM_HOME"]).mkdir(parents=True)
-    store = Store(f"sqlite:///{Path(env['AISMM_HOME']) / 'aismm.db'}")
+    store = home_store(Path(env["AISMM_HOME"]))
     tokens = {name: store.add_user(name, role)[1] for name, role in
               (("alice", "assessor"), ("dana", "respondent"))}
     store.close()
@@ -39,19 +30,13 @@ def site(tmp_path: Path):
     server.stop()
 
 
-def _login(page, base: str, token: str) -> None:
-    page.goto(base + "/")
-    page.fill("#token", token)
-    page.click("#sign-in")
-
-
 def test_respondent_answers_assessor_confirms_dashboard_changes(site) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     server, tokens = site
     base = server.base
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch(pw)
         errors: list[str] = []
         try:
             staff = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -64,7 +49,7 @@ def test_respondent_answers_assessor_confirms_dashboard_changes(site) -> None:
             page.fill("#token", "wrong-token")
             page.click("#sign-in")
             expect(page.locator("#message")).to_contain_text("not valid")
-            _login(page, base, tokens["alice"])
+            login(page, base, tokens["alice"])
             page.wait_for_url(re.compile(r"/assessment$"))
             page.fill("#org", "Acme Health")
             page.check("input[value='PaaS']")
@@ -88,7 +73,7 @@ def test_respondent_answers_assessor_confirms_dashboard_changes(site) -> None:
             rpage = resp_ctx.new_page()
             rpage.on("pageerror", lambda exc: errors.append(str(exc)))
             rpage.on("dialog", lambda d: (errors.append("dialog: " + d.message), d.dismiss()))
-            _login(rpage, base, tokens["dana"])
+            login(rpage, base, tokens["dana"])
             rpage.wait_for_url(re.compile(r"/interview\?id=int-"))
             expect(rpage.locator("#question")).to_contain_text("AI tools")
             rpage.click("#guidance button")

@@ -12,37 +12,22 @@ import pytest
 
 from tests.support import evidence_samples as samples
 from tests.support.api import Server, server_env
-from tests.support.ci import need
+from tests.support.browser import home_store, launch, login, require_browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.browser
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
 def site(tmp_path: Path):
-    need(CHROMIUM.exists(), "needs Debian chromium at /usr/bin/chromium")
-    import importlib.util
-
-    need(importlib.util.find_spec("playwright"), "needs the playwright package (dev extra)")
-    from aismm_assistant.storage import Store
-
+    require_browser()
     env = server_env(tmp_path / "browser-home")
-    Path(env["AISMM_HOME"]).mkdir(parents=True)
-    store = Store(f"sqlite:///{Path(env['AISMM_HOME']) / 'aismm.db'}")
+    store = home_store(Path(env["AISMM_HOME"]))
     tokens = {name: store.add_user(name, role)[1] for name, role in
               (("alice", "assessor"), ("dana", "respondent"))}
     store.close()
     server = Server(env)
     yield server, tokens
     server.stop()
-
-
-def _login(page, base: str, token: str) -> None:
-    page.goto(base + "/")
-    page.fill("#token", token)
-    page.click("#sign-in")
 
 
 def test_pdf_policy_quote_highlighted_in_review(site, tmp_path: Path) -> None:
@@ -68,14 +53,14 @@ def test_pdf_policy_quote_highlighted_in_review(site, tmp_path: Path) -> None:
     register.write_text("# AI register\n\nEvery AI use case is recorded in the registry before it goes live.\n")
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch(pw)
         errors: list[str] = []
         try:
             # the respondent attaches a document on their interview
             rctx = browser.new_context(viewport={"width": 1280, "height": 900})
             rpage = rctx.new_page()
             rpage.on("pageerror", lambda exc: errors.append(str(exc)))
-            _login(rpage, base, tokens["dana"])
+            login(rpage, base, tokens["dana"])
             rpage.wait_for_url(re.compile(r"/interview"))
             rpage.goto(f"{base}/interview?id={iid}")
             rpage.click("#attach summary")
@@ -88,7 +73,7 @@ def test_pdf_policy_quote_highlighted_in_review(site, tmp_path: Path) -> None:
             ctx = browser.new_context(viewport={"width": 1280, "height": 900})
             page = ctx.new_page()
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            _login(page, base, tokens["alice"])
+            login(page, base, tokens["alice"])
             page.wait_for_url(re.compile(r"/assessment"))
             page.goto(f"{base}/assessment?id={aid}")
             row = page.locator("tr[data-control='GOV-02.1']")

@@ -12,18 +12,15 @@ from pathlib import Path
 import pytest
 
 from tests.support.api import Server, server_env
-from tests.support.ci import need
+from tests.support.browser import home_store, launch, login, require_browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture(autouse=True)
-def _needs_chromium() -> None:
-    need(CHROMIUM.exists(), "needs Debian chromium at /usr/bin/chromium")
+def _needs_browser() -> None:
+    require_browser()
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 WEAK = "We have a policy for AI use on the intranet, I believe."
 SHARE = "About 60% of staff have attested so far."
 INTAKE = ("Our CISO is the named executive accountable for AI risk. Every new AI tool or use case goes through a "
@@ -35,12 +32,10 @@ TRAINING = "We don't run any AI training yet; it is planned for next year."
 @pytest.fixture
 def site(tmp_path: Path):
     from aismm_assistant.assessment.record import AssessmentCreate
-    from aismm_assistant.assessment.storage import Store
     from aismm_assistant.interview.engine import start_interview
 
     env = server_env(tmp_path / "browser-home")
-    Path(env["AISMM_HOME"]).mkdir(parents=True)
-    store = Store(f"sqlite:///{Path(env['AISMM_HOME']) / 'aismm.db'}")
+    store = home_store(Path(env["AISMM_HOME"]))
     users = {name: store.add_user(name, role) for name, role in (("alice", "assessor"), ("dana", "respondent"))}
     tokens = {name: token for name, (_, token) in users.items()}
     aid = store.create_assessment(AssessmentCreate(organization="Acme Health",
@@ -50,12 +45,6 @@ def site(tmp_path: Path):
     server = Server(env)
     yield server, tokens, aid, iid
     server.stop()
-
-
-def _login(page, base: str, token: str) -> None:
-    page.goto(base + "/")
-    page.fill("#token", token)
-    page.click("#sign-in")
 
 
 def _answer(page, text: str, count: int) -> None:
@@ -70,13 +59,13 @@ def test_interview_policy_in_the_browser(site) -> None:
     server, tokens, aid, iid = site
     base = server.base
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch(pw)
         errors: list[str] = []
         try:
             rctx = browser.new_context(viewport={"width": 1280, "height": 900})
             rpage = rctx.new_page()
             rpage.on("pageerror", lambda exc: errors.append(str(exc)))
-            _login(rpage, base, tokens["dana"])
+            login(rpage, base, tokens["dana"])
             rpage.wait_for_url(re.compile(r"/interview\?id=int-"))
             first = rpage.locator("#question").inner_text()
             expect(rpage.locator("#back")).to_be_disabled()
@@ -111,7 +100,7 @@ def test_interview_policy_in_the_browser(site) -> None:
             page = sctx.new_page()
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.on("dialog", lambda d: d.accept())
-            _login(page, base, tokens["alice"])
+            login(page, base, tokens["alice"])
             page.wait_for_url(re.compile(r"/assessment$"))
             page.goto(f"{base}/interview?id={iid}")
             expect(page.locator("#question")).to_contain_text("L3")

@@ -22,30 +22,25 @@ import httpx
 import pytest
 
 from tests.support.api import GOV_ANSWER, PROJECT, Server, server_env
+from tests.support.browser import home_store, launch, require_browser
 from tests.support.ci import need
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = PROJECT / "tests" / "vendor" / "node_modules" / "axe-core" / "axe.min.js"
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(autouse=True)
-def _needs_chromium() -> None:
-    need(CHROMIUM.exists(), "needs Debian chromium at /usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+def _needs_browser() -> None:
+    require_browser()
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from aismm_assistant.assessment.storage import Store
-
     home = tmp_path_factory.mktemp("phone") / "home"
     env = server_env(home)
-    home.mkdir(parents=True)
-    store = Store(f"sqlite:///{home / 'aismm.db'}")
+    store = home_store(home)
     tokens = {name: store.add_user(name, role)[1] for name, role in
               (("alice", "assessor"), ("dana", "respondent"))}
     store.close()
@@ -83,7 +78,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        b = launch(pw)
         yield b
         b.close()
 

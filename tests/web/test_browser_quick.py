@@ -8,18 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.ci import need
+from tests.support.browser import home_store, launch, require_browser
 from tests.support.process import Server, server_env
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(autouse=True)
-def _needs_chromium() -> None:
-    need(CHROMIUM.exists(), "needs Debian chromium at /usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+def _needs_browser() -> None:
+    require_browser()
 # What a program lead picks: the descriptor level per category (a mix, so some disagree with the KPIs).
 PICKS = {"GOV": 2, "ORG": 2, "IAM": 3, "MON": 3, "INF": 2, "MOD": 1, "APP": 2, "DAT": 3, "RSK": 1, "DEV": 2,
          "CMP": 2, "IR": 1}
@@ -27,11 +24,8 @@ PICKS = {"GOV": 2, "ORG": 2, "IAM": 3, "MON": 3, "INF": 2, "MOD": 1, "APP": 2, "
 
 @pytest.fixture
 def site(tmp_path: Path):
-    from aismm_assistant.assessment.storage import Store
-
     env = server_env(tmp_path / "browser-home")
-    Path(env["AISMM_HOME"]).mkdir(parents=True)
-    store = Store(f"sqlite:///{Path(env['AISMM_HOME']) / 'aismm.db'}")
+    store = home_store(Path(env["AISMM_HOME"]))
     token = store.add_user("alice", "assessor")[1]
     store.close()
     server = Server(env)
@@ -45,7 +39,7 @@ def test_thirty_minute_self_assessment_then_compare_plan_and_units(site) -> None
     server, token = site
     base, auth = server.base, {"Authorization": f"Bearer {token}"}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch(pw)
         errors: list[str] = []
         try:
             page = browser.new_context(viewport={"width": 1360, "height": 900}).new_page()
