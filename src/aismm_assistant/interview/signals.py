@@ -23,18 +23,18 @@ from aismm_assistant.interview.text import (
 # tell", "I couldn't point you to"); with another subject they usually describe enforcement ("the bot can't act
 # silently", "data is never written into prompts"), which is evidence *for* a control.
 _NEG_AUX = r"(?:do not|does not|did not|have not|has not|are not|is not|were not|was not|no longer)"
-_POSITIVE_VERBS = (r"(?:have|has|had|run|runs|do|does|track|tracks|maintain|keep|cover|covers|covered|measure|measured|"
-                   r"test|tested|review|reviewed|exist|exists|know|record|recorded|monitor|monitored|log|logged|scan|"
-                   r"scanned|check|checked|require|required|enforce|enforced|use|perform|hold|own|owned|document|"
-                   r"documented|time|timed|include|includes|included|apply|applies|happen|happened|"
-                   r"collect|capture|report|reported|retest|rehearse|exercise|inventory|classify|label|tag|tagged|"
-                   r"formally|really|yet|actually|currently|systematically|consistently|regularly|routinely|"
-                   r"in place|done|tracked|written|formal|formalised|formalized|defined|automated|mandatory|there|"
-                   r"set up|happening|measured|part of|any|anything|see|seen|fail|fails|block|blocks|alert|alerts|link|links|"
-                   r"connected|forwarded|filtered|scanned|prune|prunes|rotate|rotated|set|turned|wired|scheduled|"
-                   r"look|looks|looked|write|wrote|attach|attached|switch|switched|time|timed|redo|redone|"
-                   r"recalibrate|recalibrated|compare|compared|cover|automatically|yet|tied|integrated|store|stored|retain|"
-                   r"retained|export|exported|say|says|specify|specifies|address|addresses)")
+_POSITIVE_VERBS = (r"(?:have|has|had|run|runs|do|does|track|tracks|maintain|keep|cover|covers|covered|measure|"
+                   r"measured|test|tested|review|reviewed|exist|exists|know|record|recorded|monitor|monitored|log|"
+                   r"logged|scan|scanned|check|checked|require|required|enforce|enforced|use|perform|hold|own|owned|"
+                   r"document|documented|time|timed|include|includes|included|apply|applies|happen|happened|collect|"
+                   r"capture|report|reported|retest|rehearse|exercise|inventory|classify|label|tag|tagged|formally|"
+                   r"really|yet|actually|currently|systematically|consistently|regularly|routinely|in place|done|"
+                   r"tracked|written|formal|formalised|formalized|defined|automated|mandatory|there|set up|happening|"
+                   r"part of|any|anything|see|seen|fail|fails|block|blocks|alert|alerts|link|links|connected|"
+                   r"forwarded|filtered|prune|prunes|rotate|rotated|set|turned|wired|scheduled|look|looks|looked|"
+                   r"write|wrote|attach|attached|switch|switched|redo|redone|recalibrate|recalibrated|compare|"
+                   r"compared|automatically|tied|integrated|store|stored|retain|retained|export|exported|say|says|"
+                   r"specify|specifies|address|addresses)")
 _NEGATION = re.compile(
     r"\b" + _NEG_AUX + r"\s+(?:\w+\s+){0,1}?" + _POSITIVE_VERBS + r"\b"
     r"|\b(?:there is|there are|there were|we have|we have got|we had)\s+(?:no|none|nothing)\b"
