@@ -2,7 +2,7 @@
 
 The lexical matcher (analysis.ObjectiveMatcher) proposes the objectives a sentence may serve; when it proposes
 several, this module keeps the ones whose *criteria* the sentence is about. Each criterion text
-(criteria.criteria_for) is embedded once per process (the same numpy MiniLM the search uses for queries, no torch);
+(criteria.criteria_for) is embedded once per process (the MiniLM the search uses, run by ONNX Runtime or numpy; no torch);
 the sentence is embedded once, with the turn's question as context when the sentence does not say what it is about
 itself. A second objective keeps the sentence only when the sentence is about as close to one of its criteria as to
 the best objective's (`EMBED_DELTA`), so one sentence normally supports one objective: an intake-form sentence is the
@@ -46,9 +46,9 @@ def enabled() -> bool:
 def _encoder() -> Any:
     if not _ENCODER:
         try:
-            from aismm_assistant.retrieval.embedder import query_encoder
+            from aismm_assistant.retrieval.embedder import sentence_encoder
 
-            _ENCODER.append(query_encoder())
+            _ENCODER.append(sentence_encoder())
         except Exception:  # noqa: BLE001 - the package is optional: attribution stays lexical
             _ENCODER.append(None)
     return _ENCODER[0]
