@@ -130,3 +130,20 @@ def test_training_reproduces_the_shipped_weights(tmp_path, monkeypatch):
     assert model["reader"]["trained_on"] == reader["trained_on"]
     for a, b in zip(model["reader"]["weights"], reader["weights"], strict=True):
         assert a == pytest.approx(b, abs=1e-4)
+
+
+def test_category_context_is_the_share_of_other_levels_the_rules_read_as_met():
+    from aismm_assistant.corpus import load_corpus
+    from aismm_assistant.interview.proposals import ControlProposal
+
+    cat = get_category("MON", load_corpus())
+    levels = {c.id: c.level for c in cat.controls}
+    l3 = next(c for c in cat.controls if c.level == 3)
+    statuses = {c.id: ("met" if c.level >= 4 else "partial" if c.level == 2 else "unknown") for c in cat.controls}
+    rules = {cid: ControlProposal(cid, st, 0.8) for cid, st in statuses.items()}
+    higher, lower = learned.context(l3, rules, levels)
+    assert higher == 1.0 and lower == 0.0  # every L4/L5 read as met, the L2 foundations only partial
+    l2 = next(c for c in cat.controls if c.level == 2)
+    assert learned.context(l2, rules, levels)[1] == 1.0  # nothing below L2: no foundation missing
+    top = max(c.level for c in cat.controls)
+    assert learned.context(next(c for c in cat.controls if c.level == top), rules, levels)[0] == 0.0

@@ -130,12 +130,14 @@ def with_readings(cases: list[dict], reader: list[list[float]]) -> list[dict]:
     """Copies of the cases whose reading features come from `reader` (the rest of the features unchanged)."""
     from aismm_assistant.interview.reading import features as reading_features
 
-    n = len(READING_FEATURES)
+    start = FEATURE_NAMES.index(READING_FEATURES[0])  # the reading features' place in each feature vector
+    stop = start + len(READING_FEATURES)
     out = []
     for c in cases:
         quotes = {e.quote for items in c["items"].values() for e in items if e.status in LABELS}
         readings = {q: probabilities(reader, c["vectors"][q]) for q in quotes}
-        feats = {cid: x[:-n] + reading_features(c["items"].get(cid, []), readings) for cid, x in c["features"].items()}
+        feats = {cid: x[:start] + reading_features(c["items"].get(cid, []), readings) + x[stop:]
+                 for cid, x in c["features"].items()}
         out.append({**c, "features": feats})
     return out
 

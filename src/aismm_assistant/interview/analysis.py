@@ -491,8 +491,10 @@ def analyse_full(
     # how each decided evidence sentence reads by meaning (reading.py; memoised per sentence, so one more answer
     # costs only its own sentences); None without the MiniLM encoder or the reader weights
     readings = reading.read_sentences(e.quote for c in applicable for e in reading.decided(evidence[c.id]))
+    levels = {c.id: c.level for c in applicable}
     features = {c.id: learned.features(c, evidence[c.id], rules[c.id], c.id in asked,
-                                       matcher.profiles[c.id].thresholds, readings) for c in applicable}
+                                       matcher.profiles[c.id].thresholds, readings,
+                                       learned.context(c, rules, levels)) for c in applicable}
     proposals = dict(rules)
     if status_model and readings is not None:
         for c in applicable:

@@ -3,7 +3,7 @@
 For each applicable objective the rules (analysis.py, signals.py) produce evidence sentences, a verdict and a
 confidence. `features` turns them into ~50 numbers (verdict, vote weights and counts per status, signal counts,
 best match, whether a question targeted it, the objective's level and mode, and how its evidence sentences read by
-meaning: reading.py). The model, fitted on the expected
+meaning: reading.py, and the share of the category's other levels the rules read as met). The model, fitted on the expected
 control verdicts of evals/golden, may re-label an objective the rules *decided* (met / partial / not_met), under
 guards that keep the engine's promises:
 
@@ -49,14 +49,29 @@ FEATURE_NAMES = (
     + ["best_raw", "best_score", "turns"] + [f"last_turn_share_{s}" for s in CLASSES]
     + [f"signal_{s}" for s in SIGNALS] + ["below_threshold", "asked", "level_2", "level_3", "level_4", "level_5",
                                           "automated", "no_evidence"]
-    + list(READING_FEATURES)
+    + list(READING_FEATURES) + ["higher_levels_met", "lower_levels_met"]
 )
 
 
+def context(control: Control, rules: Mapping[str, ControlProposal], levels: Mapping[str, int]) -> list[float]:
+    """Where the objective sits in its category's picture: the share of the applicable objectives above its level,
+    and below it, that the rules read as met.
+
+    Maturity is cumulative: an answer that evidences the automated, measured practices of L4 and L5 makes an L3
+    "partial" read from a passing remark less likely, and foundations read as absent make a lone L4 "met" less
+    likely. Only the rules' own verdicts of the other objectives are used (never the status model's).
+    """
+    higher = [p.status for cid, p in rules.items() if cid != control.id and levels[cid] > control.level]
+    lower = [p.status for cid, p in rules.items() if cid != control.id and levels[cid] < control.level]
+    return [sum(s == "met" for s in higher) / len(higher) if higher else 0.0,
+            sum(s == "met" for s in lower) / len(lower) if lower else 1.0]
+
+
 def features(control: Control, items: Sequence[Evidence], proposal: ControlProposal, asked: bool,
-             thresholds: Thresholds, readings: Mapping[str, Sequence[float]] | None = None) -> list[float]:
-    """The model's input for one objective, from the rules' evidence sentences and verdict, and how those sentences
-    read by meaning (reading.py: the last five)."""
+             thresholds: Thresholds, readings: Mapping[str, Sequence[float]] | None = None,
+             category_context: Sequence[float] = (0.0, 1.0)) -> list[float]:
+    """The model's input for one objective, from the rules' evidence sentences and verdict, how those sentences read
+    by meaning (reading.py), and the rules' verdicts on the category's other levels (`context`)."""
     f = [1.0] + [1.0 if proposal.status == s else 0.0 for s in CLASSES] + [proposal.confidence]
     weight = dict.fromkeys(CLASSES, 0.0)
     count = dict.fromkeys(CLASSES, 0)
@@ -83,6 +98,7 @@ def features(control: Control, items: Sequence[Evidence], proposal: ControlPropo
     f += [1.0 if control.level == lv else 0.0 for lv in (2, 3, 4, 5)]
     f += [1.0 if control.assessment_mode == "Automated" else 0.0, 0.0 if items else 1.0]
     f += reading_features(items, readings)
+    f += list(category_context)
     return f
 
 
