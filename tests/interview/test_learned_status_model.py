@@ -141,9 +141,19 @@ def test_category_context_is_the_share_of_other_levels_the_rules_read_as_met():
     l3 = next(c for c in cat.controls if c.level == 3)
     statuses = {c.id: ("met" if c.level >= 4 else "partial" if c.level == 2 else "unknown") for c in cat.controls}
     rules = {cid: ControlProposal(cid, st, 0.8) for cid, st in statuses.items()}
-    higher, lower = learned.context(l3, rules, levels)
-    assert higher == 1.0 and lower == 0.0  # every L4/L5 read as met, the L2 foundations only partial
-    l2 = next(c for c in cat.controls if c.level == 2)
-    assert learned.context(l2, rules, levels)[1] == 1.0  # nothing below L2: no foundation missing
-    top = max(c.level for c in cat.controls)
-    assert learned.context(next(c for c in cat.controls if c.level == top), rules, levels)[0] == 0.0
+    ctx = dict(zip(learned.CONTEXT_FEATURES, learned.context(l3, rules, levels), strict=True))
+    # every L4/L5 read as met, the L2 foundations only partial, the rest of L3 not discussed
+    assert ctx == {"higher_known": 1.0, "higher_met": 1.0, "higher_absent": 0.0, "lower_known": 1.0,
+                   "lower_met": 0.0, "lower_absent": 1.0, "same_known": 0.0, "same_met": 0.0}
+
+
+def test_a_lone_answer_has_no_category_picture():
+    from aismm_assistant.corpus import load_corpus
+    from aismm_assistant.interview.proposals import ControlProposal
+
+    cat = get_category("DEV", load_corpus())
+    levels = {c.id: c.level for c in cat.controls}
+    rules = {c.id: ControlProposal(c.id, "unknown", 0.0) for c in cat.controls}
+    first = cat.controls[0]
+    rules[first.id] = ControlProposal(first.id, "met", 0.9)
+    assert learned.context(first, rules, levels) == [0.0] * len(learned.CONTEXT_FEATURES)

@@ -20,12 +20,20 @@ from pathlib import Path
 from typing import Any
 
 from aismm_assistant.errors import ValidationError
-from aismm_assistant.interview.learned import CLASSES, FEATURE_NAMES, WEIGHTS_PATH, load_model, relabel
+from aismm_assistant.interview.learned import (
+    CLASSES,
+    CONTEXT_BLOCKS,
+    FEATURE_NAMES,
+    WEIGHTS_PATH,
+    load_model,
+    relabel,
+)
 from aismm_assistant.interview.reading import FEATURES as READING_FEATURES
 from aismm_assistant.interview.reading import LABELS, READER_PATH, load_reader, probabilities
 
 LAMBDAS = (0.001, 0.003, 0.01, 0.03, 0.1)  # L2 strengths tried by the inner rotation of `cv` / `train`
 MARGINS = (0.0, 0.1, 0.2)  # how much more probable the model's status must be than the rules' (same rotation)
+MASK_WEIGHT = 0.1  # weight of the masked copies of each example in _data (0.1 and 0.3 compared by CV)
 STEPS = 3000
 LEARNING_RATE = 0.5
 # The sentence reader: L2 strength 0.0003 (weak: 384 dimensions, ~9,000 sentences) chosen by leave-organisations-out
@@ -154,22 +162,40 @@ def cross_fitted(cases: list[dict]) -> list[dict]:
     return [out[i] for i in range(len(cases))]
 
 
-def _data(cases: list[dict]) -> tuple[list[list[float]], list[int]]:
-    X, y = [], []
-    for c in cases:
-        for cid, st in sorted(c["expected_controls"].items()):
-            if cid in c["features"] and st in CLASSES:
-                X.append(c["features"][cid])
-                y.append(CLASSES.index(st))
-    return X, y
+def _masks() -> list[list[int]]:
+    """Feature positions zeroed in each training copy: none, the levels above, those below and the same level, all."""
+    blocks = [[FEATURE_NAMES.index(n) for n in block] for block in CONTEXT_BLOCKS]
+    return [[], blocks[0], blocks[1] + blocks[2], [i for b in blocks for i in b]]
 
 
-def fit(X: list[list[float]], y: list[int], lam: float) -> list[list[float]]:
-    """L2-regularised multinomial logistic regression by full-batch gradient descent (deterministic)."""
+def _data(cases: list[dict]) -> tuple[list[list[float]], list[int], list[float]]:
+    """One example per expected verdict, with the category's picture as the interview gives it (weight 1), plus three
+    lighter copies (MASK_WEIGHT) with the levels above, below, or all of it not yet discussed (learned.context): the
+    model learns what an unexplored direction means in a live interview without the copies outweighing the real
+    pictures."""
+    X, y, w = [], [], []
+    for k, mask in enumerate(_masks()):
+        for c in cases:
+            for cid, st in sorted(c["expected_controls"].items()):
+                if cid in c["features"] and st in CLASSES:
+                    x = list(c["features"][cid])
+                    for i in mask:
+                        x[i] = 0.0
+                    X.append(x)
+                    y.append(CLASSES.index(st))
+                    w.append(1.0 if k == 0 else MASK_WEIGHT)
+    return X, y, w
+
+
+def fit(X: list[list[float]], y: list[int], lam: float, weights: list[float] | None = None) -> list[list[float]]:
+    """L2-regularised multinomial logistic regression by full-batch gradient descent (deterministic), each example
+    weighted (1 by default)."""
     import numpy as np
 
     A = np.asarray(X, dtype=np.float64)
     Y = np.eye(len(CLASSES))[np.asarray(y)]
+    s = np.ones(len(A)) if weights is None else np.asarray(weights, dtype=np.float64)
+    s = s[:, None] / s.sum()
     W = np.zeros((A.shape[1], len(CLASSES)))
     mask = np.ones_like(W)
     mask[0] = 0.0  # the bias is not regularised
@@ -178,7 +204,7 @@ def fit(X: list[list[float]], y: list[int], lam: float) -> list[list[float]]:
         Z -= Z.max(axis=1, keepdims=True)
         P = np.exp(Z)
         P /= P.sum(axis=1, keepdims=True)
-        W -= LEARNING_RATE * (A.T @ (P - Y) / len(A) + lam * mask * W)
+        W -= LEARNING_RATE * (A.T @ ((P - Y) * s) + lam * mask * W)
     return [[round(float(v), 6) for v in row] for row in W]
 
 
@@ -222,7 +248,8 @@ def choose_params(cases: list[dict]) -> tuple[tuple[float, float], dict[tuple[fl
         train = [c for c in cases if fold[c["org"]] != j]
         test = [c for c in cases if fold[c["org"]] == j]
         for lam in LAMBDAS:
-            weights = fit(*_data(train), lam)
+            X, y, w = _data(train)
+            weights = fit(X, y, lam, w)
             for margin in MARGINS:
                 r = _score(test, weights, margin)
                 parts.setdefault((lam, margin), []).append(r["qwk"] + r["exact"] + r["f1"])
@@ -243,7 +270,8 @@ def cross_validate(golden: Path) -> dict:
         test = with_readings([c for c in cases if fold[c["org"]] == k], fit_reader(train))
         train = cross_fitted(train)
         (lam, margin), _ = choose_params(train)
-        weights = fit(*_data(train), lam)
+        X, y, w = _data(train)
+        weights = fit(X, y, lam, w)
         out["folds"].append({"fold": k, "organisations": sorted({c["org"] for c in test}), "lambda": lam,
                              "margin": margin, "rules": _score(test, None), "learned": _score(test, weights, margin)})
     for name in ("rules", "learned"):
@@ -260,8 +288,8 @@ def train(golden: Path, out: Path = WEIGHTS_PATH, reader_out: Path = READER_PATH
     reader = fit_reader(cases)
     cases = cross_fitted(cases)
     (lam, margin), inner = choose_params(cases)
-    X, y = _data(cases)
-    weights = fit(X, y, lam)
+    X, y, w = _data(cases)
+    weights = fit(X, y, lam, w)
     digest = hashlib.sha256()
     for c in sorted({c["file"] for c in cases}):
         digest.update((Path(golden) / c).read_bytes() if Path(golden).is_dir() else Path(golden).read_bytes())
@@ -269,8 +297,9 @@ def train(golden: Path, out: Path = WEIGHTS_PATH, reader_out: Path = READER_PATH
         "note": ("Multinomial logistic regression re-labelling the rules' decided verdicts (learned.py). Trained on "
                  "the expected control verdicts of evals/golden (never the holdout)."),
         "trained_on": {"path": "evals/golden", "files": len({c['file'] for c in cases}), "cases": len(cases),
-                       "organisations": len({c["org"] for c in cases}), "examples": len(y),
-                       "labels": {s: y.count(i) for i, s in enumerate(CLASSES)},
+                       "organisations": len({c["org"] for c in cases}), "examples": len(y) // len(_masks()),
+                       "rows_with_masked_copies": len(y),
+                       "labels": {s: y.count(i) // len(_masks()) for i, s in enumerate(CLASSES)},
                        "sha256": digest.hexdigest()[:16]},
         "lambda": lam, "margin": margin,
         "rotation_scores": {f"lambda={k[0]} margin={k[1]}": round(v, 4) for k, v in sorted(inner.items())},

@@ -43,33 +43,50 @@ DECIDED = ("met", "partial", "not_met")
 SIGNALS = ("negated", "planned", "pilot", "partial", "hedged", "unsure", "vague", "correction", "generic", "manual",
            "automatic", "present", "universal")
 
+CONTEXT_FEATURES = ("higher_known", "higher_met", "higher_absent", "lower_known", "lower_met", "lower_absent",
+                    "same_known", "same_met")
 FEATURE_NAMES = (
     ["bias"] + [f"rules_{s}" for s in CLASSES] + ["rules_confidence"]
     + [f"log_weight_{s}" for s in CLASSES] + [f"share_{s}" for s in CLASSES] + [f"count_{s}" for s in CLASSES]
     + ["best_raw", "best_score", "turns"] + [f"last_turn_share_{s}" for s in CLASSES]
     + [f"signal_{s}" for s in SIGNALS] + ["below_threshold", "asked", "level_2", "level_3", "level_4", "level_5",
                                           "automated", "no_evidence"]
-    + list(READING_FEATURES) + ["higher_levels_met", "lower_levels_met"]
+    + list(READING_FEATURES) + list(CONTEXT_FEATURES)
 )
 
 
 def context(control: Control, rules: Mapping[str, ControlProposal], levels: Mapping[str, int]) -> list[float]:
-    """Where the objective sits in its category's picture: the share of the applicable objectives above its level,
-    and below it, that the rules read as met.
+    """Where the objective sits in its category's picture, from the rules' verdicts on the other objectives discussed.
 
-    Maturity is cumulative: an answer that evidences the automated, measured practices of L4 and L5 makes an L3
-    "partial" read from a passing remark less likely, and foundations read as absent make a lone L4 "met" less
-    likely. Only the rules' own verdicts of the other objectives are used (never the status model's).
+    For the levels above the objective's, below it and its own level: whether any objective there has been
+    discussed (decided by the rules), and then the share read as met and (above and below) the share read as partial
+    or not met. Maturity is cumulative: an answer that evidences the measured, automated practices of L4 and L5 makes
+    an L3 "partial" read from a passing remark less likely, and foundations read as absent make a lone L4 "met" less
+    likely. A direction nobody has talked about yet (early in a live interview, or a category covered by a single
+    answer) is all zeros with its flag off, and training shows the model such masked copies of every example, so an
+    unexplored direction says nothing either way. Only the rules' own verdicts are used, never the model's.
     """
-    higher = [p.status for cid, p in rules.items() if cid != control.id and levels[cid] > control.level]
-    lower = [p.status for cid, p in rules.items() if cid != control.id and levels[cid] < control.level]
-    return [sum(s == "met" for s in higher) / len(higher) if higher else 0.0,
-            sum(s == "met" for s in lower) / len(lower) if lower else 1.0]
+    discussed = {cid: p.status for cid, p in rules.items() if cid != control.id and p.status in DECIDED}
+    out: list[float] = []
+    for name, members in (("higher", [s for c, s in discussed.items() if levels[c] > control.level]),
+                          ("lower", [s for c, s in discussed.items() if levels[c] < control.level]),
+                          ("same", [s for c, s in discussed.items() if levels[c] == control.level])):
+        n = len(members)
+        block = [1.0 if n else 0.0, sum(s == "met" for s in members) / n if n else 0.0]
+        if name != "same":
+            block.append(sum(s != "met" for s in members) / n if n else 0.0)
+        out += block
+    return out
+
+
+# The blocks of `context` in the feature vector, masked together in training copies (evals/training.py)
+CONTEXT_BLOCKS = (("higher_known", "higher_met", "higher_absent"), ("lower_known", "lower_met", "lower_absent"),
+                  ("same_known", "same_met"))
 
 
 def features(control: Control, items: Sequence[Evidence], proposal: ControlProposal, asked: bool,
              thresholds: Thresholds, readings: Mapping[str, Sequence[float]] | None = None,
-             category_context: Sequence[float] = (0.0, 1.0)) -> list[float]:
+             category_context: Sequence[float] = (0.0,) * 8) -> list[float]:
     """The model's input for one objective, from the rules' evidence sentences and verdict, how those sentences read
     by meaning (reading.py), and the rules' verdicts on the category's other levels (`context`)."""
     f = [1.0] + [1.0 if proposal.status == s else 0.0 for s in CLASSES] + [proposal.confidence]
