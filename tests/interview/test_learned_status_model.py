@@ -45,11 +45,33 @@ def test_guard_unknown_stays_unknown():
 
 def test_guard_met_needs_a_sentence_voting_met():
     class E:
-        def __init__(self, status):
-            self.status = status
+        def __init__(self, status, turn=0):
+            self.status, self.turn = status, turn
 
     assert learned.choose("not_met", [E("not_met")], _met_probs()) == "not_met"  # e.g. only planned sentences
     assert learned.choose("partial", [E("met"), E("not_met")], _met_probs()) == "met"
+
+
+def test_guard_the_latest_answer_that_revised_an_earlier_one_stands():
+    from aismm_assistant.interview.signals import detect
+
+    class E:
+        def __init__(self, status, turn, text="It is in place."):
+            self.status, self.turn, self.signals = status, turn, detect(text)
+
+    not_met = [0.1, 0.1, 0.8, 0.0]
+    revised = [E("not_met", 0), E("met", 2), E("met", 2)]  # "we plan to…", then the question again: "it is published"
+    assert learned.choose("met", revised, not_met, revisions=frozenset({2})) == "met"
+    assert learned.choose("met", revised, not_met) == "not_met"  # a later answer about something else: the model may act
+    corrected = [E("not_met", 0), E("met", 3, "Actually, I checked again: it is published and enforced.")]
+    assert learned.choose("met", corrected, not_met) == "met"
+    mixed_latest = [E("not_met", 0), E("met", 2), E("partial", 2)]
+    assert learned.choose("met", mixed_latest, not_met, revisions=frozenset({2})) == "not_met"
+
+
+def test_reanswered_turns_are_questions_asked_again():
+    qs = ["Which tools are allowed?", "Is there an inventory?", "which tools are  allowed?", None, ""]
+    assert learned.reanswered(qs) == frozenset({2})
 
 
 def test_guard_margin_and_below_threshold():

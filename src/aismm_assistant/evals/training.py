@@ -26,6 +26,7 @@ from aismm_assistant.interview.learned import (
     FEATURE_NAMES,
     WEIGHTS_PATH,
     load_model,
+    reanswered,
     relabel,
 )
 from aismm_assistant.interview.reading import FEATURES as READING_FEATURES
@@ -219,8 +220,9 @@ def _score(cases: list[dict], weights: list[list[float]] | None, margin: float =
         controls = dict(prop.controls)
         if model is not None:
             by_id = {k.id: k for k in c["category"].controls}
+            revisions = reanswered([t.question for t in c["turns"]])
             for cid, x in c["features"].items():
-                controls[cid] = relabel(by_id[cid], c["items"].get(cid, []), controls[cid], x, model)
+                controls[cid] = relabel(by_id[cid], c["items"].get(cid, []), controls[cid], x, model, revisions)
         level = finish(c["category"], controls, [], c["scope"]).level
         rows.append((c["expected"], level))
         pairs += [(st, controls[cid].status if cid in controls else "unknown")

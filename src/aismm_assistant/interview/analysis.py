@@ -497,8 +497,9 @@ def analyse_full(
                                        learned.context(c, rules, levels)) for c in applicable}
     proposals = dict(rules)
     if status_model and readings is not None:
+        revisions = learned.reanswered([t.question for t in turns])
         for c in applicable:
-            proposals[c.id] = learned.relabel(c, evidence[c.id], rules[c.id], features[c.id])
+            proposals[c.id] = learned.relabel(c, evidence[c.id], rules[c.id], features[c.id], revisions=revisions)
             if proposals[c.id] is not rules[c.id]:
                 line = reading.describe(evidence[c.id], readings)
                 if line:

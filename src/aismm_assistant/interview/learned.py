@@ -11,6 +11,8 @@ guards that keep the engine's promises:
 - met needs at least one sentence that itself votes met (never a planned, piloted, hedged or screened one);
 - a partial read from a stated number below the objective's bar ("about 60%" against 90%) stays partial;
 - the model must prefer its status by at least `margin` (chosen with the L2 strength by rotation);
+- when the latest answer about the objective revised an earlier one (a question asked again, or an answer that says
+  it corrects), the rules' reading of the latest stands;
 - the citations are the verbatim evidence sentences voting for the new status.
 
 Weights: `status_model.json` beside this file; inference is pure Python. Without the sentence reader (no MiniLM
@@ -151,7 +153,7 @@ def probabilities(weights: Sequence[Sequence[float]], x: Sequence[float]) -> lis
 
 
 def choose(proposal_status: str, items: Sequence[Evidence], probs: Sequence[float], margin: float = 0.0,
-           below_threshold: bool = False) -> str:
+           below_threshold: bool = False, revisions: frozenset[int] = frozenset()) -> str:
     """The guarded status: the rules' verdict unless the model clearly prefers another decided status it may propose."""
     if proposal_status not in DECIDED:
         return proposal_status  # unknown / abstained stays unknown
@@ -164,18 +166,39 @@ def choose(proposal_status: str, items: Sequence[Evidence], probs: Sequence[floa
         return proposal_status  # a near tie: the rules' reading stands
     if best == "met" and not any(e.status == "met" for e in items):
         return proposal_status  # met needs a sentence that itself says "in place"
+    if revised_by_latest_answer(proposal_status, items, revisions):
+        return proposal_status  # the respondent's latest answer revised an earlier one: the latest statement wins
     return best
 
 
+def revised_by_latest_answer(status: str, items: Sequence[Evidence], revisions: frozenset[int] = frozenset()) -> bool:
+    """Did the latest answer about the objective revise an earlier one, and say `status` alone?
+
+    A revision is an answer to a question asked again (`revisions`: the turn numbers that re-answer an earlier
+    question, e.g. after `:back`) or one that says it corrects ("actually, I checked again…"). "We plan to write one
+    next quarter", then the re-answer "the policy is published and 93% have acknowledged it": the rules read the
+    later answer; the model, seeing both, must not bring the earlier one back.
+    """
+    decided = [e for e in items if e.status in DECIDED]
+    if not decided:
+        return False
+    last = max(e.turn for e in decided)
+    latest = [e for e in decided if e.turn == last]
+    earlier = {e.status for e in decided if e.turn < last}
+    if {e.status for e in latest} != {status} or not earlier - {status}:
+        return False
+    return last in revisions or any(e.signals.correction for e in latest)
+
+
 def relabel(control: Control, items: Sequence[Evidence], proposal: ControlProposal, x: Sequence[float],
-            model: dict | None = None) -> ControlProposal:
+            model: dict | None = None, revisions: frozenset[int] = frozenset()) -> ControlProposal:
     """Apply the learned model to one rule-based proposal (unchanged when the model agrees or may not act)."""
     model = model if model is not None else load_model()
     if model is None or proposal.status not in DECIDED:
         return proposal
     probs = probabilities(model["weights"], x)
     status = choose(proposal.status, items, probs, float(model.get("margin", 0.0)),
-                    x[FEATURE_NAMES.index("below_threshold")] > 0)
+                    x[FEATURE_NAMES.index("below_threshold")] > 0, revisions)
     if status == proposal.status:
         return proposal
     support = [e for e in items if e.status == status] or [e for e in items if e.status in DECIDED]
@@ -186,3 +209,15 @@ def relabel(control: Control, items: Sequence[Evidence], proposal: ControlPropos
     request = [] if status == "met" else (list(control.evidence[:3]) or [f"Documents showing: {control.name}"])
     return ControlProposal(control.id, status, max(0.05, min(p, 0.97)), citations=citations, reasons=reasons,
                            evidence_request=request)
+
+
+def reanswered(questions: Sequence[str | None]) -> frozenset[int]:
+    """The turns whose question was already asked earlier in the transcript (a re-answer, e.g. after `:back`)."""
+    seen: set[str] = set()
+    out = set()
+    for i, q in enumerate(questions):
+        key = " ".join((q or "").split()).lower()
+        if key and key in seen:
+            out.add(i)
+        seen.add(key)
+    return frozenset(out)
