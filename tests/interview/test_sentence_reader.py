@@ -95,3 +95,12 @@ def test_relabelled_proposals_say_how_the_evidence_read(reader_ready, monkeypatc
     changed = [p for p in out.controls.values() if any(r.startswith("learned status model: partial") for r in p.reasons)]
     assert changed, "the scripted model relabelled nothing"
     assert all(any(r.startswith("read by meaning (MiniLM sentence reader)") for r in p.reasons) for p in changed)
+
+
+def test_a_reader_for_another_embedding_size_is_refused(tmp_path):
+    model = json.loads(reading.READER_PATH.read_text())
+    model["weights"] = model["weights"][:100]
+    stale = tmp_path / "reader.json"
+    stale.write_text(json.dumps(model))
+    with pytest.raises(ValueError, match="another embedding size"):
+        reading.load_reader(str(stale))

@@ -121,18 +121,8 @@ def fit_reader(cases: list[dict], lam: float = READER_LAMBDA) -> list[list[float
     import numpy as np
 
     X, y = _sentence_data(cases)
-    A = np.hstack([X, np.ones((len(X), 1))])
-    Y = np.eye(len(LABELS))[y]
-    W = np.zeros((A.shape[1], len(LABELS)))
-    mask = np.ones_like(W)
-    mask[-1] = 0.0  # the bias is not regularised
-    for _ in range(READER_STEPS):
-        Z = A @ W
-        Z -= Z.max(axis=1, keepdims=True)
-        P = np.exp(Z)
-        P /= P.sum(axis=1, keepdims=True)
-        W -= READER_LEARNING_RATE * (A.T @ (P - Y) / len(A) + lam * mask * W)
-    return [[round(float(v), 6) for v in row] for row in W]
+    A = np.hstack([X, np.ones((len(X), 1))])  # the bias row last
+    return _softmax_regression(A, y, len(LABELS), lam, READER_STEPS, READER_LEARNING_RATE, bias_row=-1)
 
 
 def with_readings(cases: list[dict], reader: list[list[float]]) -> list[dict]:
@@ -144,7 +134,8 @@ def with_readings(cases: list[dict], reader: list[list[float]]) -> list[dict]:
     out = []
     for c in cases:
         quotes = {e.quote for items in c["items"].values() for e in items if e.status in LABELS}
-        readings = {q: probabilities(reader, c["vectors"][q]) for q in quotes}
+        quotes = sorted(quotes)
+        readings = dict(zip(quotes, probabilities(reader, [c["vectors"][q] for q in quotes]), strict=True))
         feats = {cid: x[:start] + reading_features(c["items"].get(cid, []), readings) + x[stop:]
                  for cid, x in c["features"].items()}
         out.append({**c, "features": feats})
@@ -191,21 +182,27 @@ def _data(cases: list[dict]) -> tuple[list[list[float]], list[int], list[float]]
 def fit(X: list[list[float]], y: list[int], lam: float, weights: list[float] | None = None) -> list[list[float]]:
     """L2-regularised multinomial logistic regression by full-batch gradient descent (deterministic), each example
     weighted (1 by default)."""
+    return _softmax_regression(X, y, len(CLASSES), lam, STEPS, LEARNING_RATE, bias_row=0, weights=weights)
+
+
+def _softmax_regression(X: Any, y: Any, classes: int, lam: float, steps: int, rate: float, bias_row: int,
+                        weights: Any = None) -> list[list[float]]:
+    """Full-batch gradient descent on the weighted multinomial log-loss plus L2 (the bias row `bias_row` exempt)."""
     import numpy as np
 
     A = np.asarray(X, dtype=np.float64)
-    Y = np.eye(len(CLASSES))[np.asarray(y)]
+    Y = np.eye(classes)[np.asarray(y)]
     s = np.ones(len(A)) if weights is None else np.asarray(weights, dtype=np.float64)
     s = s[:, None] / s.sum()
-    W = np.zeros((A.shape[1], len(CLASSES)))
+    W = np.zeros((A.shape[1], classes))
     mask = np.ones_like(W)
-    mask[0] = 0.0  # the bias is not regularised
-    for _ in range(STEPS):
+    mask[bias_row] = 0.0
+    for _ in range(steps):
         Z = A @ W
         Z -= Z.max(axis=1, keepdims=True)
         P = np.exp(Z)
         P /= P.sum(axis=1, keepdims=True)
-        W -= LEARNING_RATE * (A.T @ ((P - Y) * s) + lam * mask * W)
+        W -= rate * (A.T @ ((P - Y) * s) + lam * mask * W)
     return [[round(float(v), 6) for v in row] for row in W]
 
 

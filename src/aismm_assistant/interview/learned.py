@@ -88,7 +88,7 @@ CONTEXT_BLOCKS = (("higher_known", "higher_met", "higher_absent"), ("lower_known
 
 def features(control: Control, items: Sequence[Evidence], proposal: ControlProposal, asked: bool,
              thresholds: Thresholds, readings: Mapping[str, Sequence[float]] | None = None,
-             category_context: Sequence[float] = (0.0,) * 8) -> list[float]:
+             category_context: Sequence[float] | None = None) -> list[float]:
     """The model's input for one objective, from the rules' evidence sentences and verdict, how those sentences read
     by meaning (reading.py), and the rules' verdicts on the category's other levels (`context`)."""
     f = [1.0] + [1.0 if proposal.status == s else 0.0 for s in CLASSES] + [proposal.confidence]
@@ -117,7 +117,7 @@ def features(control: Control, items: Sequence[Evidence], proposal: ControlPropo
     f += [1.0 if control.level == lv else 0.0 for lv in (2, 3, 4, 5)]
     f += [1.0 if control.assessment_mode == "Automated" else 0.0, 0.0 if items else 1.0]
     f += reading_features(items, readings)
-    f += list(category_context)
+    f += list(category_context) if category_context is not None else [0.0] * len(CONTEXT_FEATURES)
     return f
 
 

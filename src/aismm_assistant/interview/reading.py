@@ -45,10 +45,14 @@ def load_reader(path: str | None = None) -> dict | None:
     p = Path(path) if path else READER_PATH
     if not p.exists():
         return None
+    from aismm_assistant.retrieval.embedder import EMBEDDING_DIM
+
     model = json.loads(p.read_text(encoding="utf-8"))
-    if list(model.get("labels", [])) != list(LABELS):
-        raise ValueError(f"{p}: the sentence reader was trained for other labels; regenerate with "
-                         "`python -m aismm_assistant.evals.training train`")
+    weights = model.get("weights", [])
+    if list(model.get("labels", [])) != list(LABELS) or len(weights) != EMBEDDING_DIM + 1 or any(
+            len(row) != len(LABELS) for row in weights):
+        raise ValueError(f"{p}: the sentence reader was trained for other labels or another embedding size; "
+                         "regenerate with `python -m aismm_assistant.evals.training train`")
     return model
 
 
@@ -63,15 +67,19 @@ def embed(texts: Sequence[str]) -> list[Any] | None:
     return attribution.embed_sentences(list(texts))
 
 
-def probabilities(weights: Sequence[Sequence[float]], vector: Sequence[float]) -> tuple[float, ...]:
-    """Softmax of the reader's scores for one sentence vector (weights: one row per dimension, bias last)."""
+def probabilities(weights: Sequence[Sequence[float]], vectors: Sequence[Any]) -> list[tuple[float, ...]]:
+    """(met, partial, not_met) for each sentence vector: softmax of the reader's scores (weights: one row per
+    dimension, bias last), all sentences in one product."""
     import numpy as np
 
+    if not len(vectors):
+        return []
     w = np.asarray(weights, dtype=np.float64)
-    z = np.asarray(vector, dtype=np.float64) @ w[:-1] + w[-1]
-    z -= z.max()
+    z = np.asarray(vectors, dtype=np.float64) @ w[:-1] + w[-1]
+    z -= z.max(axis=1, keepdims=True)
     e = np.exp(z)
-    return tuple(float(v) for v in e / e.sum())
+    e /= e.sum(axis=1, keepdims=True)
+    return [tuple(float(v) for v in row) for row in e]
 
 
 def read_sentences(quotes: Iterable[str], reader: Mapping | None = None) -> dict[str, tuple[float, ...]] | None:
@@ -85,7 +93,7 @@ def read_sentences(quotes: Iterable[str], reader: Mapping | None = None) -> dict
     vectors = embed(unique)
     if vectors is None:
         return None
-    return {q: probabilities(reader["weights"], v) for q, v in zip(unique, vectors, strict=True)}
+    return dict(zip(unique, probabilities(reader["weights"], vectors), strict=True))
 
 
 def decided(items: Iterable[Evidence]) -> list[Evidence]:

@@ -122,9 +122,18 @@ class NumpyMiniLM:
             + w["embeddings.token_type_embeddings.weight"][types]
         )
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
-        hidden = x.shape[-1]
-        head = hidden // self.heads
         bias = np.where(mask[:, None, None, :] > 0, 0.0, np.finfo(np.float32).min).astype(np.float32)
+        x = self._layers(x.astype(np.float32, copy=False), bias)
+        m = mask[:, :, None].astype(np.float32)
+        pooled = (x * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+    def _layers(self, x: np.ndarray, bias: np.ndarray) -> np.ndarray:
+        """The encoder layers: (batch, length, hidden) in, the same out; `bias` masks the padding in attention."""
+        w = self.w
+        batch, length, hidden = x.shape
+        head = hidden // self.heads
         scale = np.float32(1.0 / math.sqrt(head))
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
@@ -145,10 +154,7 @@ class NumpyMiniLM:
             inter = _gelu(self._linear(x, p + "intermediate.dense"))
             out = self._linear(inter, p + "output.dense")
             x = _layer_norm(x + out, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], self.eps)
-        m = mask[:, :, None].astype(np.float32)
-        pooled = (x * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return x
 
     def embed(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
         if not texts:
