@@ -10,6 +10,8 @@ from aismm_assistant.corpus import get_category
 from aismm_assistant.evals import training
 from aismm_assistant.interview import learned, reading
 from aismm_assistant.interview.analysis import TurnInput, analyse, analyse_detail
+from aismm_assistant.interview.proposals import Evidence
+from aismm_assistant.interview.signals import detect
 from tests.support import PROJECT
 
 ROOT = PROJECT
@@ -79,6 +81,18 @@ def test_guard_margin_and_below_threshold():
     assert learned.choose("partial", [], probs, margin=0.1) == "partial"
     assert learned.choose("partial", [], probs, margin=0.0) == "not_met"
     assert learned.choose("partial", [], probs, margin=0.0, below_threshold=True) == "partial"
+
+
+def test_met_needs_the_model_to_find_it_more_likely_than_not():
+    said = "Every model release is signed."
+    met = [Evidence(0, said, 3.0, 3.0, "met", detect(said))]
+    doubtful = [0.42, 0.20, 0.30, 0.08]  # met is the most probable status, but below the floor
+    assert learned.choose("met", met, doubtful) == "not_met"
+    assert learned.choose("met", met, [0.42, 0.35, 0.15, 0.08]) == "partial"
+    assert learned.choose("met", met, doubtful, met_floor=0.0) == "met"
+    assert learned.choose("met", met, [0.55, 0.25, 0.15, 0.05]) == "met"
+    assert learned.choose("partial", met, doubtful) == "partial"  # the model's doubtful met: the rules' reading stands
+    assert learned.choose("unknown", [], doubtful) == "unknown"
 
 
 @pytest.mark.parametrize("answer", [

@@ -11,6 +11,9 @@ guards that keep the engine's promises:
 - met needs at least one sentence that itself votes met (never a planned, piloted, hedged or screened one);
 - a partial read from a stated number below the objective's bar ("about 60%" against 90%) stays partial;
 - the model must prefer its status by at least `margin` (chosen with the L2 strength by rotation);
+- met stands only when the model finds it at least as likely as not (`MET_FLOOR`): a met the rules read from a
+  sentence that merely names the topic, and the model doubts, becomes the more probable of partial and not met
+  (an assessor proposes met on evidence, not on mention; this is the over-rating guard);
 - when the latest answer about the objective revised an earlier one (a question asked again, or an answer that says
   it corrects), the rules' reading of the latest stands;
 - the citations are the verbatim evidence sentences voting for the new status.
@@ -42,6 +45,10 @@ if TYPE_CHECKING:
 WEIGHTS_PATH = Path(__file__).resolve().parent / "status_model.json"
 CLASSES = ("met", "partial", "not_met", "unknown")
 DECIDED = ("met", "partial", "not_met")
+# Met needs P(met) >= MET_FLOOR under the model. 0.5 is "more likely than not", the assessor's standard of proof;
+# leave-organisations-out CV on the 360 tuning cases (docs/interview.md, "Issue 11, phase 5"): over-rated levels
+# 0.081 -> 0.058, exact 0.844 -> 0.850, control accuracy 0.847 -> 0.850 (0.45 / 0.55 / 0.6 measured beside it).
+MET_FLOOR = 0.5
 SIGNALS = ("negated", "planned", "pilot", "partial", "hedged", "unsure", "vague", "correction", "generic", "manual",
            "automatic", "present", "universal")
 
@@ -153,8 +160,19 @@ def probabilities(weights: Sequence[Sequence[float]], x: Sequence[float]) -> lis
 
 
 def choose(proposal_status: str, items: Sequence[Evidence], probs: Sequence[float], margin: float = 0.0,
-           below_threshold: bool = False, revisions: frozenset[int] = frozenset()) -> str:
-    """The guarded status: the rules' verdict unless the model clearly prefers another decided status it may propose."""
+           below_threshold: bool = False, revisions: frozenset[int] = frozenset(), met_floor: float = MET_FLOOR) -> str:
+    """The guarded status: the rules' verdict unless the model clearly prefers another decided status it may propose;
+    a met (the rules' or the model's) that the model finds less likely than `met_floor` becomes partial or not met."""
+    status = _preferred(proposal_status, items, probs, margin, below_threshold, revisions)
+    if status == "met" and probs[0] < met_floor and not revised_by_latest_answer(status, items, revisions):
+        if proposal_status in ("partial", "not_met"):
+            return proposal_status  # the model's met is refused: the rules' reading stands
+        return max(("partial", "not_met"), key=lambda s: probs[CLASSES.index(s)])  # met needs P(met) >= the floor
+    return status
+
+
+def _preferred(proposal_status: str, items: Sequence[Evidence], probs: Sequence[float], margin: float,
+               below_threshold: bool, revisions: frozenset[int]) -> str:
     if proposal_status not in DECIDED:
         return proposal_status  # unknown / abstained stays unknown
     if proposal_status == "partial" and below_threshold:
@@ -205,6 +223,8 @@ def relabel(control: Control, items: Sequence[Evidence], proposal: ControlPropos
     citations = [{"turn": e.turn, "quote": e.quote} for e in sorted(support, key=lambda e: (e.turn, -e.score))][:3]
     p = probs[CLASSES.index(status)]
     reasons = [f"learned status model: {status} (p={p:.2f}); the rules alone said {proposal.status}"]
+    if probs[0] < MET_FLOOR and status != "met" and (proposal.status == "met" or max(probs) == probs[0]):
+        reasons.append(f"met needs p(met) >= {MET_FLOOR:.2f}: the evidence reads met at p={probs[0]:.2f} only")
     reasons += list(dict.fromkeys(e.note for e in support if e.note))
     request = [] if status == "met" else (list(control.evidence[:3]) or [f"Documents showing: {control.name}"])
     return ControlProposal(control.id, status, max(0.05, min(p, 0.97)), citations=citations, reasons=reasons,
