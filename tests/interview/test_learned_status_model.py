@@ -93,6 +93,48 @@ def test_met_needs_the_model_to_find_it_more_likely_than_not():
     assert learned.choose("met", met, [0.55, 0.25, 0.15, 0.05]) == "met"
     assert learned.choose("partial", met, doubtful) == "partial"  # the model's doubtful met: the rules' reading stands
     assert learned.choose("unknown", [], doubtful) == "unknown"
+    # the category's picture may lower the model's met, never overrule evidence that reads met by itself
+    assert learned.choose("met", met, doubtful, evidence_met=0.78) == "met"
+    assert learned.choose("met", met, doubtful, evidence_met=0.3) == "not_met"
+
+
+def test_an_absent_objective_of_the_same_level_does_not_demote_a_clear_met():
+    cat = get_category("DEV")
+    policy = ("GitHub Copilot Business is the approved assistant. The secure coding standard for AI assistants is "
+              "on Confluence, owned by AppSec and reviewed annually, last in April; 93% of licensed developers "
+              "acknowledged it.")
+    alone = analyse(cat, [TurnInput(policy, Q_POLICY)], ["PaaS"])
+    both = analyse(cat, [TurnInput(policy, Q_POLICY),
+                         TurnInput("Honestly we don't keep any list of the AI components our products use.",
+                                   "Is there an inventory of the AI components each product uses?")], ["PaaS"])
+    assert alone.controls["DEV-02.1"].status == both.controls["DEV-02.1"].status == "met"
+    assert both.controls["DEV-02.3"].status == "not_met"
+
+
+def test_a_stated_gap_the_rules_abstained_on_is_proposed_a_passing_mention_stays_unknown():
+    said = "No questionnaire or anything like that."
+    weak = learned.ControlProposal("X-02.1", "unknown", 0.2, reasons=["evidence too weak to propose not_met"])
+    assert learned.abstained(weak)
+    assert not learned.abstained(learned.ControlProposal("X-02.1", "unknown", 0.0, reasons=["not discussed"]))
+    assert not learned.abstained(learned.ControlProposal("X-02.1", "unknown", 0.3,
+                                                         reasons=["respondent unsure"]))
+    control = get_category("RSK").controls[0]
+    x = [1.0] + [0.0] * (len(learned.FEATURE_NAMES) - 1)
+
+    def model(bias):  # a model whose probabilities are its bias row: met, partial, not_met, unknown
+        rows = [[0.0] * 4 for _ in learned.FEATURE_NAMES]
+        rows[0] = list(bias)
+        return {"weights": rows, "margin": 0.0}
+
+    gap = [Evidence(0, said, 1.0, 1.0, "not_met", detect(said))]
+    mention = [Evidence(0, "We use Jira for tickets.", 1.0, 1.0, "met", detect("We use Jira for tickets."))]
+    out = learned.relabel(control, gap, weak, x, model([0.0, 0.0, 3.0, 0.0]))
+    assert out.status == "not_met" and out.citations == [{"turn": 0, "quote": said}] and out.evidence_request
+    assert learned.relabel(control, mention, weak, x, model([0.0, 0.0, 3.0, 0.0])).status == "unknown"
+    assert learned.relabel(control, gap, weak, x, model([1.0, 0.0, 1.0, 1.0])).status == "unknown"  # p < 0.5
+    assert learned.relabel(control, gap, weak, x, model([5.0, 0.0, 1.0, 0.0])).status == "unknown"  # never met
+    p = analyse(get_category("DEV"), [TurnInput("We use Jira for tickets.", "Anything else?")], None)
+    assert p.controls["DEV-05.1"].status == "unknown"
 
 
 @pytest.mark.parametrize("answer", [

@@ -7,13 +7,18 @@ meaning: reading.py, and the share of the category's other levels the rules read
 control verdicts of evals/golden, may re-label an objective the rules *decided* (met / partial / not_met), under
 guards that keep the engine's promises:
 
-- an objective the rules left unknown (not discussed, vague, hedged, abstained) stays unknown;
+- an objective the rules left unknown (not discussed, vague, hedged) stays unknown; one they abstained on for weak
+  evidence may become partial or not met, never met, when a sentence about it itself says so ("No questionnaire or
+  anything like that", attributed faintly) and the model finds that at least as likely as not (the same
+  `MET_FLOOR`): a stated gap is proposed, with its evidence request, rather than left blank; a passing mention
+  ("We use Jira for tickets") stays unknown;
 - met needs at least one sentence that itself votes met (never a planned, piloted, hedged or screened one);
 - a partial read from a stated number below the objective's bar ("about 60%" against 90%) stays partial;
 - the model must prefer its status by at least `margin` (chosen with the L2 strength by rotation);
-- met stands only when the model finds it at least as likely as not (`MET_FLOOR`): a met the rules read from a
-  sentence that merely names the topic, and the model doubts, becomes the more probable of partial and not met
-  (an assessor proposes met on evidence, not on mention; this is the over-rating guard);
+- met stands only when the model finds it at least as likely as not (`MET_FLOOR`), reading the evidence with the
+  category's picture or without it: a met the rules read from a sentence that merely names the topic, and the model
+  doubts either way, becomes the rules' partial / not met or the more probable of the two (an assessor proposes met
+  on evidence, not on mention; this is the over-rating guard);
 - when the latest answer about the objective revised an earlier one (a question asked again, or an answer that says
   it corrects), the rules' reading of the latest stands;
 - the citations are the verbatim evidence sentences voting for the new status.
@@ -45,9 +50,10 @@ if TYPE_CHECKING:
 WEIGHTS_PATH = Path(__file__).resolve().parent / "status_model.json"
 CLASSES = ("met", "partial", "not_met", "unknown")
 DECIDED = ("met", "partial", "not_met")
-# Met needs P(met) >= MET_FLOOR under the model. 0.5 is "more likely than not", the assessor's standard of proof;
-# leave-organisations-out CV on the 360 tuning cases (docs/interview.md, "Issue 11, phase 5"): over-rated levels
-# 0.081 -> 0.058, exact 0.844 -> 0.850, control accuracy 0.847 -> 0.850 (0.45 / 0.55 / 0.6 measured beside it).
+# Met needs P(met) >= MET_FLOOR under the model, with or without the category's picture. 0.5 is "more likely than
+# not", the assessor's standard of proof; leave-organisations-out CV on the 432 tuning cases (docs/interview.md,
+# "Issue 11, phase 5"): over-rated levels 0.076 -> 0.053, exact 0.845 -> 0.854 (0.55 and the picture-only and
+# evidence-only readings measured beside it).
 MET_FLOOR = 0.5
 SIGNALS = ("negated", "planned", "pilot", "partial", "hedged", "unsure", "vague", "correction", "generic", "manual",
            "automatic", "present", "universal")
@@ -91,6 +97,14 @@ def context(control: Control, rules: Mapping[str, ControlProposal], levels: Mapp
 # The blocks of `context` in the feature vector, masked together in training copies (evals/training.py)
 CONTEXT_BLOCKS = (("higher_known", "higher_met", "higher_absent"), ("lower_known", "lower_met", "lower_absent"),
                   ("same_known", "same_met"))
+
+
+def without_context(x: Sequence[float]) -> list[float]:
+    """The feature vector with the category's picture taken away (every context block as if undiscussed)."""
+    out = list(x)
+    for name in CONTEXT_FEATURES:
+        out[FEATURE_NAMES.index(name)] = 0.0
+    return out
 
 
 def features(control: Control, items: Sequence[Evidence], proposal: ControlProposal, asked: bool,
@@ -160,11 +174,15 @@ def probabilities(weights: Sequence[Sequence[float]], x: Sequence[float]) -> lis
 
 
 def choose(proposal_status: str, items: Sequence[Evidence], probs: Sequence[float], margin: float = 0.0,
-           below_threshold: bool = False, revisions: frozenset[int] = frozenset(), met_floor: float = MET_FLOOR) -> str:
+           below_threshold: bool = False, revisions: frozenset[int] = frozenset(), met_floor: float = MET_FLOOR,
+           evidence_met: float | None = None) -> str:
     """The guarded status: the rules' verdict unless the model clearly prefers another decided status it may propose;
-    a met (the rules' or the model's) that the model finds less likely than `met_floor` becomes partial or not met."""
+    a met (the rules' or the model's) becomes partial or not met when neither the model (`probs`) nor the model
+    reading the evidence alone, without the category's picture (`evidence_met`, P(met)), finds it at least
+    `met_floor` likely: the picture may tip a close call, but never overrule evidence that reads met by itself."""
     status = _preferred(proposal_status, items, probs, margin, below_threshold, revisions)
-    if status == "met" and probs[0] < met_floor and not revised_by_latest_answer(status, items, revisions):
+    support = max(probs[0], evidence_met if evidence_met is not None else 0.0)
+    if status == "met" and support < met_floor and not revised_by_latest_answer(status, items, revisions):
         if proposal_status in ("partial", "not_met"):
             return proposal_status  # the model's met is refused: the rules' reading stands
         return max(("partial", "not_met"), key=lambda s: probs[CLASSES.index(s)])  # met needs P(met) >= the floor
@@ -212,23 +230,38 @@ def relabel(control: Control, items: Sequence[Evidence], proposal: ControlPropos
             model: dict | None = None, revisions: frozenset[int] = frozenset()) -> ControlProposal:
     """Apply the learned model to one rule-based proposal (unchanged when the model agrees or may not act)."""
     model = model if model is not None else load_model()
-    if model is None or proposal.status not in DECIDED:
+    if model is None or (proposal.status not in DECIDED and not abstained(proposal)):
         return proposal
     probs = probabilities(model["weights"], x)
-    status = choose(proposal.status, items, probs, float(model.get("margin", 0.0)),
-                    x[FEATURE_NAMES.index("below_threshold")] > 0, revisions)
+    if abstained(proposal):
+        status = max(("partial", "not_met"), key=lambda s: probs[CLASSES.index(s)])
+        if probs[CLASSES.index(status)] < MET_FLOOR or not any(e.status in ("partial", "not_met") for e in items):
+            return proposal  # only a gap that a sentence itself states; a passing mention stays unknown
+    else:
+        status = choose(proposal.status, items, probs, float(model.get("margin", 0.0)),
+                        x[FEATURE_NAMES.index("below_threshold")] > 0, revisions,
+                        evidence_met=probabilities(model["weights"], without_context(x))[0])
     if status == proposal.status:
         return proposal
     support = [e for e in items if e.status == status] or [e for e in items if e.status in DECIDED]
     citations = [{"turn": e.turn, "quote": e.quote} for e in sorted(support, key=lambda e: (e.turn, -e.score))][:3]
     p = probs[CLASSES.index(status)]
     reasons = [f"learned status model: {status} (p={p:.2f}); the rules alone said {proposal.status}"]
-    if probs[0] < MET_FLOOR and status != "met" and (proposal.status == "met" or max(probs) == probs[0]):
-        reasons.append(f"met needs p(met) >= {MET_FLOOR:.2f}: the evidence reads met at p={probs[0]:.2f} only")
+    alone = probabilities(model["weights"], without_context(x))[0]
+    if max(probs[0], alone) < MET_FLOOR and (proposal.status == "met" or max(probs) == probs[0]):
+        reasons.append(f"met needs p(met) >= {MET_FLOOR:.2f}: {probs[0]:.2f} in the category's picture, "
+                       f"{alone:.2f} from the evidence alone")
     reasons += list(dict.fromkeys(e.note for e in support if e.note))
     request = [] if status == "met" else (list(control.evidence[:3]) or [f"Documents showing: {control.name}"])
     return ControlProposal(control.id, status, max(0.05, min(p, 0.97)), citations=citations, reasons=reasons,
                            evidence_request=request)
+
+
+def abstained(proposal: ControlProposal) -> bool:
+    """The rules left the objective unknown although its evidence was read as decided, for want of strength
+    (analysis._decide: "evidence too weak to propose ..."), not because nobody spoke of it or the answer hedged."""
+    return proposal.status == "unknown" and bool(proposal.reasons) and \
+        proposal.reasons[0].startswith("evidence too weak to propose")
 
 
 def reanswered(questions: Sequence[str | None]) -> frozenset[int]:
