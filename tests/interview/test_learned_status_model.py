@@ -111,7 +111,7 @@ def test_an_absent_objective_of_the_same_level_does_not_demote_a_clear_met():
     assert both.controls["DEV-02.3"].status == "not_met"
 
 
-def test_a_stated_gap_the_rules_abstained_on_is_proposed_a_passing_mention_stays_unknown():
+def test_an_abstained_objective_gets_the_models_clear_reading_a_passing_mention_stays_unknown():
     said = "No questionnaire or anything like that."
     weak = learned.ControlProposal("X-02.1", "unknown", 0.2, reasons=["evidence too weak to propose not_met"])
     assert learned.abstained(weak)
@@ -132,7 +132,10 @@ def test_a_stated_gap_the_rules_abstained_on_is_proposed_a_passing_mention_stays
     assert out.status == "not_met" and out.citations == [{"turn": 0, "quote": said}] and out.evidence_request
     assert learned.relabel(control, mention, weak, x, model([0.0, 0.0, 3.0, 0.0])).status == "unknown"
     assert learned.relabel(control, gap, weak, x, model([1.0, 0.0, 1.0, 1.0])).status == "unknown"  # p < 0.5
-    assert learned.relabel(control, gap, weak, x, model([5.0, 0.0, 1.0, 0.0])).status == "unknown"  # never met
+    assert learned.relabel(control, gap, weak, x, model([5.0, 0.0, 1.0, 0.0])).status == "unknown"  # no met sentence
+    # evidence the rules scored too weak, which a sentence states as in place and the model reads clearly as met
+    assert learned.relabel(control, mention, weak, x, model([5.0, 0.0, 1.0, 0.0])).status == "met"
+    assert learned.relabel(control, mention, weak, x, model([1.0, 0.5, 0.0, 0.0])).status == "unknown"  # p < 0.7
     p = analyse(get_category("DEV"), [TurnInput("We use Jira for tickets.", "Anything else?")], None)
     assert p.controls["DEV-05.1"].status == "unknown"
 

@@ -7,11 +7,12 @@ meaning: reading.py, and the share of the category's other levels the rules read
 control verdicts of evals/golden, may re-label an objective the rules *decided* (met / partial / not_met), under
 guards that keep the engine's promises:
 
-- an objective the rules left unknown (not discussed, vague, hedged) stays unknown; one they abstained on for weak
-  evidence may become partial or not met, never met, when a sentence about it itself says so ("No questionnaire or
-  anything like that", attributed faintly) and the model finds that at least as likely as not (the same
-  `MET_FLOOR`): a stated gap is proposed, with its evidence request, rather than left blank; a passing mention
-  ("We use Jira for tickets") stays unknown;
+- an objective the rules left unknown (not discussed, vague, hedged) stays unknown. One they abstained on for weak
+  evidence (a low score, not a hedge) gets the model's reading: met when the model reads met with p >=
+  `ABSTAINED_MET` and a sentence itself votes met (the rules' score was low, the reading is clear); partial or not
+  met when a sentence about it itself says so ("No questionnaire or anything like that", attributed faintly) and
+  the model finds that at least as likely as not (`MET_FLOOR`). Otherwise, e.g. a passing mention ("We use Jira for
+  tickets"), it stays unknown;
 - met needs at least one sentence that itself votes met (never a planned, piloted, hedged or screened one);
 - a partial read from a stated number below the objective's bar ("about 60%" against 90%) stays partial;
 - the model must prefer its status by at least `margin` (chosen with the L2 strength by rotation);
@@ -55,6 +56,11 @@ DECIDED = ("met", "partial", "not_met")
 # "Issue 11, phase 5"): over-rated levels 0.076 -> 0.053, exact 0.845 -> 0.854 (0.55 and the picture-only and
 # evidence-only readings measured beside it).
 MET_FLOOR = 0.5
+# An objective the rules abstained on for weak evidence becomes met only when the model reads met at this
+# probability or more and a sentence itself votes met: stricter than MET_FLOOR, because the rules' own score was low.
+# CV on the 432 tuning cases (0.5 / 0.6 / 0.7 / 0.8 / 0.9): exact 0.854 -> 0.861 / 0.866 / 0.866 / 0.859 / 0.854,
+# over-rated 0.053 -> 0.060 / 0.053 / 0.053 / 0.053 / 0.053; the stricter of the tied best two.
+ABSTAINED_MET = 0.7
 SIGNALS = ("negated", "planned", "pilot", "partial", "hedged", "unsure", "vague", "correction", "generic", "manual",
            "automatic", "present", "universal")
 
@@ -234,9 +240,12 @@ def relabel(control: Control, items: Sequence[Evidence], proposal: ControlPropos
         return proposal
     probs = probabilities(model["weights"], x)
     if abstained(proposal):
-        status = max(("partial", "not_met"), key=lambda s: probs[CLASSES.index(s)])
-        if probs[CLASSES.index(status)] < MET_FLOOR or not any(e.status in ("partial", "not_met") for e in items):
-            return proposal  # only a gap that a sentence itself states; a passing mention stays unknown
+        if probs[0] >= ABSTAINED_MET and any(e.status == "met" for e in items):
+            status = "met"  # evidence the rules scored as weak, read by the model as met with confidence
+        else:
+            status = max(("partial", "not_met"), key=lambda s: probs[CLASSES.index(s)])
+            if probs[CLASSES.index(status)] < MET_FLOOR or not any(e.status in ("partial", "not_met") for e in items):
+                return proposal  # only a gap that a sentence itself states; a passing mention stays unknown
     else:
         status = choose(proposal.status, items, probs, float(model.get("margin", 0.0)),
                         x[FEATURE_NAMES.index("below_threshold")] > 0, revisions,
@@ -247,6 +256,8 @@ def relabel(control: Control, items: Sequence[Evidence], proposal: ControlPropos
     citations = [{"turn": e.turn, "quote": e.quote} for e in sorted(support, key=lambda e: (e.turn, -e.score))][:3]
     p = probs[CLASSES.index(status)]
     reasons = [f"learned status model: {status} (p={p:.2f}); the rules alone said {proposal.status}"]
+    if abstained(proposal):
+        reasons.append(f"the rules abstained ({proposal.reasons[0]}); the evidence reads {status} by meaning")
     alone = probabilities(model["weights"], without_context(x))[0]
     if max(probs[0], alone) < MET_FLOOR and (proposal.status == "met" or max(probs) == probs[0]):
         reasons.append(f"met needs p(met) >= {MET_FLOOR:.2f}: {probs[0]:.2f} in the category's picture, "
