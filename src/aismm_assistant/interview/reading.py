@@ -14,8 +14,8 @@ the objective it was credited to. The labels are the assessor's, per objective, 
 learns what sentences of met, partial and absent controls look like, not a word list. Its output never decides
 alone: five numbers per objective (the match-weighted mean of each class over the objective's evidence, and the
 highest partial and not-met reading) join the learned status model's features, and that model keeps its guards
-(an unknown stays unknown, met needs a sentence that itself says "in place", a stated figure below the bar stays
-partial). The status model is trained on readings cross-fitted over organisation folds, so it learns how far to
+(an undiscussed, vague or hedged objective stays unknown, met needs a sentence that itself says "in place", a
+stated figure below the bar stays partial; learned.py lists them all). The status model is trained on readings cross-fitted over organisation folds, so it learns how far to
 trust a reader that has not seen the organisation.
 
 Weights: `sentence_model.json` beside this file (385 x 3 numbers). Without the MiniLM package or the weights the
