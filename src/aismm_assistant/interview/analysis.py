@@ -20,6 +20,7 @@ from aismm_assistant.assessment.scoring import score_category
 from aismm_assistant.criteria import Criterion, criteria_for
 from aismm_assistant.interview.citations import verify_citations
 from aismm_assistant.interview.figures import decisive_comparison, figure_status
+from aismm_assistant.interview.learned import ABSTAINED_REASON
 from aismm_assistant.interview.proposals import CategoryProposal, ControlProposal, Evidence, TurnInput
 from aismm_assistant.interview.screening import Flag, screen_answer
 from aismm_assistant.interview.signals import (
@@ -644,7 +645,7 @@ def _decide(control: Control, items: list[Evidence]) -> ControlProposal:
     reasons = list(dict.fromkeys(e.note for e in support if e.note))
     citations = [{"turn": e.turn, "quote": e.quote} for e in sorted(support, key=lambda e: (e.turn, -e.score))][:3]
     if status == "unknown" or conf < ABSTAIN_BELOW:
-        why = reasons if status == "unknown" else [f"evidence too weak to propose {status}"] + reasons
+        why = reasons if status == "unknown" else [f"{ABSTAINED_REASON} {status}"] + reasons
         return ControlProposal(control.id, "unknown", conf, citations=citations, reasons=why, evidence_request=request)
     return ControlProposal(control.id, status, conf, citations=citations, reasons=reasons,
                            evidence_request=request if status != "met" else [])

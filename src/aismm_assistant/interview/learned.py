@@ -61,6 +61,8 @@ MET_FLOOR = 0.5
 # CV on the 432 tuning cases (0.5 / 0.6 / 0.7 / 0.8 / 0.9): exact 0.854 -> 0.861 / 0.866 / 0.866 / 0.859 / 0.854,
 # over-rated 0.053 -> 0.060 / 0.053 / 0.053 / 0.053 / 0.053; the stricter of the tied best two.
 ABSTAINED_MET = 0.7
+# How analysis._decide opens the reasons of an objective it abstained on for weak evidence (read by `abstained`).
+ABSTAINED_REASON = "evidence too weak to propose"
 SIGNALS = ("negated", "planned", "pilot", "partial", "hedged", "unsure", "vague", "correction", "generic", "manual",
            "automatic", "present", "universal")
 
@@ -198,7 +200,7 @@ def choose(proposal_status: str, items: Sequence[Evidence], probs: Sequence[floa
 def _preferred(proposal_status: str, items: Sequence[Evidence], probs: Sequence[float], margin: float,
                below_threshold: bool, revisions: frozenset[int]) -> str:
     if proposal_status not in DECIDED:
-        return proposal_status  # unknown / abstained stays unknown
+        return proposal_status  # unknown stays unknown here (relabel reads the rules' abstentions)
     if proposal_status == "partial" and below_threshold:
         return proposal_status  # a stated number below the objective's bar is partial by definition (signals.py)
     best = CLASSES[max(range(len(CLASSES)), key=lambda k: (probs[k], -k))]
@@ -239,6 +241,7 @@ def relabel(control: Control, items: Sequence[Evidence], proposal: ControlPropos
     if model is None or (proposal.status not in DECIDED and not abstained(proposal)):
         return proposal
     probs = probabilities(model["weights"], x)
+    alone = probabilities(model["weights"], without_context(x))[0]  # P(met) from the evidence alone
     if abstained(proposal):
         if probs[0] >= ABSTAINED_MET and any(e.status == "met" for e in items):
             status = "met"  # evidence the rules scored as weak, read by the model as met with confidence
@@ -248,8 +251,7 @@ def relabel(control: Control, items: Sequence[Evidence], proposal: ControlPropos
                 return proposal  # only a gap that a sentence itself states; a passing mention stays unknown
     else:
         status = choose(proposal.status, items, probs, float(model.get("margin", 0.0)),
-                        x[FEATURE_NAMES.index("below_threshold")] > 0, revisions,
-                        evidence_met=probabilities(model["weights"], without_context(x))[0])
+                        x[FEATURE_NAMES.index("below_threshold")] > 0, revisions, evidence_met=alone)
     if status == proposal.status:
         return proposal
     support = [e for e in items if e.status == status] or [e for e in items if e.status in DECIDED]
@@ -258,7 +260,6 @@ def relabel(control: Control, items: Sequence[Evidence], proposal: ControlPropos
     reasons = [f"learned status model: {status} (p={p:.2f}); the rules alone said {proposal.status}"]
     if abstained(proposal):
         reasons.append(f"the rules abstained ({proposal.reasons[0]}); the evidence reads {status} by meaning")
-    alone = probabilities(model["weights"], without_context(x))[0]
     if max(probs[0], alone) < MET_FLOOR and (proposal.status == "met" or max(probs) == probs[0]):
         reasons.append(f"met needs p(met) >= {MET_FLOOR:.2f}: {probs[0]:.2f} in the category's picture, "
                        f"{alone:.2f} from the evidence alone")
@@ -271,8 +272,7 @@ def relabel(control: Control, items: Sequence[Evidence], proposal: ControlPropos
 def abstained(proposal: ControlProposal) -> bool:
     """The rules left the objective unknown although its evidence was read as decided, for want of strength
     (analysis._decide: "evidence too weak to propose ..."), not because nobody spoke of it or the answer hedged."""
-    return proposal.status == "unknown" and bool(proposal.reasons) and \
-        proposal.reasons[0].startswith("evidence too weak to propose")
+    return proposal.status == "unknown" and bool(proposal.reasons) and proposal.reasons[0].startswith(ABSTAINED_REASON)
 
 
 def reanswered(questions: Sequence[str | None]) -> frozenset[int]:
