@@ -193,8 +193,25 @@ def choose(proposal_status: str, items: Sequence[Evidence], probs: Sequence[floa
     if status == "met" and support < met_floor and not revised_by_latest_answer(status, items, revisions):
         if proposal_status in ("partial", "not_met"):
             return proposal_status  # the model's met is refused: the rules' reading stands
-        return max(("partial", "not_met"), key=lambda s: probs[CLASSES.index(s)])  # met needs P(met) >= the floor
+        return _likelier_gap(probs)  # met needs P(met) >= the floor
     return status
+
+
+def _likelier_gap(probs: Sequence[float]) -> str:
+    """Partial or not met, whichever the model finds more probable."""
+    return max(("partial", "not_met"), key=lambda s: probs[CLASSES.index(s)])
+
+
+def _read_abstention(items: Sequence[Evidence], probs: Sequence[float]) -> str:
+    """The status of an objective the rules abstained on: met when the model reads it clearly (ABSTAINED_MET) and a
+    sentence itself votes met; a gap when a sentence states one and the model finds it at least as likely as not;
+    otherwise unknown (a passing mention)."""
+    if probs[0] >= ABSTAINED_MET and any(e.status == "met" for e in items):
+        return "met"
+    gap = _likelier_gap(probs)
+    if probs[CLASSES.index(gap)] >= MET_FLOOR and any(e.status in ("partial", "not_met") for e in items):
+        return gap
+    return "unknown"
 
 
 def _preferred(proposal_status: str, items: Sequence[Evidence], probs: Sequence[float], margin: float,
@@ -238,17 +255,13 @@ def relabel(control: Control, items: Sequence[Evidence], proposal: ControlPropos
             model: dict | None = None, revisions: frozenset[int] = frozenset()) -> ControlProposal:
     """Apply the learned model to one rule-based proposal (unchanged when the model agrees or may not act)."""
     model = model if model is not None else load_model()
-    if model is None or (proposal.status not in DECIDED and not abstained(proposal)):
+    weak = abstained(proposal)
+    if model is None or (proposal.status not in DECIDED and not weak):
         return proposal
     probs = probabilities(model["weights"], x)
     alone = probabilities(model["weights"], without_context(x))[0]  # P(met) from the evidence alone
-    if abstained(proposal):
-        if probs[0] >= ABSTAINED_MET and any(e.status == "met" for e in items):
-            status = "met"  # evidence the rules scored as weak, read by the model as met with confidence
-        else:
-            status = max(("partial", "not_met"), key=lambda s: probs[CLASSES.index(s)])
-            if probs[CLASSES.index(status)] < MET_FLOOR or not any(e.status in ("partial", "not_met") for e in items):
-                return proposal  # only a gap that a sentence itself states; a passing mention stays unknown
+    if weak:
+        status = _read_abstention(items, probs)
     else:
         status = choose(proposal.status, items, probs, float(model.get("margin", 0.0)),
                         x[FEATURE_NAMES.index("below_threshold")] > 0, revisions, evidence_met=alone)
@@ -258,7 +271,7 @@ def relabel(control: Control, items: Sequence[Evidence], proposal: ControlPropos
     citations = [{"turn": e.turn, "quote": e.quote} for e in sorted(support, key=lambda e: (e.turn, -e.score))][:3]
     p = probs[CLASSES.index(status)]
     reasons = [f"learned status model: {status} (p={p:.2f}); the rules alone said {proposal.status}"]
-    if abstained(proposal):
+    if weak:
         reasons.append(f"the rules abstained ({proposal.reasons[0]}); the evidence reads {status} by meaning")
     if max(probs[0], alone) < MET_FLOOR and (proposal.status == "met" or max(probs) == probs[0]):
         reasons.append(f"met needs p(met) >= {MET_FLOOR:.2f}: {probs[0]:.2f} in the category's picture, "
