@@ -49,5 +49,5 @@ def test_expected_level_follows_from_expected_verdicts(path):
         assert all(c.startswith(cat + "-") for c in controls)
         score = score_category(corpus.category(cat), controls, scope)
         assert score.level == body["expected"]["level"], (cat, score.level)
-        assert 5 <= len(body["turns"]) <= 9
+        assert 3 <= len(body["turns"]) <= 9  # 5-9 in the tuning briefs; the folded holdouts 7-9 allowed 3
         assert all(t.get("answer") for t in body["turns"])

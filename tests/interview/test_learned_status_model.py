@@ -8,7 +8,7 @@ import pytest
 
 from aismm_assistant.corpus import get_category
 from aismm_assistant.evals import training
-from aismm_assistant.interview import learned, reading
+from aismm_assistant.interview import learned, polarity, reading
 from aismm_assistant.interview.analysis import TurnInput, analyse, analyse_detail
 from aismm_assistant.interview.proposals import Evidence
 from aismm_assistant.interview.signals import detect
@@ -201,7 +201,7 @@ def test_fit_learns_separable_classes_and_regularisation_shrinks_the_weights():
 def test_training_reproduces_the_shipped_weights(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     out = tmp_path / "w.json"
-    model = training.train(ROOT / "evals" / "golden", out, tmp_path / "reader.json")
+    model = training.train(ROOT / "evals" / "golden", out, tmp_path / "reader.json", tmp_path / "polarity.json")
     shipped = json.loads(learned.WEIGHTS_PATH.read_text())
     assert model["lambda"] == shipped["lambda"] and model["margin"] == shipped["margin"]
     assert model["trained_on"]["sha256"] == shipped["trained_on"]["sha256"], "golden set changed: retrain"
@@ -211,6 +211,11 @@ def test_training_reproduces_the_shipped_weights(tmp_path, monkeypatch):
     assert model["reader"]["trained_on"] == reader["trained_on"]
     for a, b in zip(model["reader"]["weights"], reader["weights"], strict=True):
         assert a == pytest.approx(b, abs=1e-4)
+    shipped_polarity = json.loads(polarity.MODEL_PATH.read_text())
+    assert model["polarity"]["trained_on"] == shipped_polarity["trained_on"]
+    for part in ("full", "structure"):
+        for a, b in zip(model["polarity"][part], shipped_polarity[part], strict=True):
+            assert a == pytest.approx(b, abs=1e-4)
 
 
 def test_category_context_is_the_share_of_other_levels_the_rules_read_as_met():

@@ -30,7 +30,7 @@ MODULES = ("signals", "analysis", "text")
 CORPUS_READERS = {"signals._EXEMPLAR_VERDICT", "signals._EXEMPLAR_CUT", "signals._EXEMPLAR_SPLIT", "signals._CEILING"}
 # The status-signal families of issue 11, and the regexes that implement each today.
 FAMILIES = {
-    "negation scope": ("_NEGATION", "_DOUBLE_NEG", "_BECAUSE", "_RESULT", "_ENFORCED", "_NOBODY_HOLDS", "_CONTRAST",
+    "negation scope": ("_BECAUSE", "_RESULT", "_ENFORCED", "_CONTRAST",
                        "_NOT_YET", "_BARE_REPLY"),
     "plans and pilots": ("_PLANNED", "_PILOT", "_TRYING_OUT", "_PLAN_IS_THAT", "_PLAN_NOUN", "_PLAN_OF_WORK",
                          "_TIME_AHEAD", "_PROGRESSIVE"),
@@ -330,6 +330,8 @@ def family(regex: str) -> str:
     short = regex.split(".", 1)[1]
     if regex.startswith("text."):
         return "reading (sentences, tokens, numbers, durations)"
+    if regex.startswith("polarity."):
+        return "negation scope"
     if regex in CORPUS_READERS:
         return "corpus readers (objective numbers, description counter-examples)"
     return next((f for f, names in FAMILIES.items() if short in names), "other")
@@ -352,7 +354,7 @@ def inventory(golden: Path) -> dict:
     fits: list[Alternative] = []
     for mod_name in MODULES:
         mod = importlib.import_module(f"aismm_assistant.interview.{mod_name}")
-        sents = expanded if mod_name == "signals" else raw
+        sents = expanded if mod_name in ("signals", "polarity") else raw
         for name, value in vars(mod).items():
             if not isinstance(value, re.Pattern):
                 continue
@@ -380,6 +382,14 @@ def inventory(golden: Path) -> dict:
                      "measured": len(alts), "matched": sum(1 for x in sents if cue.regex.search(x)),
                      "lookarounds": sum(1 for a in alts if a.lookaround and a.text.startswith("(?")),
                      "unused": sum(1 for a in alts if a.unused), "one_sentence_fits": len(mod_fits)})
+    from aismm_assistant.interview import polarity
+
+    for name, rx in polarity._STRUCTURE:  # the polarity reader's structural features: counted as negation scope
+        regex = f"polarity.{name}"
+        count, alts = inventory_pattern(regex, rx, sents)
+        rows.append({"regex": regex, "role": "signal", "family": "negation scope", "alternatives": count,
+                     "measured": len(alts), "matched": sum(1 for x in sents if rx.search(x)),
+                     "lookarounds": 0, "unused": sum(1 for a in alts if a.unused), "one_sentence_fits": 0})
     signal_rows = [r for r in rows if r["role"] == "signal"]
     return {"sentences": len(raw), "regexes": rows, "fits": fits,
             "total_alternatives": sum(r["alternatives"] for r in rows),

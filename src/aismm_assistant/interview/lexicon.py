@@ -6,8 +6,9 @@ set: a cue earns its place by a family rule a careful assessor applies to any tr
 its contractions written out (text.expand_contractions), so each names one form ("do not", not "don't|do not").
 
 Families in the table:
-- negation scope: a negation whose subject is a person, system or request being stopped describes enforcement, not
-  absence ("prevention is not absence");
+- negation scope: the one negation cue; whether a negated sentence describes a missing control or a control at
+  work ("nothing ships unsigned", "no local login is possible, we disabled it") is read by the learned polarity
+  reader (polarity.py), not by lists of phrasings;
 - hedges: the respondent's doubt withholds met;
 - corrections: a later statement that corrects an earlier one wins;
 - general-IT look-alikes: a general control offered for an AI objective, unless the sentence names the AI part.
@@ -52,13 +53,10 @@ class Cue:
 
 CUES: tuple[Cue, ...] = (
     # ---------------------------------------------------------------- negation scope
-    Cue("negation scope", "prevention is not absence",
-        r"\b(?:no|not|never|cannot|will not)\b[^.;]{0,40}\b(?:possible|allowed|permitted|able)\b|\b(?:blocked|"
-        r"blocks|disabled|denied|denies|rejected|rejects|prevents?|prevented|forbids|forbidden|prohibited|switched off|"
-        r"turned off)\b",
-        "Local sign-in is not possible; we disabled it in the console.",
+    Cue("negation scope", "negation",
+        r"\b(?:not|no|never|nothing|nobody|none|no[- ]one|without|cannot|neither|nor|lacks?|lacking)\b",
         "We do not review the prompts.",
-        clears=True),
+        "Notes on each review are kept in the wiki."),
     # ---------------------------------------------------------------- hedges
     Cue("hedges", "doubt",
         r"\b(?:i think|i believe|probably|i guess|maybe|perhaps|as far as i know|afaik|i assume|i suppose|should be)\b",
@@ -88,7 +86,7 @@ CUES: tuple[Cue, ...] = (
         r"\bnothing\s+(?:ai|AI)[- ]specific\b|\bnot\s+(?:ai|AI)[- ]specific\b|\b(?:does not|do not)\s+mention\s+(?:ai|"
         r"AI|models?)\b",
         "The plan doesn't mention AI at all.",
-        "The plan has an AI section."),
+        "Our continuity plan gives the language models their own section."),
     Cue("general-IT look-alikes", "names the AI part",
         r"\b(?:ai|genai|llms?|models?|prompts?|agents?|agentic|chatbots?|bots?|assistants?|copilot|gpt[\w.-]*|"
         r"machine learning|ml|inference|embeddings?|rag|injection|jailbreaks?|hallucinations?|fine-?tun\w*|"

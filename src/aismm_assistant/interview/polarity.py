@@ -25,13 +25,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from aismm_assistant.interview.lexicon import CUES
 from aismm_assistant.interview.text import expand_contractions
 
 MODEL_PATH = Path(__file__).resolve().parent / "polarity_model.json"
 GAP_AT = 0.5
 
-# The one negation cue (contractions are written out before it is read: "don't" -> "do not").
-CUE = re.compile(r"\b(?:not|no|never|nothing|nobody|none|no[- ]one|without|cannot|neither|nor|lacks?|lacking)\b", re.I)
+# The one negation cue, the reviewed table's "negation" (contractions are written out before it is read: "don't" ->
+# "do not").
+CUE = next(c for c in CUES if c.name == "negation").regex
 
 # Structural facts of a negated sentence, each a generic pattern (name, regex, an example it fires on). The reader
 # weighs them; none decides alone.

@@ -10,7 +10,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from aismm_assistant.interview.lexicon import family_fires, fired
+from aismm_assistant.interview import polarity
+from aismm_assistant.interview.lexicon import family_fires
 from aismm_assistant.interview.text import (
     content_stems,
     durations,
@@ -19,57 +20,6 @@ from aismm_assistant.interview.text import (
     sentences,
 )
 
-# "can't", "won't" and "never" say a control is missing only when the organisation is the subject ("we can't
-# tell", "I couldn't point you to"); with another subject they usually describe enforcement ("the bot can't act
-# silently", "data is never written into prompts"), which is evidence *for* a control.
-_NEG_AUX = r"(?:do not|does not|did not|have not|has not|are not|is not|were not|was not|no longer)"
-_POSITIVE_VERBS = (r"(?:have|has|had|run|runs|do|does|track|tracks|maintain|keep|cover|covers|covered|measure|"
-                   r"measured|test|tested|review|reviewed|exist|exists|know|record|recorded|monitor|monitored|log|"
-                   r"logged|scan|scanned|check|checked|require|required|enforce|enforced|use|perform|hold|own|owned|"
-                   r"document|documented|time|timed|include|includes|included|apply|applies|happen|happened|collect|"
-                   r"capture|report|reported|retest|rehearse|exercise|inventory|classify|label|tag|tagged|formally|"
-                   r"really|yet|actually|currently|systematically|consistently|regularly|routinely|in place|done|"
-                   r"tracked|written|formal|formalised|formalized|defined|automated|mandatory|there|set up|happening|"
-                   r"part of|any|anything|see|seen|fail|fails|block|blocks|alert|alerts|link|links|connected|"
-                   r"forwarded|filtered|prune|prunes|rotate|rotated|set|turned|wired|scheduled|look|looks|looked|"
-                   r"write|wrote|attach|attached|switch|switched|redo|redone|recalibrate|recalibrated|compare|"
-                   r"compared|automatically|tied|integrated|store|stored|retain|retained|export|exported|say|says|"
-                   r"specify|specifies|address|addresses)")
-_NEGATION = re.compile(
-    r"\b" + _NEG_AUX + r"\s+(?:\w+\s+){0,1}?" + _POSITIVE_VERBS + r"\b"
-    r"|\b(?:there is|there are|there were|we have|we have got|we had)\s+(?:no|none|nothing)\b"
-    r"|\bno (?:formal|dedicated|central|centralised|centralized|written|documented|specific|ai[- ]specific|"
-    r"real|proper|single|structured|defined|consistent|systematic|automated|regular|way|process|policy|"
-    r"inventory|register|registry|plan|program|programme|team|owner|budget|tooling|tool|visibility|idea|"
-    r"record|records|list|review|reviews|testing|monitoring|logging|metrics?|checks?|validation|mapping|runbooks?|"
-    r"playbooks?|scanning|alerting|approval|sign-?off|oversight|guardrails?|filtering|evidence|encryption|tracking|"
-    r"follow-?up|schedule|cadence)\b"
-    r"|\b(?:no one|nobody|no-one)\b(?! (?:is allowed|can|may|is able|gets to|else))"
-    r"|\b(?:have not|has not) (?!had an?\b|been (?:any|a single)\b)\w+"
-    r"|\b(?:we|i)(?:'d| have| had| will)? (?:\w+ )?(?:cannot|could not|will not|would not|never)\b|\bnever (?:been|done|had|tested|reviewed|measured|formalised|formalized)\b"
-    r"|\bnothing (?:\w+ly )?(?:is|are|was|were|gets|get|stops|blocks|lists|looks|links|updates|checks|happens|"
-    r"prevents|enforces|tracks|monitors|alerts|standard|regular|formal|decided|built|bought|extra|feeds|fires|"
-    r"triggers|flags|pulls|pushes|syncs|notifies|pages|records|logs|scans|measures|tests|reviews|recurring|"
-    r"scheduled|routine)\b(?! exposed)"
-    r"|\b(?:no|neither|none)\b(?:\s+[\w-]+){1,4}\s+yet\b|\bbut no\b(?! (?:one|more|other|open|shared|exceptions?)\b)"
-    r"|\bnothing (?:formal|ai[- ]specific|specific|like that|in place|written|yet|beyond|more than|dedicated|"
-    r"about|on|for|covering|automated|systematic)\b"
-    r"|\bnothing (?:in (?:there|it|them|that|the \w+) )?(?:about|on|for|specific to|that mentions?) "
-    r"(?:ai|genai|gen ai|llms?|models?|machine learning|chatbots?|agents?)\b"
-    r"|\b(?:does not|do not|did not|never) (?:\w+ )?mentions? (?:ai|genai|llms?|models?|chatbots?)\b"
-    r"|\bnot (?:really|in place|formally|at all|something we|done|covered|tracked|measured|documented|there yet|"
-    r"much|a lot|in any|on any)\b|\bvery little\b"
-    # "it's not live", "it isn't funded", "not signed yet" (but not "any model not approved by the council is blocked")
-    r"|(?:\b(?:is not|'s not|are not|was not)|[,;-]\s+not)\s+(?:yet\s+)?(?:live|funded|signed|"
-    r"approved|booked|operational|switched on|turned on)\b"
-    r"|\b(?:is not|was not|not) (?:an? )?(?:monthly|weekly|daily|quarterly|annual|regular|recurring|"
-    r"routine|scheduled|continuous|ongoing) (?:thing|exercise|process|job|activity)\b"
-    r"|\b" + _NEG_AUX + r"\s+\w+\s+(?:anywhere|anything)\b"
-    r"|(?<!\bto )(?<!\bfor )\bnone of\b|\bdoes not exist\b|\bwe lack\b|\black(?:s|ing)? (?:a|any)\b"
-    r"|\bad[- ]hoc\b|\bcase[- ]by[- ]case\b|\bnot that i know\b|\bgeneral it\b|\bnot ai[- ]specific\b"
-    r"|\bhonestly,? no\b|\bnot yet\b|\bnot at the moment\b|^\s*no\.",
-    re.I,
-)
 _PLANNED = re.compile(
     r"\b(?:plan(?:ning)? to|we plan|planned|plans? (?:for|to)|we will|going to|intend|"
     r"aim to|aiming to|hope to|hoping to|want to|would like to|(?<!the )next (?:quarter|year|month|sprint|release|fiscal|financial|"
@@ -103,19 +53,6 @@ _PILOT = re.compile(
 _OFF_TOPIC = re.compile(r"\b(?:side note|by the way|unrelated|off[- ]topic|on another note|incidentally|"
                         r"as an aside|different topic|not related)\b", re.I)
 _PRESENT = re.compile(r"\b(?:today|currently|already|right now|at the moment|so far|for now|in place|live)\b", re.I)
-# "without", "unless", "no" before a privative word ("no unowned keys", "no unapproved models", "zero
-# unregistered agents") state that a control holds, not that it is missing.
-_DOUBLE_NEG = re.compile(r"\bwithout\b|\bany ?more\b|\binstead\b|\bunless\b"
-                         # exclusivity is a restriction: "nothing else anyone could call", "nobody else"
-                         r"|\b(?:nothing|nobody|no one|no-one|not much|little|nothing much) else\b"
-                         # a shortfall that never happened is sustained performance: "we haven't dipped under 95"
-                         r"|\b(?:have not|has not|never|did not|not once)\s+(?:\w+\s+)?"
-                         r"(?:dipped|dropped|fallen|fell|slipped|missed|breached|exceeded|gone (?:below|under|over|above))\b"
-                         r"|\b(?:no|zero|none of the)\s+(?:un|non-?)(?!til\b|less\b|ion\b|ited\b|iform|ique|it\b|its\b)[a-z]{4,}"
-                         # the absence of an escape hatch is enforcement: "there's no manual path to production"
-                         r"|\bno (?:manual (?:path|way|route|override|step|deploy\w*)|bypass|way (?:around|to bypass)|"
-                         r"back ?door|exceptions?)\b",
-                         re.I)
 _PARTIAL = re.compile(
     r"\bonly (?:for|in|on|at|across|within) (?:the|one|two|three|a|an|our|some|part|certain|new|critical|"
     r"high[- ]risk|production|internal)\b|\bonly (?:\d+|one|two|three|four|a few|some|half|part|a handful|a subset)\b"
@@ -245,29 +182,30 @@ class Signals:
                 if getattr(self, n)]
 
 
-# A clause that opens with "no" and names a control artifact says the control is missing: "No checksum check, no
-# internal repository", "no playbook for it". The artifact nouns are _ARTIFACT's; "no exceptions", "no shared
-# accounts" (a risk that is absent) name none, and _DOUBLE_NEG reads privatives ("no unmanaged keys") first.
-NO_ARTIFACT = True
-# ("training" is left out: "no training on our prompts" is a provider setting, not a missing course.)
-_NO_ARTIFACT = re.compile(r"(?:^|[,;:(]\s*|\s[-\u2013\u2014]\s*)\W*no\s+(?:[\w-]+\s+){0,3}?"
-                          + _ARTIFACT.pattern.replace("training|", ""), re.I)
+# The negation reading: one generic cue finds a negation (polarity.CUE) and the learned polarity reader (polarity.py)
+# says whether the sentence describes a missing control or a control at work ("nothing ships unsigned"). What is
+# left here is structure: a "because ..." or "if ..." clause, or the consequence of an enforcing clause, is not the
+# sentence's claim. (The lists of enforcement phrasings that used to clear a negation - privatives, "nobody holds a
+# key", "no local login possible, we disabled it" - measured no better than the reader alone and went.)
 
 
-def _negated(sentence: str) -> bool:
-    if _DOUBLE_NEG.search(sentence):
-        return False
+def _negated(sentence: str, raw: str | None = None) -> bool:
     text = _BECAUSE.sub(" ", sentence)
     if CONDITIONS:
         text = _CONDITION.sub(" ", text)
     result = _RESULT.match(text)
-    if result and _ENFORCED.search(result.group("head")) and not _NEGATION.search(result.group("head")):
+    if result and _ENFORCED.search(result.group("head")) and not polarity.negation(result.group("head")):
         text = text[: result.start("tail")] + text[result.end("tail"):]
-    return _says_absent(text)
+    if not polarity.negation(text):
+        return False
+    gap = polarity.gap_probability(raw if raw is not None else sentence)
+    return gap is None or gap >= polarity.GAP_AT
 
 
 def _says_absent(text: str) -> bool:
-    return bool(_NEGATION.search(text)) or (NO_ARTIFACT and bool(_NO_ARTIFACT.search(text)))
+    """Does this piece of a sentence carry the negation? (Whether the sentence's negation describes absence is
+    decided once for the whole sentence, in _negated.)"""
+    return polarity.negation(text)
 
 
 def _intention(sentence: str, m: re.Match) -> bool:
@@ -304,11 +242,6 @@ _DOUBT_CLAUSE = re.compile(
     r"[,;-]\s*(?:but|and)?\s*(?:i am|we are)\s+not sure\s+(?:we|anyone|anybody|whether|if|that|they|it)\b"
     r"|\bbut\b[^.;]{0,80}\b(?:i am|we are)\s+not sure\s+(?:we|anyone|anybody|whether|if|that|they|it)\b",
     re.I)
-# Nobody holding a credential or access is a restriction: "nobody has a shared admin key", "no one holds standing
-# access" (while "nobody has a runbook" stays absence).
-_NOBODY_HOLDS = re.compile(
-    r"\b(?:nobody|no one|no-one)\s+(?:has|holds|gets|uses|keeps|shares|knows)\s+(?:\w+\s+){0,3}?"
-    r"(?:keys?|credentials?|passwords?|tokens?|secrets?|access|rights|permissions?|logins?|accounts?)\b", re.I)
 # A setting that limits what a tool or tenant can reach is a restriction, not partial coverage: "connectors limited
 # to SharePoint and Jira", "egress restricted to the provider's API" ("only covers firm laptops" stays partial).
 _SETTING_LIMITED = re.compile(
@@ -336,12 +269,12 @@ def prose_words(sentence: str) -> list[str]:
 
 def detect(sentence: str) -> Signals:
     """Commitment, coverage and specificity signals of one sentence (read with its contractions written out)."""
-    sentence = expand_contractions(sentence)
+    raw, sentence = sentence, expand_contractions(sentence)
     specifics = len(_ARTIFACT.findall(sentence)) + len(_PROPER.findall(sentence)) + (
         2 if _DIGIT.search(sentence) else 0
     )
     sig = Signals(
-        negated=_negated(sentence),
+        negated=_negated(sentence, raw),
         generic=family_fires(sentence, "general-IT look-alikes"),
         planned=_planned(sentence),
         pilot=bool(_PILOT.search(sentence)),
@@ -370,29 +303,9 @@ def detect(sentence: str) -> Signals:
             sig.vague = True  # markup or code with hardly any prose: nothing a respondent commits to
     if sig.unsure and sig.specifics >= 2 and _DOUBT_CLAUSE.search(sentence):
         sig.unsure, sig.partial = False, True
-    if sig.negated and not _says_absent(_NOBODY_HOLDS.sub(" ", sentence)):
-        sig.negated = False
-    if sig.negated and _NOT_POSSIBLE.search(sentence) and _enforced_affirmed(sentence) and any(
-            c.name == "prevention is not absence" for c in fired(sentence, "negation scope")):
-        # "there is no local login possible, we disabled it": the negative is what the control prevents
-        sig.negated = False
     if ABLATE:
         _ablate(sig, sentence)
     return sig
-
-
-# Prevention is not absence (the reviewed table's cue, read with its two halves): something is not possible or not
-# allowed AND an affirmed enforcing verb says why ("no local login possible, we disabled it"); "nothing is blocked"
-# or "it was never turned on" stay absence.
-_NOT_POSSIBLE = re.compile(r"\b(?:no|not|never|cannot)\b[^.;]{0,40}\b(?:possible|allowed|permitted|able)\b",
-                           re.I)
-_DENIED_VERB = re.compile(r"\b(?:nothing|not|never|no|nobody)\b[^.;,]{0,15}$",
-                          re.I)
-
-
-def _enforced_affirmed(sentence: str) -> bool:
-    return any(not _DENIED_VERB.search(sentence[max(0, m.start() - 20) : m.start()])
-               for m in _ENFORCED.finditer(sentence))
 
 
 # Ablation (docs/interview.md, "Ablation by family"): AISMM_ABLATE="hedges,corrections" switches families off, to
