@@ -204,15 +204,17 @@ def _polarity_inputs(rows: list[tuple[str, str, int | None]], full: bool) -> Any
     return np.hstack(parts)
 
 
+def _fit_polarity(A: Any, y: Any) -> list[list[float]]:
+    return _softmax_regression(A, y, 2, POLARITY_LAMBDA, READER_STEPS, READER_LEARNING_RATE, bias_row=-1)
+
+
 def fit_polarity(rows: list[tuple[str, str, int | None]], full: bool = True) -> list[list[float]]:
     """The polarity reader: L2-regularised logistic regression (two columns: met, gap; bias row last) over the
     sentence's MiniLM vector (`full`) and its structural features."""
     import numpy as np
 
     rows = [r for r in rows if r[2] is not None]
-    A = _polarity_inputs(rows, full)
-    y = np.asarray([r[2] for r in rows])
-    return _softmax_regression(A, y, 2, POLARITY_LAMBDA, READER_STEPS, READER_LEARNING_RATE, bias_row=-1)
+    return _fit_polarity(_polarity_inputs(rows, full), np.asarray([r[2] for r in rows]))
 
 
 def polarity_table(cases: list[dict]) -> dict[str, float]:
@@ -220,16 +222,22 @@ def polarity_table(cases: list[dict]) -> dict[str, float]:
     organisation folds (the status model must learn from readings of interviews the reader has not seen)."""
     import numpy as np
 
+    from aismm_assistant.interview.polarity import gap_probabilities
+
     rows = _polarity_rows(cases)
     fold = _folds(cases)
+    A = _polarity_inputs(rows, True)  # every sentence's inputs once; each fold fits and reads slices of them
+    part = np.asarray([fold[o] for o, _, _ in rows])
+    labelled = np.asarray([label is not None for _, _, label in rows])
+    y = np.asarray([label or 0 for _, _, label in rows])
     table: dict[str, float] = {}
     for j in sorted(set(fold.values())):
-        weights = np.asarray(fit_polarity([r for r in rows if fold[r[0]] != j]))
-        mine = [r for r in rows if fold[r[0]] == j]
-        if not mine:
+        train, mine = (part != j) & labelled, part == j
+        if not mine.any():
             continue
-        z = _polarity_inputs(mine, True) @ weights
-        for (_, q, _), p in zip(mine, 1.0 / (1.0 + np.exp(z[:, 0] - z[:, 1])), strict=True):
+        weights = _fit_polarity(A[train], y[train])
+        for (_, q, _), p in zip([r for r, m in zip(rows, mine, strict=True) if m], gap_probabilities(weights, A[mine]),
+                                strict=True):
             table[q] = float(p)
     return table
 

@@ -39,7 +39,7 @@ class Cue:
     pattern: str
     example: str
     counter_example: str
-    # a cue that *clears* its family's reading (a restriction is not partial coverage, prevention is not absence)
+    # a cue that *clears* its family's reading (a restriction is not partial coverage)
     clears: bool = False
 
     @cached_property

@@ -88,23 +88,18 @@ def load(path: str | None = None) -> dict | None:
     return model
 
 
-def _vector(sentence: str) -> Any | None:
-    from aismm_assistant.interview import attribution
+def gap_probabilities(weights: Sequence[Sequence[float]], inputs: Any) -> Any:
+    """P(the negation describes a gap) per row of `inputs` ([embedding?, structure, 1] each; weights: one row per
+    input, two columns: met, gap)."""
+    import numpy as np
 
-    if not attribution.enabled():
-        return None
-    return attribution.embed_sentences([sentence])[0]
+    z = np.asarray(inputs, dtype=np.float64) @ np.asarray(weights, dtype=np.float64)
+    return 1.0 / (1.0 + np.exp(z[:, 0] - z[:, 1]))
 
 
 def probability(weights: Sequence[Sequence[float]], vector: Sequence[float] | None, feats: Sequence[float]) -> float:
-    """P(the negation describes a gap): logistic score of [embedding?, structure, bias] (weights: one row per input,
-    two columns: met, gap)."""
-    import numpy as np
-
-    x = np.asarray([*(vector if vector is not None else []), *feats, 1.0], dtype=np.float64)
-    w = np.asarray(weights, dtype=np.float64)
-    z = x @ w
-    return float(1.0 / (1.0 + np.exp(z[0] - z[1])))
+    """P(gap) of one sentence from its vector (None: the structure-only reader) and structural features."""
+    return float(gap_probabilities(weights, [[*(vector if vector is not None else []), *feats, 1.0]])[0])
 
 
 def gap_probability(sentence: str) -> float | None:
@@ -114,7 +109,10 @@ def gap_probability(sentence: str) -> float | None:
     model = load()
     if model is None:
         return None
-    vector = _vector(sentence)
+    from aismm_assistant.interview.reading import embed
+
+    vectors = embed([sentence])
+    vector = vectors[0] if vectors else None
     if vector is not None:
         return probability(model["full"], vector, structure(sentence))
     return probability(model["structure"], None, structure(sentence))

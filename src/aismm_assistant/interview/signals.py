@@ -202,12 +202,6 @@ def _negated(sentence: str, raw: str | None = None) -> bool:
     return gap is None or gap >= polarity.GAP_AT
 
 
-def _says_absent(text: str) -> bool:
-    """Does this piece of a sentence carry the negation? (Whether the sentence's negation describes absence is
-    decided once for the whole sentence, in _negated.)"""
-    return polarity.negation(text)
-
-
 def _intention(sentence: str, m: re.Match) -> bool:
     """Is this match of _PLANNED an intention, or a noun for a document, a register or a participle?"""
     text = m.group(0)
@@ -294,7 +288,7 @@ def detect(sentence: str) -> Signals:
         durations=durations(_NOT_CADENCE.sub(" ", sentence)),
     )
     contrast = _CONTRAST.match(sentence)
-    if sig.negated and contrast and not _says_absent(contrast.group("head")) and _says_absent(
+    if sig.negated and contrast and not polarity.negation(contrast.group("head")) and polarity.negation(
             contrast.group("tail")):
         sig.partial = True  # read with the negation as "in place for part of the scope"
     sig.vague = bool(_VAGUE.search(sentence)) and specifics < 2 or (specifics == 0 and len(sentence.split()) < 7)
