@@ -109,10 +109,11 @@ def gap_probability(sentence: str) -> float | None:
     model = load()
     if model is None:
         return None
-    from aismm_assistant.interview.reading import embed
+    from aismm_assistant.interview import (
+        attribution,  # (reading.embed would close an import circle via proposals)
+    )
 
-    vectors = embed([sentence])
-    vector = vectors[0] if vectors else None
+    vector = attribution.embed_sentences([sentence])[0] if attribution.enabled() else None
     if vector is not None:
         return probability(model["full"], vector, structure(sentence))
     return probability(model["structure"], None, structure(sentence))
