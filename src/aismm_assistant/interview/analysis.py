@@ -15,6 +15,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any
 
 from aismm_assistant.assessment.scoring import score_category
 from aismm_assistant.criteria import Criterion, criteria_for
@@ -493,9 +494,10 @@ def analyse_full(
     # costs only its own sentences); None without the MiniLM encoder or the reader weights
     readings = reading.read_sentences(e.quote for c in applicable for e in reading.decided(evidence[c.id]))
     levels = {c.id: c.level for c in applicable}
+    coverage = _coverage(category, matcher, applicable, evidence, readings is not None)
     features = {c.id: learned.features(c, evidence[c.id], rules[c.id], c.id in asked,
                                        matcher.profiles[c.id].thresholds, readings,
-                                       learned.context(c, rules, levels)) for c in applicable}
+                                       learned.context(c, rules, levels), coverage[c.id]) for c in applicable}
     proposals = dict(rules)
     if status_model and readings is not None:
         revisions = learned.reanswered([t.question for t in turns])
@@ -517,6 +519,23 @@ def analyse_full(
     return AnalysisDetail(finish(category, proposals, flags, scope_list), features, evidence, rules, asked)
 
 
+def _coverage(category: Category, matcher: ObjectiveMatcher, applicable: Sequence[Control],
+              evidence: Mapping[str, list[Evidence]], encoded: bool) -> dict[str, list[float]]:
+    """`criteria_coverage` of every applicable objective; by meaning only when the sentences were embedded."""
+    mats, vectors = {}, None
+    if encoded:
+        from aismm_assistant.interview import attribution
+
+        _m, mkey = _matcher_and_key(category)
+        texts = {cid: [c.text for c in p.criteria] or [p.control.objective] for cid, p in matcher.profiles.items()}
+        mats = attribution.criteria_vectors(mkey, texts)
+        quotes = sorted({e.quote for c in applicable for e in evidence[c.id]
+                         if e.status in ("met", "partial", "not_met")})
+        vectors = dict(zip(quotes, attribution.embed_sentences(quotes), strict=True)) if quotes else {}
+    return {c.id: criteria_coverage(matcher.profiles[c.id].criteria, evidence[c.id], mats.get(c.id), vectors)
+            for c in applicable}
+
+
 def _criterion_label(text: str, words: int = 6) -> str:
     parts = text.split()
     return " ".join(parts[:words]).rstrip(",;:") + (" …" if len(parts) > words else "")
@@ -533,34 +552,65 @@ def _quote_stems(quote: str) -> frozenset[str]:
     return frozenset(content_stems(quote))
 
 
-def criteria_line(criteria: Sequence[Criterion], items: Sequence[Evidence]) -> str:
-    """Per criterion of the objective, what the answers said: 'criteria: A named executive is accountable …: stated;
-    At least 90% of staff have attested …: 85 % stated; the objective needs ≥ 90 % → falls short; …: not stated'.
+def criteria_verdicts(criteria: Sequence[Criterion], items: Sequence[Evidence]) -> list[tuple[str, str]]:
+    """Per criterion of the objective, what the answers said: ("stated", …), ("absent", …) for a sentence that says it
+    is absent or planned, ("short", "85 % stated; the objective needs ≥ 90 % → falls short") for a figure short of its
+    measure, or ("missing", "not stated").
 
     A criterion is stated when a sentence credited to the objective (not a plan, hedge or screened sentence) carries
-    at least half of its distinguishing terms (two at most are needed) or a figure that meets its measure; a figure
-    short of its measure is named with both numbers. Sentences that say it is absent name it as 'said to be absent'.
+    at least half of its distinguishing terms (two at most are needed) or a figure that meets its measure.
     """
-    if not criteria:
-        return ""
-    parts = []
+    out = []
     for cr in criteria:
         terms = _terms_of(cr.distinguishing_terms)
         need = min(2, max(1, (len(terms) + 1) // 2))
-        verdict = "not stated"
+        verdict = ("missing", "not stated")
         for e in items:
             comp = [(o, x) for cid, o, x, _k in e.comparisons if cid == cr.id and o in ("meets", "falls_short")]
             if comp and comp[0][0] == "falls_short":
-                verdict = comp[0][1]
+                verdict = ("short", comp[0][1])
                 break
             if e.status == "unknown":
                 continue
             if comp or len(terms & _quote_stems(e.quote)) >= need:
-                verdict = "stated" if e.status in ("met", "partial") else "said to be absent or planned"
+                verdict = ("stated", "stated") if e.status in ("met", "partial") else (
+                    "absent", "said to be absent or planned")
                 if e.status == "met":
                     break
-        parts.append(f"{_criterion_label(cr.text)}: {verdict}")
-    return "criteria: " + "; ".join(parts)
+        out.append(verdict)
+    return out
+
+
+def criteria_line(criteria: Sequence[Criterion], items: Sequence[Evidence]) -> str:
+    """Per criterion of the objective, what the answers said (`criteria_verdicts`): 'criteria: A named executive is
+    accountable …: stated; At least 90% of staff have attested …: 85 % stated; the objective needs ≥ 90 % → falls
+    short; …: not stated'."""
+    if not criteria:
+        return ""
+    verdicts = criteria_verdicts(criteria, items)
+    return "criteria: " + "; ".join(f"{_criterion_label(cr.text)}: {text}"
+                                    for cr, (_kind, text) in zip(criteria, verdicts, strict=True))
+
+
+def criteria_coverage(criteria: Sequence[Criterion], items: Sequence[Evidence], mats: Any = None,
+                      vectors: Mapping[str, Any] | None = None) -> list[float]:
+    """How much of the objective's text its evidence covers, as the status model reads it (learned.CRITERIA_FEATURES):
+    the shares of criteria stated, not stated, said absent and short of their measure, whether the first criterion
+    (the objective's core) is stated, and by meaning the weakest and mean criterion's closest evidence sentence
+    (cosine of MiniLM vectors; 0 without the encoder). A met answer evidences every part of the objective: evidence
+    that names the topic but leaves criteria unsaid reads short of met."""
+    if not criteria:
+        return [0.0] * 7
+    kinds = [k for k, _t in criteria_verdicts(criteria, items)]
+    n = len(kinds)
+    f = [kinds.count(k) / n for k in ("stated", "missing", "absent", "short")] + [1.0 if kinds[0] == "stated" else 0.0]
+    quotes = [e.quote for e in items if e.status in ("met", "partial", "not_met")]
+    if mats is None or not vectors or not quotes:
+        return f + [0.0, 0.0]
+    import numpy as np
+
+    sims = (mats @ np.stack([vectors[q] for q in quotes]).T).max(axis=1)
+    return f + [float(sims.min()), float(sims.mean())]
 
 
 def _question_prior(matcher: ObjectiveMatcher, turn: TurnInput) -> dict[str, float]:

@@ -66,6 +66,9 @@ ABSTAINED_REASON = "evidence too weak to propose"
 SIGNALS = ("negated", "planned", "pilot", "partial", "hedged", "unsure", "vague", "correction", "generic", "manual",
            "automatic", "present", "universal")
 
+# How much of the objective's text the evidence covers (analysis.criteria_coverage)
+CRITERIA_FEATURES = ("criteria_stated", "criteria_missing", "criteria_absent", "criteria_short", "criteria_core",
+                     "criteria_cos_min", "criteria_cos_mean")
 CONTEXT_FEATURES = ("higher_known", "higher_met", "higher_absent", "lower_known", "lower_met", "lower_absent",
                     "same_known", "same_met")
 FEATURE_NAMES = (
@@ -74,7 +77,7 @@ FEATURE_NAMES = (
     + ["best_raw", "best_score", "turns"] + [f"last_turn_share_{s}" for s in CLASSES]
     + [f"signal_{s}" for s in SIGNALS] + ["below_threshold", "asked", "level_2", "level_3", "level_4", "level_5",
                                           "automated", "no_evidence"]
-    + list(READING_FEATURES) + list(CONTEXT_FEATURES)
+    + list(READING_FEATURES) + list(CONTEXT_FEATURES) + list(CRITERIA_FEATURES)
 )
 
 
@@ -117,7 +120,8 @@ def without_context(x: Sequence[float]) -> list[float]:
 
 def features(control: Control, items: Sequence[Evidence], proposal: ControlProposal, asked: bool,
              thresholds: Thresholds, readings: Mapping[str, Sequence[float]] | None = None,
-             category_context: Sequence[float] | None = None) -> list[float]:
+             category_context: Sequence[float] | None = None,
+             coverage: Sequence[float] | None = None) -> list[float]:
     """The model's input for one objective, from the rules' evidence sentences and verdict, how those sentences read
     by meaning (reading.py), and the rules' verdicts on the category's other levels (`context`)."""
     f = [1.0] + [1.0 if proposal.status == s else 0.0 for s in CLASSES] + [proposal.confidence]
@@ -147,6 +151,7 @@ def features(control: Control, items: Sequence[Evidence], proposal: ControlPropo
     f += [1.0 if control.assessment_mode == "Automated" else 0.0, 0.0 if items else 1.0]
     f += reading_features(items, readings)
     f += list(category_context) if category_context is not None else [0.0] * len(CONTEXT_FEATURES)
+    f += list(coverage) if coverage is not None else [0.0] * len(CRITERIA_FEATURES)
     return f
 
 
