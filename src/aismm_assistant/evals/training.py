@@ -70,9 +70,14 @@ def _collect(golden: Path, polarities: dict[str, float] | None = None) -> list[d
     from contextlib import nullcontext
 
     from aismm_assistant.interview import polarity
+    from aismm_assistant.interview.analysis import clear_turn_cache
 
-    with polarity.readings(polarities) if polarities is not None else nullcontext():
-        return _collect_cases(golden)
+    clear_turn_cache()  # memoised turn readings were read with other polarities
+    try:
+        with polarity.readings(polarities) if polarities is not None else nullcontext():
+            return _collect_cases(golden)
+    finally:
+        clear_turn_cache()
 
 
 def _collect_cases(golden: Path) -> list[dict[str, Any]]:
