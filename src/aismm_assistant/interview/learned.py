@@ -11,12 +11,12 @@ guards that keep the engine's promises:
   evidence (a low score, not a hedge) gets the model's reading: met when the model reads met with p >=
   `ABSTAINED_MET` and a sentence itself votes met (the rules' score was low, the reading is clear); partial or not
   met when a sentence about it itself says so ("No questionnaire or anything like that", attributed faintly) and
-  the model finds that at least as likely as not (`MET_FLOOR`). Otherwise, e.g. a passing mention ("We use Jira for
+  the model finds it at least `MET_FLOOR` likely. Otherwise, e.g. a passing mention ("We use Jira for
   tickets"), it stays unknown;
 - met needs at least one sentence that itself votes met (never a planned, piloted, hedged or screened one);
 - a partial read from a stated number below the objective's bar ("about 60%" against 90%) stays partial;
 - the model must prefer its status by at least `margin` (chosen with the L2 strength by rotation);
-- met stands only when the model finds it at least as likely as not (`MET_FLOOR`), reading the evidence with the
+- met stands only when the model finds it at least `MET_FLOOR` likely, reading the evidence with the
   category's picture or without it: a met the rules read from a sentence that merely names the topic, and the model
   doubts either way, becomes the rules' partial / not met or the more probable of the two (an assessor proposes met
   on evidence, not on mention; this is the over-rating guard);
@@ -51,11 +51,13 @@ if TYPE_CHECKING:
 WEIGHTS_PATH = Path(__file__).resolve().parent / "status_model.json"
 CLASSES = ("met", "partial", "not_met", "unknown")
 DECIDED = ("met", "partial", "not_met")
-# Met needs P(met) >= MET_FLOOR under the model, with or without the category's picture. 0.5 is "more likely than
-# not", the assessor's standard of proof; leave-organisations-out CV on the 432 tuning cases (docs/interview.md,
-# "Issue 11, phase 5"): over-rated levels 0.076 -> 0.053, exact 0.845 -> 0.854 (0.55 and the picture-only and
-# evidence-only readings measured beside it).
-MET_FLOOR = 0.5
+# Met needs P(met) >= MET_FLOOR under the model, with or without the category's picture: the assessor's standard of
+# proof, chosen on the cases written to the scoring guide's met standard (a met evidences every part of the objective's
+# text; `evals/golden/met-standard.txt` lists them). Leave-organisations-out CV on the 1,044 tuning cases
+# (docs/interview.md, "Issue 11, phase 7"), those 288 cases, floor 0.5 / 0.6 / 0.7: exact 0.830 / 0.826 / 0.809,
+# over-rated 0.066 / 0.045 / 0.031, control accuracy 0.826 / 0.825 / 0.824; the lowest floor that keeps over-rated
+# levels within the 5 % the project is held to. (Phase 5 chose 0.5 on 432 cases of mixed standards.)
+MET_FLOOR = 0.6
 # An objective the rules abstained on for weak evidence becomes met only when the model reads met at this
 # probability or more and a sentence itself votes met: stricter than MET_FLOOR, because the rules' own score was low.
 # CV on the 432 tuning cases (0.5 / 0.6 / 0.7 / 0.8 / 0.9): exact 0.854 -> 0.861 / 0.866 / 0.866 / 0.859 / 0.854,
