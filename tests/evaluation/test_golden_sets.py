@@ -51,3 +51,16 @@ def test_expected_level_follows_from_expected_verdicts(path):
         assert score.level == body["expected"]["level"], (cat, score.level)
         assert 3 <= len(body["turns"]) <= 9  # 5-9 in the tuning briefs; the folded holdouts 7-9 allowed 3
         assert all(t.get("answer") for t in body["turns"])
+
+
+def test_the_met_standard_list_names_tuning_files_and_every_folded_holdout_written_to_it():
+    from aismm_assistant.evals.training import met_standard_files
+
+    listed = met_standard_files(ROOT)
+    names = {p.name for p in MAIN}
+    assert listed and listed <= names, sorted(listed - names)[:3]
+    # the holdout brief has asked for the every-part standard since wave 10: every such folded file is listed
+    folded = {p.name for p in MAIN
+              if (first := p.read_text(encoding="utf-8").split("\n", 1)[0]).startswith("# Holdout wave ")
+              and int(first.split()[3].rstrip(",")) >= 10}
+    assert folded and folded <= listed, sorted(folded - listed)[:3]
