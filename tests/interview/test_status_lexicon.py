@@ -25,7 +25,8 @@ def test_every_family_has_cues_and_names_are_unique():
 
 
 def test_the_table_is_small():
-    assert lexicon.alternatives() <= 150
+    # phase 7 moved the plans family's one cue (36 alternatives) into the table, replacing about 200 in signals.py
+    assert lexicon.alternatives() <= 180
 
 
 def test_no_example_is_copied_from_a_golden_transcript():

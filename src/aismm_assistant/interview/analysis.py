@@ -523,15 +523,14 @@ def _coverage(category: Category, matcher: ObjectiveMatcher, applicable: Sequenc
               evidence: Mapping[str, list[Evidence]], encoded: bool) -> dict[str, list[float]]:
     """`criteria_coverage` of every applicable objective; by meaning only when the sentences were embedded."""
     mats, vectors = {}, None
-    if encoded:
+    quotes = sorted({e.quote for c in applicable for e in evidence[c.id] if e.status in ("met", "partial", "not_met")})
+    if encoded and quotes:
         from aismm_assistant.interview import attribution
 
         _m, mkey = _matcher_and_key(category)
         texts = {cid: [c.text for c in p.criteria] or [p.control.objective] for cid, p in matcher.profiles.items()}
         mats = attribution.criteria_vectors(mkey, texts)
-        quotes = sorted({e.quote for c in applicable for e in evidence[c.id]
-                         if e.status in ("met", "partial", "not_met")})
-        vectors = dict(zip(quotes, attribution.embed_sentences(quotes), strict=True)) if quotes else {}
+        vectors = dict(zip(quotes, attribution.embed_sentences(quotes), strict=True))
     return {c.id: criteria_coverage(matcher.profiles[c.id].criteria, evidence[c.id], mats.get(c.id), vectors)
             for c in applicable}
 
