@@ -62,10 +62,10 @@ CUES: tuple[Cue, ...] = (
         "Notes on each review are kept in the wiki."),
     # ---------------------------------------------------------------- plans and pilots
     Cue("plans and pilots", "intention",
-        r"\b(?:plan(?:s|ned|ning)?|will|going to|intend\w*|aim(?:s|ing)? to|hop(?:e|es|ing) to|hopefully|want to|"
-        r"would like|next|roadmap|backlog|draft\w*|working on|in progress|under ?way|yet|soon|eventually|later|"
-        r"future|budget\w*|propos\w*|consider\w*|evaluat\w*|explor\w*|looking (?:at|into)|scoping|pending|awaiting|"
-        r"pencil?led|should|started|being (?:built|drafted|written|developed|rolled out|set up|implemented))\b",
+        r"\b(?:plan(?:s|ned|ning)?|will|going to|intend\w*|(?:aim|hope|want|like) to|next|roadmap|backlog|draft\w*|"
+        r"working on|in progress|under ?way|yet|soon|later|eventually|budget\w*|propos\w*|consider\w*|evaluat\w*|"
+        r"explor\w*|looking (?:at|into)|pending|should|started|being (?:built|drafted|written|developed|rolled out|"
+        r"set up))\b",
         "We plan to put a gateway in front of the chatbot next quarter.",
         "The gateway sits in front of the chatbot."),
     # ---------------------------------------------------------------- hedges
