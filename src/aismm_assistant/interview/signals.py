@@ -119,11 +119,12 @@ _RESULT = re.compile(r"(?P<head>^.*?)(?:,|;|\s-)\s*(?:so(?: that)?|which means|m
 _ENFORCED = re.compile(r"\b(?:blocked|forced|enforced|denied|disabled|locked(?: down)?|restricted|rejected|refused|"
                        r"isolated|air[- ]gapped|turned off|switched off|turned on|switched on|is on|are on|required|"
                        r"mandatory|stripped|redacted|masked|encrypted|pinned|signed|firewalled|segmented)\b", re.I)
-# "Plan" and "list" are also nouns for documents and registers: "the test plan", "the Business plan", "Conftest fails
-# the plan", "on the escalation list", "on the exception list". They state an intention only as a plan of work (no
-# modifier, or a time or work word: "on our plan", "the fiscal 2027 audit plan", "our plan for Q4") or a to-do list
-# ("on my list"). "Looking at" is exploring only in the progressive with a subject ("we're looking at"), not as a
-# participle ("reviewed it, looking at retention").
+# Intentions ("we plan to", "still being drafted", "on the roadmap") are read by the learned intention reader
+# (intention.py): one cue from the reviewed table and a reader of whether the sentence is an intention or a control in
+# place that uses one of its words ("the test plan", "the Business plan", "on the escalation list"). The phrase list
+# and its four helpers for the noun "plan" went in phase 7 (docs/interview.md).
+
+
 @dataclass
 class Signals:
     negated: bool = False
