@@ -41,7 +41,7 @@ def test_the_table_decides_the_polarity_of_a_negated_sentence():
     with polarity.readings({absent: 0.3, enforced: 0.7}):
         assert not detect(absent).negated
         assert detect(enforced).negated
-    assert polarity.NEGATION.override == []  # the table is gone after the block
+    assert polarity._OVERRIDE == []  # the table is gone after the block
 
 
 def test_a_sentence_without_a_negation_is_never_read_as_absence():

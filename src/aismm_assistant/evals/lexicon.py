@@ -32,7 +32,8 @@ CORPUS_READERS = {"signals._EXEMPLAR_VERDICT", "signals._EXEMPLAR_CUT", "signals
 FAMILIES = {
     "negation scope": ("_BECAUSE", "_RESULT", "_ENFORCED", "_CONTRAST",
                        "_NOT_YET", "_BARE_REPLY"),
-    "plans and pilots": ("_PILOT",),
+    "plans and pilots": ("_PLANNED", "_PILOT", "_TRYING_OUT", "_PLAN_IS_THAT", "_PLAN_NOUN", "_PLAN_OF_WORK",
+                         "_TIME_AHEAD", "_PROGRESSIVE"),
     "partial scope": ("_PARTIAL", "_RESTRICTION", "_SETTING_LIMITED", "_OBLIGATION_SCOPE", "_ALL"),
     "one-off vs recurring": ("_NOT_CADENCE",),
     "hedges": ("_HEDGE", "_UNSURE", "_DOUBT_CLAUSE", "_VAGUE"),
@@ -45,7 +46,7 @@ FAMILIES = {
 }
 # Regexes applied to a fragment around another match (the words before "looking at", the noun after "on our ..."):
 # counted, but their hits on whole sentences mean nothing.
-FRAGMENT_READERS: set[str] = set()
+FRAGMENT_READERS = {"signals._PLAN_NOUN", "signals._PLAN_OF_WORK", "signals._TIME_AHEAD", "signals._PROGRESSIVE"}
 WORD = re.compile(r"[a-z]+", re.I)
 
 
@@ -381,17 +382,14 @@ def inventory(golden: Path) -> dict:
                      "measured": len(alts), "matched": sum(1 for x in sents if cue.regex.search(x)),
                      "lookarounds": sum(1 for a in alts if a.lookaround and a.text.startswith("(?")),
                      "unused": sum(1 for a in alts if a.unused), "one_sentence_fits": len(mod_fits)})
-    from aismm_assistant.interview.intention import INTENTION
-    from aismm_assistant.interview.polarity import NEGATION
+    from aismm_assistant.interview import polarity
 
-    # the cue readers' structural features: counted in their families (negation scope, plans and pilots)
-    for reader, fam in ((NEGATION, "negation scope"), (INTENTION, "plans and pilots")):
-        for name, rx in reader.patterns:
-            regex = f"{reader.name}.{name}"
-            count, alts = inventory_pattern(regex, rx, sents)
-            rows.append({"regex": regex, "role": "signal", "family": fam, "alternatives": count,
-                         "measured": len(alts), "matched": sum(1 for x in sents if rx.search(x)),
-                         "lookarounds": 0, "unused": sum(1 for a in alts if a.unused), "one_sentence_fits": 0})
+    for name, rx in polarity._STRUCTURE:  # the polarity reader's structural features: counted as negation scope
+        regex = f"polarity.{name}"
+        count, alts = inventory_pattern(regex, rx, sents)
+        rows.append({"regex": regex, "role": "signal", "family": "negation scope", "alternatives": count,
+                     "measured": len(alts), "matched": sum(1 for x in sents if rx.search(x)),
+                     "lookarounds": 0, "unused": sum(1 for a in alts if a.unused), "one_sentence_fits": 0})
     signal_rows = [r for r in rows if r["role"] == "signal"]
     return {"sentences": len(raw), "regexes": rows, "fits": fits,
             "total_alternatives": sum(r["alternatives"] for r in rows),

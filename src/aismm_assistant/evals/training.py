@@ -29,10 +29,7 @@ from aismm_assistant.interview.learned import (
     reanswered,
     relabel,
 )
-from aismm_assistant.interview.intention import INTENTION
-from aismm_assistant.interview.intention import MODEL_PATH as INTENTION_PATH
 from aismm_assistant.interview.polarity import FEATURES as POLARITY_FEATURES
-from aismm_assistant.interview.polarity import NEGATION, CueReader
 from aismm_assistant.interview.polarity import MODEL_PATH as POLARITY_PATH
 from aismm_assistant.interview.polarity import load as load_polarity
 from aismm_assistant.interview.reading import FEATURES as READING_FEATURES
@@ -65,22 +62,19 @@ def tuning_paths(golden: Path) -> list[Path]:
     return files
 
 
-def _collect(golden: Path, polarities: dict[str, float] | None = None,
-             intentions: dict[str, float] | None = None) -> list[dict[str, Any]]:
+def _collect(golden: Path, polarities: dict[str, float] | None = None) -> list[dict[str, Any]]:
     """Per golden case: organisation, rule proposal, features and evidence per objective, expected verdicts.
 
     With `polarities` (sentence -> probability, from `polarity_table`) negations are read from that table rather
-    than by the shipped polarity reader; with `intentions` (from `polarity_table(..., INTENTION)`) plan words are
-    read from that table rather than by the shipped intention reader."""
+    than by the shipped polarity reader."""
     from contextlib import nullcontext
 
-    from aismm_assistant.interview import intention, polarity
+    from aismm_assistant.interview import polarity
     from aismm_assistant.interview.analysis import clear_turn_cache
 
     clear_turn_cache()  # memoised turn readings were read with other polarities
     try:
-        with polarity.readings(polarities) if polarities is not None else nullcontext(), \
-                intention.INTENTION.readings(intentions) if intentions is not None else nullcontext():
+        with polarity.readings(polarities) if polarities is not None else nullcontext():
             return _collect_cases(golden)
     finally:
         clear_turn_cache()
@@ -183,10 +177,10 @@ def cross_fitted(cases: list[dict]) -> list[dict]:
     return [out[i] for i in range(len(cases))]
 
 
-def _polarity_rows(cases: list[dict], reader: CueReader = NEGATION) -> list[tuple[str, str, int | None]]:
-    """Every evidence sentence the reader's cue fires on (organisation, sentence, label): 1 when the objective it was
-    credited to is short of met in the expected verdicts, 0 when met, None when the assessor left it undecided (read,
-    not learned)."""
+def _polarity_rows(cases: list[dict]) -> list[tuple[str, str, int | None]]:
+    """Every negated evidence sentence (organisation, sentence, label): 1 when the objective it was credited to is
+    short of met in the expected verdicts, 0 when met, None when the assessor left it undecided (read, not learned)."""
+    from aismm_assistant.interview.polarity import negation
     from aismm_assistant.interview.text import expand_contractions
 
     rows, seen = [], set()
@@ -195,17 +189,19 @@ def _polarity_rows(cases: list[dict], reader: CueReader = NEGATION) -> list[tupl
             st = c["expected_controls"].get(cid)
             label = int(st != "met") if st in LABELS else None
             for e in items:
-                if (c["org"], e.quote, cid) in seen or not reader.fires(expand_contractions(e.quote)):
+                if (c["org"], e.quote, cid) in seen or not negation(expand_contractions(e.quote)):
                     continue
                 seen.add((c["org"], e.quote, cid))
                 rows.append((c["org"], e.quote, label))
     return rows
 
 
-def _polarity_inputs(rows: list[tuple[str, str, int | None]], full: bool, reader: CueReader = NEGATION) -> Any:
+def _polarity_inputs(rows: list[tuple[str, str, int | None]], full: bool) -> Any:
     import numpy as np
 
-    feats = np.asarray([reader.structure(q) for _, q, _ in rows], dtype=np.float64).reshape(len(rows), -1)
+    from aismm_assistant.interview.polarity import structure
+
+    feats = np.asarray([structure(q) for _, q, _ in rows], dtype=np.float64).reshape(len(rows), -1)
     parts = [feats, np.ones((len(rows), 1))]
     if full:
         vecs = sentence_vectors(sorted({q for _, q, _ in rows}))
@@ -217,26 +213,25 @@ def _fit_polarity(A: Any, y: Any) -> list[list[float]]:
     return _softmax_regression(A, y, 2, POLARITY_LAMBDA, READER_STEPS, READER_LEARNING_RATE, bias_row=-1)
 
 
-def fit_polarity(rows: list[tuple[str, str, int | None]], full: bool = True,
-                 reader: CueReader = NEGATION) -> list[list[float]]:
-    """A cue reader (negation polarity, intention): L2-regularised logistic regression (two columns: met, gap; bias
-    row last) over the sentence's MiniLM vector (`full`) and its structural features."""
+def fit_polarity(rows: list[tuple[str, str, int | None]], full: bool = True) -> list[list[float]]:
+    """The polarity reader: L2-regularised logistic regression (two columns: met, gap; bias row last) over the
+    sentence's MiniLM vector (`full`) and its structural features."""
     import numpy as np
 
     rows = [r for r in rows if r[2] is not None]
-    return _fit_polarity(_polarity_inputs(rows, full, reader), np.asarray([r[2] for r in rows]))
+    return _fit_polarity(_polarity_inputs(rows, full), np.asarray([r[2] for r in rows]))
 
 
-def polarity_table(cases: list[dict], reader: CueReader = NEGATION) -> dict[str, float]:
-    """Cross-fitted readings: each organisation's cue sentences read by a reader fitted on the other organisation
-    folds (the status model must learn from readings of interviews the reader has not seen)."""
+def polarity_table(cases: list[dict]) -> dict[str, float]:
+    """Cross-fitted polarities: each organisation's negated sentences read by a reader fitted on the other
+    organisation folds (the status model must learn from readings of interviews the reader has not seen)."""
     import numpy as np
 
     from aismm_assistant.interview.polarity import gap_probabilities
 
-    rows = _polarity_rows(cases, reader)
+    rows = _polarity_rows(cases)
     fold = _folds(cases)
-    A = _polarity_inputs(rows, True, reader)  # every sentence's inputs once; each fold fits and reads slices of them
+    A = _polarity_inputs(rows, True)  # every sentence's inputs once; each fold fits and reads slices of them
     part = np.asarray([fold[o] for o, _, _ in rows])
     labelled = np.asarray([label is not None for _, _, label in rows])
     y = np.asarray([label or 0 for _, _, label in rows])
@@ -372,8 +367,7 @@ def cross_validate(golden: Path) -> dict:
 
     In each fold the sentence reader and the status model see only the training organisations; the status model's
     training features are read by readers cross-fitted inside those organisations (train does the same)."""
-    first = _collect(golden, {}, {})
-    cases = _collect(golden, polarity_table(first), polarity_table(first, INTENTION))
+    cases = _collect(golden, polarity_table(_collect(golden, {})))
     fold = _folds(cases)
     strict = met_standard_files(golden)
     out = {"folds": []}
@@ -394,17 +388,15 @@ def cross_validate(golden: Path) -> dict:
 
 
 def train(golden: Path, out: Path = WEIGHTS_PATH, reader_out: Path = READER_PATH,
-          polarity_out: Path = POLARITY_PATH, intention_out: Path = INTENTION_PATH) -> dict:
-    """Fit the polarity and intention readers, the sentence reader and the status model on every case under `golden`
-    and write the four weights files. The sentence reader and the status model learn from the rules as they read
-    with cross-fitted polarities and intentions (each organisation's sentences read by cue readers that never saw
-    it)."""
+          polarity_out: Path = POLARITY_PATH) -> dict:
+    """Fit the polarity reader, the sentence reader and the status model on every case under `golden` and write the
+    three weights files. The sentence reader and the status model learn from the rules as they read with
+    cross-fitted polarities (each organisation's negations read by a polarity reader that never saw it)."""
     import hashlib
 
-    # the sentences credited to each objective (attribution reads neither polarity nor intention: every negation and
-    # plan word is read as a gap here, so the shipped cue readers are never needed, even when they were trained for
-    # other features)
-    first = _collect(golden, {}, {})
+    # the sentences credited to each objective (attribution does not read polarity: every negation is read as absence
+    # here, so the shipped polarity weights are never needed, even when they were trained for other features)
+    first = _collect(golden, {})
     rows = _polarity_rows(first)
     polarity_model = {
         "note": ("Negation polarity reader (polarity.py): logistic regression, two columns (met, gap), one row per "
@@ -417,20 +409,7 @@ def train(golden: Path, out: Path = WEIGHTS_PATH, reader_out: Path = READER_PATH
         "lambda": POLARITY_LAMBDA, "steps": READER_STEPS, "learning_rate": READER_LEARNING_RATE,
         "features": list(POLARITY_FEATURES), "full": fit_polarity(rows, True), "structure": fit_polarity(rows, False),
     }
-    intent_rows = _polarity_rows(first, INTENTION)
-    intention_model = {
-        "note": ("Intention reader (intention.py): logistic regression, two columns (met, gap), one row per input and "
-                 "the bias last. 'full' reads the MiniLM vector then the structural features, 'structure' the "
-                 "structural features alone (used without the encoder). Each evidence sentence of evals/golden with a "
-                 "plan word is labelled with whether the objective it was credited to is short of met (never the "
-                 "holdout)."),
-        "trained_on": {"path": "evals/golden", "sentences": sum(r[2] is not None for r in intent_rows),
-                       "gap": sum(r[2] == 1 for r in intent_rows)},
-        "lambda": POLARITY_LAMBDA, "steps": READER_STEPS, "learning_rate": READER_LEARNING_RATE,
-        "features": list(INTENTION.features), "full": fit_polarity(intent_rows, True, INTENTION),
-        "structure": fit_polarity(intent_rows, False, INTENTION),
-    }
-    cases = _collect(golden, polarity_table(first), polarity_table(first, INTENTION))
+    cases = _collect(golden, polarity_table(first))
     reader = fit_reader(cases)
     cases = cross_fitted(cases)
     (lam, margin), inner = choose_params(cases)
@@ -468,13 +447,10 @@ def train(golden: Path, out: Path = WEIGHTS_PATH, reader_out: Path = READER_PATH
     Path(reader_out).write_text(json.dumps(reader_model, indent=1) + "\n", encoding="utf-8")
     polarity_model["embedding_model"] = model_fingerprint()
     Path(polarity_out).write_text(json.dumps(polarity_model, indent=1) + "\n", encoding="utf-8")
-    intention_model["embedding_model"] = model_fingerprint()
-    Path(intention_out).write_text(json.dumps(intention_model, indent=1) + "\n", encoding="utf-8")
     load_model.cache_clear()
     load_reader.cache_clear()
-    load_polarity.cache_clear()  # (both cue readers share the cache)
+    load_polarity.cache_clear()
     model["polarity"] = polarity_model
-    model["intention"] = intention_model
     model["reader"] = reader_model
     return model
 
@@ -491,7 +467,6 @@ def main(argv: list[str] | None = None) -> int:
               f"{m['trained_on']['examples']} examples)")
         print(f"wrote {READER_PATH} ({m['reader']['trained_on']['sentences']} sentences)")
         print(f"wrote {POLARITY_PATH} ({m['polarity']['trained_on']['sentences']} negated sentences)")
-        print(f"wrote {INTENTION_PATH} ({m['intention']['trained_on']['sentences']} sentences with a plan word)")
         return 0
     r = cross_validate(golden)
     print("| fold | cases | engine | exact | within one | QWK | over-rated | control macro F1 | control accuracy |")

@@ -9,14 +9,11 @@ Families in the table:
 - negation scope: the one negation cue; whether a negated sentence describes a missing control or a control at
   work ("nothing ships unsigned", "no local login is possible, we disabled it") is read by the learned polarity
   reader (polarity.py), not by lists of phrasings;
-- plans and pilots: the one intention cue; whether the sentence states an intention (a plan, work in progress, a
-  proposal) or a control in place that merely uses one of its words ("the incident response plan names an owner",
-  "the evaluation runs nightly") is read by the learned intention reader (intention.py);
 - hedges: the respondent's doubt withholds met;
 - corrections: a later statement that corrects an earlier one wins;
 - general-IT look-alikes: a general control offered for an AI objective, unless the sentence names the AI part.
 
-The other families of the engine (the rest of negation scope, pilots, partial scope, one-off vs recurring,
+The other families of the engine (the rest of negation scope, plans and pilots, partial scope, one-off vs recurring,
 manual vs automated) are the signal regexes of signals.py. Every alternative there and here has evidence in the
 tuning set: `python -m aismm_assistant.evals.lexicon` measures each one, and `prune_pattern` removed the ones no
 tuning sentence fires through (docs/interview.md, "Lexicon size"). Cues that duplicated signals.py without being
@@ -32,7 +29,7 @@ from functools import cached_property
 
 from aismm_assistant.interview.text import expand_contractions
 
-FAMILIES = ("negation scope", "plans and pilots", "hedges", "corrections", "general-IT look-alikes")
+FAMILIES = ("negation scope", "hedges", "corrections", "general-IT look-alikes")
 
 
 @dataclass(frozen=True)
@@ -60,14 +57,6 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:not|no|never|nothing|nobody|none|no[- ]one|without|cannot|neither|nor|lacks?|lacking)\b",
         "We do not review the prompts.",
         "Notes on each review are kept in the wiki."),
-    # ---------------------------------------------------------------- plans and pilots
-    Cue("plans and pilots", "intention",
-        r"\b(?:plan(?:s|ned|ning)?|will|going to|intend\w*|(?:aim|hope|want|like) to|next|roadmap|backlog|draft\w*|"
-        r"working on|in progress|under ?way|yet|soon|later|eventually|budget\w*|propos\w*|consider\w*|evaluat\w*|"
-        r"explor\w*|looking (?:at|into)|pending|should|started|being (?:built|drafted|written|developed|rolled out|"
-        r"set up))\b",
-        "We plan to put a gateway in front of the chatbot next quarter.",
-        "The gateway sits in front of the chatbot."),
     # ---------------------------------------------------------------- hedges
     Cue("hedges", "doubt",
         r"\b(?:i think|i believe|probably|i guess|maybe|perhaps|as far as i know|afaik|i assume|i suppose|should be)\b",

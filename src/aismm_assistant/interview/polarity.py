@@ -60,81 +60,43 @@ STRUCTURE: tuple[tuple[str, str, str], ...] = (
      r"|\bnot (?:allowed|permitted|possible)\b", "Nobody can push to the main branch directly."),
     ("negated decline", r"\b(?:not|never)\b[^.;]{0,20}\b(?:below|under)\b",
      "We have not fallen below 97 percent since March."),
-    ("switched off", r"\b(?:off|disabled|opted out)\b", "Chat history is switched off for the whole tenant."),
+    ("switched off", r"\b(?:(?:is|are|was|were|switched|turned|set) off|disabled|opted out)\b",
+     "Chat history is switched off for the whole tenant."),
     ("enumerated absence", r"\bno \w+(?: \w+)?, (?:no|nor|and no)\b", "No inventory, no owner, nothing written down."),
 )
+_STRUCTURE = tuple((name, re.compile(rx, re.I)) for name, rx, _ in STRUCTURE)
+FEATURES = (*(name for name, _ in _STRUCTURE), "negation position")
+_OVERRIDE: list[Mapping[str, float]] = []
 
 
-class CueReader:
-    """A generic cue and a learned reader of what the sentences it fires on mean (a gap or a control at work).
-
-    The negation reader below and the intention reader (intention.py) are two instances: a cue from the reviewed
-    table finds the sentences; a logistic regression over the sentence's MiniLM vector and a few structural facts
-    (each a generic pattern with an example) gives P(gap); `training` fits it on the tuning set only, labelling each
-    sentence with whether the objective it was credited to is short of met."""
-
-    def __init__(self, name: str, cue: re.Pattern, structure: tuple[tuple[str, str, str], ...], model_path: Path):
-        self.name, self.cue, self.spec, self.model_path = name, cue, structure, model_path
-        self.patterns = tuple((n, re.compile(rx, re.I)) for n, rx, _ in structure)
-        self.features = (*(n for n, _ in self.patterns), f"{name} position")
-        self.override: list[Mapping[str, float]] = []
-
-    def fires(self, text: str) -> bool:
-        """Does the text (contractions written out) carry the cue?"""
-        return bool(self.cue.search(text))
-
-    def structure(self, sentence: str) -> list[float]:
-        """The structural features of a sentence (read with its contractions written out)."""
-        text = expand_contractions(sentence)
-        cue = self.cue.search(text)
-        return [*(1.0 if rx.search(text) else 0.0 for _, rx in self.patterns),
-                cue.start() / max(1, len(text)) if cue else 0.0]
-
-    def load(self) -> dict | None:
-        """The shipped weights ({"full": rows, "structure": rows, ...}), or None when absent."""
-        return _load(str(self.model_path), self.features)
-
-    def gap_probability(self, sentence: str) -> float | None:
-        """How likely the sentence describes a gap; None without a trained reader."""
-        if self.override:
-            return self.override[-1].get(sentence)
-        model = self.load()
-        if model is None:
-            return None
-        from aismm_assistant.interview import (
-            attribution,  # (reading.embed would close an import circle via proposals)
-        )
-
-        vector = attribution.embed_sentences([sentence])[0] if attribution.enabled() else None
-        if vector is not None:
-            return probability(model["full"], vector, self.structure(sentence))
-        return probability(model["structure"], None, self.structure(sentence))
-
-    @contextmanager
-    def readings(self, table: Mapping[str, float]) -> Iterator[None]:
-        """Read from `table` (sentence -> probability) instead of the shipped reader: training uses it to give each
-        organisation readings from a reader that never saw it (cross-fitting). Not for the live path."""
-        self.override.append(table)
-        try:
-            yield
-        finally:
-            self.override.pop()
+def negation(text: str) -> bool:
+    """Does the text (contractions written out) carry a negation at all?"""
+    return bool(CUE.search(text))
 
 
-@lru_cache(maxsize=8)
-def _load(path: str, features: tuple[str, ...]) -> dict | None:
-    p = Path(path)
+def structure(sentence: str) -> list[float]:
+    """The structural features of a sentence (read with its contractions written out)."""
+    text = expand_contractions(sentence)
+    cue = CUE.search(text)
+    return [*(1.0 if rx.search(text) else 0.0 for _, rx in _STRUCTURE),
+            cue.start() / max(1, len(text)) if cue else 0.0]
+
+
+@lru_cache(maxsize=4)
+def load(path: str | None = None) -> dict | None:
+    """The shipped weights ({"full": rows, "structure": rows, ...}), or None when absent."""
+    p = Path(path) if path else MODEL_PATH
     if not p.exists():
         return None
     model = json.loads(p.read_text(encoding="utf-8"))
-    if tuple(model.get("features", [])) != features:
-        raise ValueError(f"{p}: the {p.stem.replace('_model', '')} reader was trained on other features; regenerate "
-                         "with `python -m aismm_assistant.evals.training train`")
+    if list(model.get("features", [])) != list(FEATURES):
+        raise ValueError(f"{p}: the polarity reader was trained on other features; regenerate with "
+                         "`python -m aismm_assistant.evals.training train`")
     return model
 
 
 def gap_probabilities(weights: Sequence[Sequence[float]], inputs: Any) -> Any:
-    """P(the cue describes a gap) per row of `inputs` ([embedding?, structure, 1] each; weights: one row per
+    """P(the negation describes a gap) per row of `inputs` ([embedding?, structure, 1] each; weights: one row per
     input, two columns: met, gap)."""
     import numpy as np
 
@@ -147,32 +109,29 @@ def probability(weights: Sequence[Sequence[float]], vector: Sequence[float] | No
     return float(gap_probabilities(weights, [[*(vector if vector is not None else []), *feats, 1.0]])[0])
 
 
-NEGATION = CueReader("negation", CUE, STRUCTURE, MODEL_PATH)
-_STRUCTURE = NEGATION.patterns
-FEATURES = NEGATION.features
-
-
-def negation(text: str) -> bool:
-    """Does the text (contractions written out) carry a negation at all?"""
-    return NEGATION.fires(text)
-
-
-def structure(sentence: str) -> list[float]:
-    return NEGATION.structure(sentence)
-
-
-def load(path: str | None = None) -> dict | None:
-    return _load(path, FEATURES) if path else NEGATION.load()
-
-
-load.cache_clear = _load.cache_clear  # type: ignore[attr-defined]
-
-
 def gap_probability(sentence: str) -> float | None:
     """How likely the sentence's negation describes a missing control; None without a trained reader."""
-    return NEGATION.gap_probability(sentence)
+    if _OVERRIDE:
+        return _OVERRIDE[-1].get(sentence)
+    model = load()
+    if model is None:
+        return None
+    from aismm_assistant.interview import (
+        attribution,  # (reading.embed would close an import circle via proposals)
+    )
+
+    vector = attribution.embed_sentences([sentence])[0] if attribution.enabled() else None
+    if vector is not None:
+        return probability(model["full"], vector, structure(sentence))
+    return probability(model["structure"], None, structure(sentence))
 
 
-def readings(table: Mapping[str, float]):  # noqa: ANN201 - a context manager
-    """Read polarities from `table` instead of the shipped reader (training's cross-fitting)."""
-    return NEGATION.readings(table)
+@contextmanager
+def readings(table: Mapping[str, float]) -> Iterator[None]:
+    """Read polarities from `table` (sentence -> probability) instead of the shipped reader: training uses it to give
+    each organisation readings from a reader that never saw it (cross-fitting). Not for the live path."""
+    _OVERRIDE.append(table)
+    try:
+        yield
+    finally:
+        _OVERRIDE.pop()

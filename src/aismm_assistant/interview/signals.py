@@ -10,7 +10,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from aismm_assistant.interview import intention, polarity
+from aismm_assistant.interview import polarity
 from aismm_assistant.interview.lexicon import family_fires
 from aismm_assistant.interview.text import (
     content_stems,
@@ -20,6 +20,28 @@ from aismm_assistant.interview.text import (
     sentences,
 )
 
+_PLANNED = re.compile(
+    r"\b(?:plan(?:ning)? to|we plan|planned|plans? (?:for|to)|we will|going to|intend|"
+    r"aim to|aiming to|hope to|hoping to|want to|would like to|(?<!the )next (?:quarter|year|month|sprint|release|fiscal|financial|"
+    r"budget|phase)|later this year|by (?:q[1-4]|the end of|end of|20\d\d)|in progress|underway|under way|"
+    r"work in progress|working on|on the roadmap|roadmap|being (?:drafted|built|rolled out|developed|"
+    r"implemented|set up|evaluated|written|designed|piloted)|still (?:a )?draft|in draft|a draft (?:policy|standard|version|plan)|"
+    r"evaluating|considering|looking (?:at|into)|exploring|early stages?|budget(?:ed)? for|once we|scoping|"
+    r"has been proposed|proposal|not yet|yet to|eventually|someday|in the future|soon|"
+    r"(?:are|is|am|still) drafting|drafting (?:a|an|the|one|our|its)|"
+    r"(?:we|i)'d like to|(?:we|i) might|booked for|(?:are|is) building|talked about|discussed|"
+    r"on my list|on the list|(?:in|on) (?:our|the|my) (?:[\w-]+ )?(?:plan|backlog)|in the ask|"
+    r"if (?:the )?budget|fy\d\d|nothing (?:is )?(?:decided|built|bought)|"
+    r"on (?:its|their|our|the|my|his|her) (?:[\w-]+ ){0,3}(?:plan|backlog|roadmap|list)|fiscal (?:year )?(?:20)?\d\d|"
+    r"(?:we have|i have|they have) (?:just |only )?started|hopefully|in the new year|"
+    r"keep saying we should|should (?:start|really)|(?:is|are) (?:only )?(?:budgeted|scheduled|planned)|"
+    r"(?:pending|awaiting) (?:approval|budget|sign[- ]off)|"
+    # "the plan is a quarterly run from Q3", "The plan - and it is only a plan - is to", "for the second half"
+    r"the plan\b(?:\s+[-\u2013\u2014][^-\u2013\u2014]{0,60}[-\u2013\u2014])?\s+(?:is|was) (?:to|a|an|for)|only a plan|"
+    r"(?:for|in|by) the (?:second|back) half|pencilled in|penciled in|"
+    r"(?:we are|they are|i am) (?:adding|introducing|rolling out|moving to|migrating|setting up|putting in))\b",
+    re.I,
+)
 _PILOT = re.compile(
     r"\b(?:piloting|piloted|pilots? (?:in|with|for|of|phase|stage|group|program|programme|team)|in (?:a )?pilot|"
     r"(?:a|our|the) pilot\b(?! (?:use case|project))|trial(?:ling|ing)|proof[- ]of[- ]concept|poc|"
@@ -119,10 +141,18 @@ _RESULT = re.compile(r"(?P<head>^.*?)(?:,|;|\s-)\s*(?:so(?: that)?|which means|m
 _ENFORCED = re.compile(r"\b(?:blocked|forced|enforced|denied|disabled|locked(?: down)?|restricted|rejected|refused|"
                        r"isolated|air[- ]gapped|turned off|switched off|turned on|switched on|is on|are on|required|"
                        r"mandatory|stripped|redacted|masked|encrypted|pinned|signed|firewalled|segmented)\b", re.I)
-# Intentions ("we plan to", "still being drafted", "on the roadmap") are read by the learned intention reader
-# (intention.py): one cue from the reviewed table and a reader of whether the sentence is an intention or a control in
-# place that uses one of its words ("the test plan", "the Business plan", "on the escalation list"). The phrase list
-# and its four helpers for the noun "plan" went in phase 7 (docs/interview.md).
+# "Plan" and "list" are also nouns for documents and registers: "the test plan", "the Business plan", "Conftest fails
+# the plan", "on the escalation list", "on the exception list". They state an intention only as a plan of work (no
+# modifier, or a time or work word: "on our plan", "the fiscal 2027 audit plan", "our plan for Q4") or a to-do list
+# ("on my list"). "Looking at" is exploring only in the progressive with a subject ("we're looking at"), not as a
+# participle ("reviewed it, looking at retention").
+_PLAN_NOUN = re.compile(r"^(?:in|on) (?:its|their|our|the|my|his|her) (?P<mod>(?:[\w-]+ ){0,3})(?P<noun>plans?|lists?)$", re.I)
+_PLAN_OF_WORK = re.compile(r"\b(?:20\d\d|fy\d\d|q[1-4]|fiscal|next|year'?s?|quarter'?s?|work|project|audit|"
+                           r"delivery|budget|improvement|remediation|transition|migration|rollout|implementation|to-?do|"
+                           r"wish|priority)\b", re.I)
+_TIME_AHEAD = re.compile(r"^\s*(?:q[1-4]|next|20\d\d|fy\d\d|this (?:year|quarter)|later|the (?:coming|next)|early|"
+                         r"mid|late)\b", re.I)
+_PROGRESSIVE = re.compile(r"\b(?:are|am|is|still|currently|been|we|i)\s+$", re.I)
 
 
 @dataclass
@@ -170,6 +200,26 @@ def _negated(sentence: str, raw: str | None = None) -> bool:
         return False
     gap = polarity.gap_probability(raw if raw is not None else sentence)
     return gap is None or gap >= polarity.GAP_AT
+
+
+def _intention(sentence: str, m: re.Match) -> bool:
+    """Is this match of _PLANNED an intention, or a noun for a document, a register or a participle?"""
+    text = m.group(0)
+    noun = _PLAN_NOUN.match(text)
+    if noun:
+        return not noun.group("mod") or bool(_PLAN_OF_WORK.search(noun.group("mod")))
+    low = text.lower()
+    if low in ("plan for", "plans for") and sentence[max(0, m.start() - 4): m.start()].lower() == "the ":
+        return bool(_TIME_AHEAD.match(sentence[m.end():]))
+    if low == "planned" and re.search(r"\b(?:a|an|each|every)\s+$", sentence[max(0, m.start() - 6): m.start()], re.I):
+        return False  # "each workload gets a planned failover drill twice a year": a scheduled event, not an intention
+    if low.startswith("looking "):
+        return bool(_PROGRESSIVE.search(sentence[max(0, m.start() - 12): m.start()]))
+    return True
+
+
+def _planned(sentence: str) -> bool:
+    return any(_intention(sentence, m) for m in _PLANNED.finditer(sentence))
 
 
 # A cadence the sentence denies is not its cadence: "refreshed quarterly, not monthly", "it isn't a monthly thing".
@@ -220,7 +270,7 @@ def detect(sentence: str) -> Signals:
     sig = Signals(
         negated=_negated(sentence, raw),
         generic=family_fires(sentence, "general-IT look-alikes"),
-        planned=intention.intends(raw, sentence),
+        planned=_planned(sentence),
         pilot=bool(_PILOT.search(sentence)),
         partial=bool(_PARTIAL.search(_OBLIGATION_SCOPE.sub(" ", _SETTING_LIMITED.sub(" ", _RESTRICTION.sub(" ", sentence))))),
         hedged=family_fires(sentence, "hedges", ("doubt",)),
