@@ -80,8 +80,7 @@ def test_scope_makes_objectives_not_applicable_and_level_follows_scoring_rule():
     assert dev["level"] == 2
 
 
-@pytest.mark.xfail(strict=True, reason="the learned polarity reader (phase 6) misreads this generic sentence: docs/interview.md, phase 6")
-def test_a_negated_ability_is_enforcement():
+def test_a_negated_ability_is_enforcement():  # read right since phase 7 (the "negated ability" feature)
     assert not detect("Nobody can merge around the required checks").negated
 
 

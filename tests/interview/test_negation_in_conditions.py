@@ -26,8 +26,7 @@ def test_negation_inside_a_condition(sentence, negated):
                  marks=pytest.mark.xfail(strict=True, reason="the learned polarity reader (phase 6) misreads this generic sentence: docs/interview.md, phase 6")),
     # a risk that is absent, or a setting, is not a missing control
     ("No shared accounts and no exceptions.", False),
-    pytest.param("Retention is off, no training on our prompts.", False,
-                 marks=pytest.mark.xfail(strict=True, reason="the learned polarity reader (phase 6) misreads this generic sentence: docs/interview.md, phase 6")),
+    ("Retention is off, no training on our prompts.", False),  # read right since phase 7 ("switched off")
 ])
 def test_a_clause_opening_with_no_and_a_control_artifact(sentence, negated):
     assert detect(sentence).negated is negated

@@ -27,8 +27,7 @@ def test_missing_controls_are_read_as_absent(sentence):
 @pytest.mark.parametrize("sentence", [
     "The bot can't close a ticket without the user confirming.",
     "Tenant data is never written into prompts.",
-    pytest.param("Nobody is allowed to use a personal account on company repositories.",
-                 marks=pytest.mark.xfail(strict=True, reason="the learned polarity reader (phase 6) misreads this generic sentence: docs/interview.md, phase 6")),
+    "Nobody is allowed to use a personal account on company repositories.",  # read right since phase 7
     "Field engineers can't change any of it from the app.",
 ])
 def test_enforcement_phrased_negatively_is_not_absence(sentence):
