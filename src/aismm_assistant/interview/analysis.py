@@ -21,7 +21,7 @@ from aismm_assistant.assessment.scoring import score_category
 from aismm_assistant.criteria import Criterion, criteria_for
 from aismm_assistant.interview.citations import verify_citations
 from aismm_assistant.interview.figures import decisive_comparison, figure_status
-from aismm_assistant.interview.learned import ABSTAINED_REASON
+from aismm_assistant.interview.learned import ABSTAINED_REASON, CRITERIA_FEATURES
 from aismm_assistant.interview.proposals import CategoryProposal, ControlProposal, Evidence, TurnInput
 from aismm_assistant.interview.screening import Flag, screen_answer
 from aismm_assistant.interview.signals import (
@@ -599,7 +599,7 @@ def criteria_coverage(criteria: Sequence[Criterion], items: Sequence[Evidence], 
     (cosine of MiniLM vectors; 0 without the encoder). A met answer evidences every part of the objective: evidence
     that names the topic but leaves criteria unsaid reads short of met."""
     if not criteria:
-        return [0.0] * 7
+        return [0.0] * len(CRITERIA_FEATURES)
     kinds = [k for k, _t in criteria_verdicts(criteria, items)]
     n = len(kinds)
     f = [kinds.count(k) / n for k in ("stated", "missing", "absent", "short")] + [1.0 if kinds[0] == "stated" else 0.0]
