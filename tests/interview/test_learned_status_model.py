@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -141,6 +142,19 @@ def test_an_abstained_objective_gets_the_models_clear_reading_a_passing_mention_
     assert learned.relabel(control, mention, weak, x, model([1.0, 0.5, 0.0, 0.0])).status == "unknown"  # p < 0.7
     p = analyse(get_category("DEV"), [TurnInput("We use Jira for tickets.", "Anything else?")], None)
     assert p.controls["DEV-05.1"].status == "unknown"
+
+
+def test_an_abstained_gap_needs_only_as_likely_as_not_while_met_needs_the_floor():
+    said = "No questionnaire or anything like that."
+    weak = learned.ControlProposal("X-02.1", "unknown", 0.2, reasons=["evidence too weak to propose not_met"])
+    control = get_category("RSK").controls[0]
+    x = [1.0] + [0.0] * (len(learned.FEATURE_NAMES) - 1)
+    rows = [[0.0] * 4 for _ in learned.FEATURE_NAMES]
+    rows[0] = [0.0, 0.0, math.log(0.55 / 0.15), 0.0]  # P(not_met) = 0.55: above the gap's 0.5, below the met floor
+    gap = [Evidence(0, said, 1.0, 1.0, "not_met", detect(said))]
+    p_gap = learned.probabilities(rows, x)[learned.CLASSES.index("not_met")]
+    assert learned.ABSTAINED_GAP <= p_gap < learned.MET_FLOOR
+    assert learned.relabel(control, gap, weak, x, {"weights": rows, "margin": 0.0}).status == "not_met"
 
 
 @pytest.mark.parametrize("answer", [

@@ -445,8 +445,7 @@ def _by_criteria(matcher: ObjectiveMatcher, mkey: tuple, sentence: str, question
 
     if not attribution.enabled():
         return chosen
-    texts = {cid: [c.text for c in p.criteria] or [p.control.objective] for cid, p in matcher.profiles.items()}
-    mats = attribution.criteria_vectors(mkey, texts)
+    mats = attribution.criteria_vectors(mkey, _criteria_texts(matcher))
     vec = attribution.embed_sentences([sentence])[0]
     if question:
         if not qvec:
@@ -494,7 +493,8 @@ def analyse_full(
     # costs only its own sentences); None without the MiniLM encoder or the reader weights
     readings = reading.read_sentences(e.quote for c in applicable for e in reading.decided(evidence[c.id]))
     levels = {c.id: c.level for c in applicable}
-    coverage = _coverage(category, matcher, applicable, evidence, readings is not None)
+    verdicts = {c.id: criteria_verdicts(matcher.profiles[c.id].criteria, evidence[c.id]) for c in applicable}
+    coverage = _coverage(category, matcher, applicable, evidence, verdicts, readings is not None)
     features = {c.id: learned.features(c, evidence[c.id], rules[c.id], c.id in asked,
                                        matcher.profiles[c.id].thresholds, readings,
                                        learned.context(c, rules, levels), coverage[c.id]) for c in applicable}
@@ -508,7 +508,7 @@ def analyse_full(
                 if line:
                     proposals[c.id].reasons.append(line)
     for c in applicable:
-        line = criteria_line(matcher.profiles[c.id].criteria, evidence[c.id])
+        line = criteria_line(matcher.profiles[c.id].criteria, evidence[c.id], verdicts[c.id])
         if line:
             proposals[c.id].reasons.append(line)
     for c in category.controls:
@@ -519,8 +519,14 @@ def analyse_full(
     return AnalysisDetail(finish(category, proposals, flags, scope_list), features, evidence, rules, asked)
 
 
+def _criteria_texts(matcher: ObjectiveMatcher) -> dict[str, list[str]]:
+    """Each objective's criterion texts (its objective text when it has none), as the MiniLM vectors embed them."""
+    return {cid: [c.text for c in p.criteria] or [p.control.objective] for cid, p in matcher.profiles.items()}
+
+
 def _coverage(category: Category, matcher: ObjectiveMatcher, applicable: Sequence[Control],
-              evidence: Mapping[str, list[Evidence]], encoded: bool) -> dict[str, list[float]]:
+              evidence: Mapping[str, list[Evidence]], verdicts: Mapping[str, list[tuple[str, str]]],
+              encoded: bool) -> dict[str, list[float]]:
     """`criteria_coverage` of every applicable objective; by meaning only when the sentences were embedded."""
     mats, vectors = {}, None
     quotes = sorted({e.quote for c in applicable for e in evidence[c.id] if e.status in ("met", "partial", "not_met")})
@@ -528,11 +534,10 @@ def _coverage(category: Category, matcher: ObjectiveMatcher, applicable: Sequenc
         from aismm_assistant.interview import attribution
 
         _m, mkey = _matcher_and_key(category)
-        texts = {cid: [c.text for c in p.criteria] or [p.control.objective] for cid, p in matcher.profiles.items()}
-        mats = attribution.criteria_vectors(mkey, texts)
+        mats = attribution.criteria_vectors(mkey, _criteria_texts(matcher))
         vectors = dict(zip(quotes, attribution.embed_sentences(quotes), strict=True))
-    return {c.id: criteria_coverage(matcher.profiles[c.id].criteria, evidence[c.id], mats.get(c.id), vectors)
-            for c in applicable}
+    return {c.id: criteria_coverage(matcher.profiles[c.id].criteria, evidence[c.id], mats.get(c.id), vectors,
+                                    verdicts[c.id]) for c in applicable}
 
 
 def _criterion_label(text: str, words: int = 6) -> str:
@@ -580,19 +585,22 @@ def criteria_verdicts(criteria: Sequence[Criterion], items: Sequence[Evidence]) 
     return out
 
 
-def criteria_line(criteria: Sequence[Criterion], items: Sequence[Evidence]) -> str:
+def criteria_line(criteria: Sequence[Criterion], items: Sequence[Evidence],
+                  verdicts: Sequence[tuple[str, str]] | None = None) -> str:
     """Per criterion of the objective, what the answers said (`criteria_verdicts`): 'criteria: A named executive is
     accountable …: stated; At least 90% of staff have attested …: 85 % stated; the objective needs ≥ 90 % → falls
     short; …: not stated'."""
     if not criteria:
         return ""
-    verdicts = criteria_verdicts(criteria, items)
+    if verdicts is None:
+        verdicts = criteria_verdicts(criteria, items)
     return "criteria: " + "; ".join(f"{_criterion_label(cr.text)}: {text}"
                                     for cr, (_kind, text) in zip(criteria, verdicts, strict=True))
 
 
 def criteria_coverage(criteria: Sequence[Criterion], items: Sequence[Evidence], mats: Any = None,
-                      vectors: Mapping[str, Any] | None = None) -> list[float]:
+                      vectors: Mapping[str, Any] | None = None,
+                      verdicts: Sequence[tuple[str, str]] | None = None) -> list[float]:
     """How much of the objective's text its evidence covers, as the status model reads it (learned.CRITERIA_FEATURES):
     the shares of criteria stated, not stated, said absent and short of their measure, whether the first criterion
     (the objective's core) is stated, and by meaning the weakest and mean criterion's closest evidence sentence
@@ -600,7 +608,7 @@ def criteria_coverage(criteria: Sequence[Criterion], items: Sequence[Evidence], 
     that names the topic but leaves criteria unsaid reads short of met."""
     if not criteria:
         return [0.0] * len(CRITERIA_FEATURES)
-    kinds = [k for k, _t in criteria_verdicts(criteria, items)]
+    kinds = [k for k, _t in (verdicts if verdicts is not None else criteria_verdicts(criteria, items))]
     n = len(kinds)
     f = [kinds.count(k) / n for k in ("stated", "missing", "absent", "short")] + [1.0 if kinds[0] == "stated" else 0.0]
     quotes = [e.quote for e in items if e.status in ("met", "partial", "not_met")]
