@@ -9,7 +9,7 @@ import pytest
 
 from aismm_assistant.corpus import get_category
 from aismm_assistant.evals import training
-from aismm_assistant.interview import learned, polarity, reading
+from aismm_assistant.interview import learned, polarity, readers, reading
 from aismm_assistant.interview.analysis import TurnInput, analyse, analyse_detail
 from aismm_assistant.interview.proposals import Evidence
 from aismm_assistant.interview.signals import detect
@@ -218,7 +218,8 @@ def test_fit_learns_separable_classes_and_regularisation_shrinks_the_weights():
 def test_training_reproduces_the_shipped_weights(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     out = tmp_path / "w.json"
-    model = training.train(ROOT / "evals" / "golden", out, tmp_path / "reader.json", tmp_path / "polarity.json")
+    model = training.train(ROOT / "evals" / "golden", out, tmp_path / "reader.json", tmp_path / "polarity.json",
+                           tmp_path / "readers.json")
     shipped = json.loads(learned.WEIGHTS_PATH.read_text())
     assert model["lambda"] == shipped["lambda"] and model["margin"] == shipped["margin"]
     assert model["trained_on"]["sha256"] == shipped["trained_on"]["sha256"], "golden set changed: retrain"
@@ -233,6 +234,12 @@ def test_training_reproduces_the_shipped_weights(tmp_path, monkeypatch):
     for part in ("full", "structure"):
         for a, b in zip(model["polarity"][part], shipped_polarity[part], strict=True):
             assert a == pytest.approx(b, abs=1e-4)
+    shipped_readers = json.loads(readers.MODEL_PATH.read_text())["families"]
+    for family, trained in model["readers"]["families"].items():
+        assert trained["labels"] == shipped_readers[family]["labels"]
+        for part in ("full", "cue_only"):
+            for a, b in zip(trained[part], shipped_readers[family][part], strict=True):
+                assert a == pytest.approx(b, abs=1e-4)
 
 
 def test_category_context_is_the_share_of_other_levels_the_rules_read_as_met():

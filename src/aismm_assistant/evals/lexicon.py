@@ -32,21 +32,20 @@ CORPUS_READERS = {"signals._EXEMPLAR_VERDICT", "signals._EXEMPLAR_CUT", "signals
 FAMILIES = {
     "negation scope": ("_BECAUSE", "_RESULT", "_ENFORCED", "_CONTRAST",
                        "_NOT_YET", "_BARE_REPLY"),
-    "plans and pilots": ("_PLANNED", "_PILOT", "_TRYING_OUT", "_PLAN_IS_THAT", "_PLAN_NOUN", "_PLAN_OF_WORK",
-                         "_TIME_AHEAD", "_PROGRESSIVE"),
-    "partial scope": ("_PARTIAL", "_RESTRICTION", "_SETTING_LIMITED", "_OBLIGATION_SCOPE", "_ALL"),
+    "plans and pilots": (),  # the table's "intention or trial" cue and the learned reader (readers.py)
+    "partial scope": ("_ALL",),  # and the table's "coverage word" cue with the learned reader
     "one-off vs recurring": ("_NOT_CADENCE",),
     "hedges": ("_HEDGE", "_UNSURE", "_DOUBT_CLAUSE", "_VAGUE"),
     "corrections": ("_CORRECTION",),
     "general-IT look-alikes": ("_GENERIC", "_AI_WORDS"),
-    "manual vs automated": ("_MANUAL", "_MANUAL_PASSIVE", "_AUTOMATIC"),
+    "manual vs automated": ("_AUTOMATIC",),  # and the table's "person at work" cue with the learned reader
     "specifics, presence, asides, markup": ("_ARTIFACT", "_PROPER", "_DIGIT", "_PRESENT", "_OFF_TOPIC", "_TAG",
                                             "_CODE_TOKEN", "_PROSE_WORD"),
     "attribution (anaphora)": ("_ANAPHORA",),
 }
 # Regexes applied to a fragment around another match (the words before "looking at", the noun after "on our ..."):
 # counted, but their hits on whole sentences mean nothing.
-FRAGMENT_READERS = {"signals._PLAN_NOUN", "signals._PLAN_OF_WORK", "signals._TIME_AHEAD", "signals._PROGRESSIVE"}
+FRAGMENT_READERS: set[str] = set()
 WORD = re.compile(r"[a-z]+", re.I)
 
 

@@ -32,6 +32,8 @@ from aismm_assistant.interview.learned import (
 from aismm_assistant.interview.polarity import FEATURES as POLARITY_FEATURES
 from aismm_assistant.interview.polarity import MODEL_PATH as POLARITY_PATH
 from aismm_assistant.interview.polarity import load as load_polarity
+from aismm_assistant.interview.readers import MODEL_PATH as READERS_PATH
+from aismm_assistant.interview.readers import load as load_readers
 from aismm_assistant.interview.reading import FEATURES as READING_FEATURES
 from aismm_assistant.interview.reading import LABELS, READER_PATH, load_reader, probabilities
 
@@ -48,6 +50,13 @@ READER_LEARNING_RATE = 1.0
 # The polarity reader (interview/polarity.py): same optimiser; L2 0.0003 (0.0001-0.003 compared by org-CV of the
 # sentence-level polarity: 0.737-0.733 accuracy, against 0.718 for the negation word lists it replaces)
 POLARITY_LAMBDA = 0.0003
+# The family readers (interview/readers.py: plans and pilots, partial scope, manual work): same optimiser and L2,
+# trained on the sentence-level labels of evals/golden/sentence-labels/ (docs/golden-guide.md)
+FAMILY_LAMBDA = 0.0001
+FAMILY_STEPS = 1500
+FAMILY_BALANCE = 0.0  # class weights (n / n_class) ** FAMILY_BALANCE: the rarer readings weigh more
+LABEL_FILES = {"plans and pilots": "plans-and-pilots.jsonl", "partial scope": "partial-scope.jsonl",
+               "manual vs automated": "manual-vs-automated.jsonl"}
 
 
 def tuning_paths(golden: Path) -> list[Path]:
@@ -62,19 +71,22 @@ def tuning_paths(golden: Path) -> list[Path]:
     return files
 
 
-def _collect(golden: Path, polarities: dict[str, float] | None = None) -> list[dict[str, Any]]:
+def _collect(golden: Path, polarities: dict[str, float] | None = None,
+             families: dict[str, dict[str, list[float]]] | None = None) -> list[dict[str, Any]]:
     """Per golden case: organisation, rule proposal, features and evidence per objective, expected verdicts.
 
     With `polarities` (sentence -> probability, from `polarity_table`) negations are read from that table rather
-    than by the shipped polarity reader."""
+    than by the shipped polarity reader; with `families` (from `family_tables`) plans, scope and manual work are read
+    from those tables (the cross-fitted readings of the labelled sentences)."""
     from contextlib import nullcontext
 
-    from aismm_assistant.interview import polarity
+    from aismm_assistant.interview import polarity, readers
     from aismm_assistant.interview.analysis import clear_turn_cache
 
     clear_turn_cache()  # memoised turn readings were read with other polarities
     try:
-        with polarity.readings(polarities) if polarities is not None else nullcontext():
+        with polarity.readings(polarities) if polarities is not None else nullcontext(), \
+                readers.readings(families) if families is not None else nullcontext():
             return _collect_cases(golden)
     finally:
         clear_turn_cache()
@@ -247,6 +259,128 @@ def polarity_table(cases: list[dict]) -> dict[str, float]:
     return table
 
 
+def sentence_labels(golden: Path) -> dict[str, list[tuple[str, str, int]]]:
+    """The sentence-level labels of the family readers: family -> [(organisation, sentence, class index)], only the
+    sentences the family's cue fires on (a label of a sentence the cue no longer reads teaches nothing)."""
+    from aismm_assistant.interview.readers import CLASSES as FAMILY_CLASSES
+    from aismm_assistant.interview.readers import fires
+
+    folder = (Path(golden) if Path(golden).is_dir() else Path(golden).parent) / "sentence-labels"
+    out: dict[str, list[tuple[str, str, int]]] = {}
+    for family, name in LABEL_FILES.items():
+        path = folder / name
+        if not path.exists():
+            raise ValidationError(f"{path}: missing; the family readers are trained on sentence-level labels "
+                                  "(docs/golden-guide.md)")
+        rows = []
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                label = FAMILY_CLASSES[family].index(row["label"])
+                org, sentence = str(row["organisation"]), str(row["sentence"])
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValidationError(f"{path}:{n}: not a sentence label ({exc})") from None
+            if fires(family, sentence):
+                rows.append((org, sentence, label))
+        out[family] = rows
+    return out
+
+
+def unlabelled_sentences(golden: Path) -> dict[str, list[tuple[str, str]]]:
+    """Tuning sentences a family's cue fires on that carry no label yet (family -> [(organisation, sentence)]): what
+    to label after adding tuning files (`python -m aismm_assistant.evals.training unlabelled`)."""
+    from aismm_assistant.evals.golden import load_golden
+    from aismm_assistant.interview.readers import fires
+    from aismm_assistant.interview.text import sentences
+
+    labels = sentence_labels(golden)
+    said: dict[str, str] = {}
+    for file in tuning_paths(golden):
+        for case in load_golden(file).categories.values():
+            for t in case.turns:
+                for span in sentences(t.answer):
+                    said.setdefault(span.text, file.name.split("--")[0])
+    out: dict[str, list[tuple[str, str]]] = {}
+    for family, rows in labels.items():
+        known = {q for _, q, _ in rows}
+        out[family] = [(org, q) for q, org in said.items() if q not in known and fires(family, q)]
+    return out
+
+
+def _family_inputs(family: str, rows: list[tuple[str, str, int]], full: bool) -> Any:
+    import numpy as np
+
+    from aismm_assistant.interview.readers import cue_features, window
+
+    cues = np.asarray([cue_features(family, q) for _, q, _ in rows], dtype=np.float64).reshape(len(rows), -1)
+    parts = [cues, np.ones((len(rows), 1))]
+    if full:
+        windows = [window(family, q) for _, q, _ in rows]
+        vecs = sentence_vectors(sorted({q for _, q, _ in rows} | set(windows)))
+        parts.insert(0, np.asarray([vecs[w] for w in windows], dtype=np.float64))
+        parts.insert(0, np.asarray([vecs[q] for _, q, _ in rows], dtype=np.float64))
+    return np.hstack(parts)
+
+
+def _fit_family(family: str, A: Any, y: Any) -> list[list[float]]:
+    import numpy as np
+
+    from aismm_assistant.interview.readers import CLASSES as FAMILY_CLASSES
+
+    k = len(FAMILY_CLASSES[family])
+    counts = np.maximum(np.bincount(np.asarray(y), minlength=k), 1).astype(np.float64)
+    weights = (counts.sum() / counts) ** FAMILY_BALANCE
+    return _softmax_regression(A, y, k, FAMILY_LAMBDA, FAMILY_STEPS, READER_LEARNING_RATE, bias_row=-1,
+                               weights=weights[np.asarray(y)])
+
+
+def family_tables(labels: dict[str, list[tuple[str, str, int]]], k: int = 3) -> dict[str, dict[str, list[float]]]:
+    """Cross-fitted family readings: each organisation's labelled sentences read by a reader fitted on the other
+    organisation folds (the status model learns from readings of sentences the readers never saw)."""
+    import numpy as np
+
+    from aismm_assistant.interview.readers import softmax_rows
+
+    tables: dict[str, dict[str, list[float]]] = {}
+    for family, rows in labels.items():
+        orgs = sorted({o for o, _, _ in rows})
+        fold = {o: j % k for j, o in enumerate(orgs)}
+        A = _family_inputs(family, rows, True)
+        y = np.asarray([r[2] for r in rows])
+        part = np.asarray([fold[o] for o, _, _ in rows])
+        table: dict[str, list[float]] = {}
+        for j in range(k):
+            mine = part == j
+            if not mine.any():
+                continue
+            weights = _fit_family(family, A[~mine], y[~mine])
+            for (_, q, _), p in zip([r for r, m in zip(rows, mine, strict=True) if m], softmax_rows(weights, A[mine]),
+                                    strict=True):
+                table[q] = [round(float(v), 6) for v in p]
+        tables[family] = table
+    return tables
+
+
+def fit_family_readers(labels: dict[str, list[tuple[str, str, int]]]) -> dict[str, Any]:
+    """The shipped family readers: per family the full reader (sentence and window vectors, cue features) and the
+    cue-only reader, fitted on every label."""
+    import numpy as np
+
+    from aismm_assistant.interview.readers import CLASSES as FAMILY_CLASSES
+    from aismm_assistant.interview.readers import features
+
+    out = {}
+    for family, rows in labels.items():
+        y = np.asarray([r[2] for r in rows])
+        out[family] = {"classes": list(FAMILY_CLASSES[family]), "features": features(family),
+                       "labels": {c: int((y == i).sum()) for i, c in enumerate(FAMILY_CLASSES[family])},
+                       "full": _fit_family(family, _family_inputs(family, rows, True), y),
+                       "cue_only": _fit_family(family, _family_inputs(family, rows, False), y)}
+    return out
+
+
 def _masks() -> list[list[int]]:
     """Feature positions zeroed in each training copy: none, the levels above, those below and the same level, all."""
     blocks = [[FEATURE_NAMES.index(n) for n in block] for block in CONTEXT_BLOCKS]
@@ -367,7 +501,8 @@ def cross_validate(golden: Path) -> dict:
 
     In each fold the sentence reader and the status model see only the training organisations; the status model's
     training features are read by readers cross-fitted inside those organisations (train does the same)."""
-    cases = _collect(golden, polarity_table(_collect(golden, {})))
+    tables = family_tables(sentence_labels(golden))
+    cases = _collect(golden, polarity_table(_collect(golden, {}, tables)), tables)
     fold = _folds(cases)
     strict = met_standard_files(golden)
     out = {"folds": []}
@@ -388,7 +523,7 @@ def cross_validate(golden: Path) -> dict:
 
 
 def train(golden: Path, out: Path = WEIGHTS_PATH, reader_out: Path = READER_PATH,
-          polarity_out: Path = POLARITY_PATH) -> dict:
+          polarity_out: Path = POLARITY_PATH, readers_out: Path = READERS_PATH) -> dict:
     """Fit the polarity reader, the sentence reader and the status model on every case under `golden` and write the
     three weights files. The sentence reader and the status model learn from the rules as they read with
     cross-fitted polarities (each organisation's negations read by a polarity reader that never saw it)."""
@@ -396,7 +531,9 @@ def train(golden: Path, out: Path = WEIGHTS_PATH, reader_out: Path = READER_PATH
 
     # the sentences credited to each objective (attribution does not read polarity: every negation is read as absence
     # here, so the shipped polarity weights are never needed, even when they were trained for other features)
-    first = _collect(golden, {})
+    labels = sentence_labels(golden)
+    tables = family_tables(labels)
+    first = _collect(golden, {}, tables)
     rows = _polarity_rows(first)
     polarity_model = {
         "note": ("Negation polarity reader (polarity.py): logistic regression, two columns (met, gap), one row per "
@@ -409,7 +546,7 @@ def train(golden: Path, out: Path = WEIGHTS_PATH, reader_out: Path = READER_PATH
         "lambda": POLARITY_LAMBDA, "steps": READER_STEPS, "learning_rate": READER_LEARNING_RATE,
         "features": list(POLARITY_FEATURES), "full": fit_polarity(rows, True), "structure": fit_polarity(rows, False),
     }
-    cases = _collect(golden, polarity_table(first))
+    cases = _collect(golden, polarity_table(first), tables)
     reader = fit_reader(cases)
     cases = cross_fitted(cases)
     (lam, margin), inner = choose_params(cases)
@@ -447,26 +584,47 @@ def train(golden: Path, out: Path = WEIGHTS_PATH, reader_out: Path = READER_PATH
     Path(reader_out).write_text(json.dumps(reader_model, indent=1) + "\n", encoding="utf-8")
     polarity_model["embedding_model"] = model_fingerprint()
     Path(polarity_out).write_text(json.dumps(polarity_model, indent=1) + "\n", encoding="utf-8")
+    readers_model = {
+        "note": ("Family readers (readers.py): per family a logistic regression, one column per class, one row per "
+                 "input and the bias last. 'full' reads the MiniLM vector of the sentence, then of the words around "
+                 "the cue, then which of the cue's alternatives fired; 'cue_only' the cue features alone (used "
+                 "without the encoder). Trained on the sentence-level labels of evals/golden/sentence-labels/ "
+                 "(never the holdout)."),
+        "embedding_model": model_fingerprint(), "lambda": FAMILY_LAMBDA, "steps": FAMILY_STEPS,
+        "learning_rate": READER_LEARNING_RATE, "families": fit_family_readers(labels),
+    }
+    Path(readers_out).write_text(json.dumps(readers_model) + "\n", encoding="utf-8")
     load_model.cache_clear()
     load_reader.cache_clear()
     load_polarity.cache_clear()
+    load_readers.cache_clear()
     model["polarity"] = polarity_model
+    model["readers"] = readers_model
     model["reader"] = reader_model
     return model
 
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] not in ("train", "cv"):
-        print("usage: python -m aismm_assistant.evals.training train|cv [GOLDEN_PATH]", file=sys.stderr)
+    if not args or args[0] not in ("train", "cv", "unlabelled"):
+        print("usage: python -m aismm_assistant.evals.training train|cv|unlabelled [GOLDEN_PATH]", file=sys.stderr)
         return 2
     golden = Path(args[1]) if len(args) > 1 else Path("evals/golden")
+    if args[0] == "unlabelled":
+        missing = unlabelled_sentences(golden)
+        for family, sentences in missing.items():
+            for org, q in sentences:
+                print(json.dumps({"family": family, "organisation": org, "label": "", "sentence": q}))
+        print(f"{sum(map(len, missing.values()))} sentences to label", file=sys.stderr)
+        return 0
     if args[0] == "train":
         m = train(golden)
         print(f"wrote {WEIGHTS_PATH} (lambda {m['lambda']}, margin {m['margin']}, "
               f"{m['trained_on']['examples']} examples)")
         print(f"wrote {READER_PATH} ({m['reader']['trained_on']['sentences']} sentences)")
         print(f"wrote {POLARITY_PATH} ({m['polarity']['trained_on']['sentences']} negated sentences)")
+        print(f"wrote {READERS_PATH} (" + ", ".join(f"{f}: {sum(r['labels'].values())} sentences"
+                                                    for f, r in m["readers"]["families"].items()) + ")")
         return 0
     r = cross_validate(golden)
     print("| fold | cases | engine | exact | within one | QWK | over-rated | control macro F1 | control accuracy |")

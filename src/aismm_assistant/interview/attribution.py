@@ -82,15 +82,20 @@ def criteria_vectors(key: tuple, texts: dict[str, list[str]]) -> dict[str, Any]:
 
 def embed_sentences(texts: list[str]) -> list[Any]:
     """Sentence vectors, each computed once per process (an LRU memo), in one batch for the missing ones."""
-    missing = [t for t in dict.fromkeys(texts) if t not in _SENTENCES]
+    with _LOCK:
+        found = {t: _SENTENCES[t] for t in dict.fromkeys(texts) if t in _SENTENCES}
+        for t in found:
+            _SENTENCES.move_to_end(t)  # least recently used goes first
+    missing = [t for t in dict.fromkeys(texts) if t not in found]
     if missing:
         vecs = _encoder().embed(missing)
+        found.update(zip(missing, vecs, strict=True))
         with _LOCK:
             for t, v in zip(missing, vecs, strict=True):
                 _SENTENCES[t] = v
             while len(_SENTENCES) > 20000:
                 _SENTENCES.popitem(last=False)
-    return [_SENTENCES[t] for t in texts]
+    return [found[t] for t in texts]
 
 
 def similarities(vector: Any, mats: dict[str, Any], cids: list[str]) -> dict[str, float]:

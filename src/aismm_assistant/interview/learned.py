@@ -74,6 +74,8 @@ SIGNALS = ("negated", "planned", "pilot", "partial", "hedged", "unsure", "vague"
 # How much of the objective's text the evidence covers (analysis.criteria_coverage)
 CRITERIA_FEATURES = ("criteria_stated", "criteria_missing", "criteria_absent", "criteria_short", "criteria_core",
                      "criteria_cos_min", "criteria_cos_mean")
+# The family readers' probabilities (readers.py), the highest over the objective's evidence sentences
+FAMILY_FEATURES = ("family_planned", "family_pilot", "family_gap", "family_manual")
 CONTEXT_FEATURES = ("higher_known", "higher_met", "higher_absent", "lower_known", "lower_met", "lower_absent",
                     "same_known", "same_met")
 FEATURE_NAMES = (
@@ -82,7 +84,7 @@ FEATURE_NAMES = (
     + ["best_raw", "best_score", "turns"] + [f"last_turn_share_{s}" for s in CLASSES]
     + [f"signal_{s}" for s in SIGNALS] + ["below_threshold", "asked", "level_2", "level_3", "level_4", "level_5",
                                           "automated", "no_evidence"]
-    + list(READING_FEATURES) + list(CONTEXT_FEATURES) + list(CRITERIA_FEATURES)
+    + list(READING_FEATURES) + list(CONTEXT_FEATURES) + list(CRITERIA_FEATURES) + list(FAMILY_FEATURES)
 )
 
 
@@ -157,6 +159,7 @@ def features(control: Control, items: Sequence[Evidence], proposal: ControlPropo
     f += reading_features(items, readings)
     f += list(category_context) if category_context is not None else [0.0] * len(CONTEXT_FEATURES)
     f += list(coverage) if coverage is not None else [0.0] * len(CRITERIA_FEATURES)
+    f += [max((e.signals.readings[i] for e in items), default=0.0) for i in range(len(FAMILY_FEATURES))]
     return f
 
 

@@ -29,7 +29,8 @@ from functools import cached_property
 
 from aismm_assistant.interview.text import expand_contractions
 
-FAMILIES = ("negation scope", "hedges", "corrections", "general-IT look-alikes")
+FAMILIES = ("negation scope", "plans and pilots", "partial scope", "manual vs automated", "hedges", "corrections",
+            "general-IT look-alikes")
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,29 @@ CUES: tuple[Cue, ...] = (
         r"that's not right|(?:what|as) i said (?:earlier|before)|earlier i said|contrary to what|update on)\b",
         "Actually, the review covers only the public apps.",
         "The review covers the public apps."),
+    # ---------------------------------------------------------------- plans and pilots, partial scope, manual work
+    # One cue per family finds the candidate sentences; the learned readers of readers.py decide what each says
+    # ("the test plan" is a document, "is booked for March" an intention; "only two admins can deploy" a restriction,
+    # "only the chatbot is covered" a gap). A cue is broad on purpose: a missed sentence cannot be read at all.
+    Cue("plans and pilots", "intention or trial",
+        r"\b(?:plan\w*|will|going to|intend\w*|aim\w*|hop(?:e|es|ed|ing|efully)|want\w*|would like|next|roadmap|"
+        r"future|soon|later|eventually|yet|draft\w*|pilot\w*|trial\w*|proof[- ]of[- ]concept|poc|prototyp\w*|consider\w*|"
+        r"evaluat\w*|explor\w*|looking|working on|progress|under ?way|budget\w*|propos\w*|pending|awaiting|schedul\w*|"
+        r"start\w*|by (?:q[1-4]|20\d\d|the end|end)|fy\d\d|one[- ]off|backlog|experiment\w*|discuss\w*|talked|list|booked|"
+        r"pencil+ed|d like|mean to|once|wish|(?:are|am|is) \w+ing)\b",
+        "We plan to add a second reviewer next year.",
+        "The reviewer signs each release."),
+    Cue("partial scope", "coverage word",
+        r"\b(?:only|some|most|mostly|few|couple|part|partial\w*|partly|half|majority|except\w*|apart from|"
+        r"other than|but not|not all|not every|not always|not everywhere|not consistently|sometimes|occasionally|"
+        r"inconsistent\w*|patchy|spotty|uneven|limited|just|subset|handful|nearly|almost|in places|remember\w*)\b",
+        "Only the customer-facing apps are scanned.",
+        "Every app is scanned before release."),
+    Cue("manual vs automated", "person at work",
+        r"\b(?:manual\w*|by hand|hand[- ]\w+|someone|somebody|a person|a human|humans?|people|analysts?|"
+        r"reminders?|spreadsheets?|(?:we|i|they) (?:still )?(?:chase|type|copy|paste|email|ring|phone|check|pull|update))\b",
+        "Someone copies the results into the register by hand.",
+        "The pipeline writes the results to the register."),
     # ---------------------------------------------------------------- general-IT look-alikes
     Cue("general-IT look-alikes", "the general process",
         r"\b(?:our|the)\s+(?:normal|usual|standard|general|existing|generic|company-wide)\s+(?:[\w-]+\s+){0,2}"

@@ -10,7 +10,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from aismm_assistant.interview import polarity
+from aismm_assistant.interview import polarity, readers
 from aismm_assistant.interview.lexicon import family_fires
 from aismm_assistant.interview.text import (
     content_stems,
@@ -20,67 +20,9 @@ from aismm_assistant.interview.text import (
     sentences,
 )
 
-_PLANNED = re.compile(
-    r"\b(?:plan(?:ning)? to|we plan|planned|plans? (?:for|to)|we will|going to|intend|"
-    r"aim to|aiming to|hope to|hoping to|want to|would like to|(?<!the )next (?:quarter|year|month|sprint|release|fiscal|financial|"
-    r"budget|phase)|later this year|by (?:q[1-4]|the end of|end of|20\d\d)|in progress|underway|under way|"
-    r"work in progress|working on|on the roadmap|roadmap|being (?:drafted|built|rolled out|developed|"
-    r"implemented|set up|evaluated|written|designed|piloted)|still (?:a )?draft|in draft|a draft (?:policy|standard|version|plan)|"
-    r"evaluating|considering|looking (?:at|into)|exploring|early stages?|budget(?:ed)? for|once we|scoping|"
-    r"has been proposed|proposal|not yet|yet to|eventually|someday|in the future|soon|"
-    r"(?:are|is|am|still) drafting|drafting (?:a|an|the|one|our|its)|"
-    r"(?:we|i)'d like to|(?:we|i) might|booked for|(?:are|is) building|talked about|discussed|"
-    r"on my list|on the list|(?:in|on) (?:our|the|my) (?:[\w-]+ )?(?:plan|backlog)|in the ask|"
-    r"if (?:the )?budget|fy\d\d|nothing (?:is )?(?:decided|built|bought)|"
-    r"on (?:its|their|our|the|my|his|her) (?:[\w-]+ ){0,3}(?:plan|backlog|roadmap|list)|fiscal (?:year )?(?:20)?\d\d|"
-    r"(?:we have|i have|they have) (?:just |only )?started|hopefully|in the new year|"
-    r"keep saying we should|should (?:start|really)|(?:is|are) (?:only )?(?:budgeted|scheduled|planned)|"
-    r"(?:pending|awaiting) (?:approval|budget|sign[- ]off)|"
-    # "the plan is a quarterly run from Q3", "The plan - and it is only a plan - is to", "for the second half"
-    r"the plan\b(?:\s+[-\u2013\u2014][^-\u2013\u2014]{0,60}[-\u2013\u2014])?\s+(?:is|was) (?:to|a|an|for)|only a plan|"
-    r"(?:for|in|by) the (?:second|back) half|pencilled in|penciled in|"
-    r"(?:we are|they are|i am) (?:adding|introducing|rolling out|moving to|migrating|setting up|putting in))\b",
-    re.I,
-)
-_PILOT = re.compile(
-    r"\b(?:piloting|piloted|pilots? (?:in|with|for|of|phase|stage|group|program|programme|team)|in (?:a )?pilot|"
-    r"(?:a|our|the) pilot\b(?! (?:use case|project))|trial(?:ling|ing)|proof[- ]of[- ]concept|poc|"
-    r"prototyp(?:e|ing)|experimenting|"
-    # a one-off exercise is a past event, not a control that recurs: "that was a one-off", "a one-off review"
-    r"one[- ]off(?! (?:exceptions?|negotiations?|costs?|fees?|payments?)\b))\b",
-    re.I,
-)
 _OFF_TOPIC = re.compile(r"\b(?:side note|by the way|unrelated|off[- ]topic|on another note|incidentally|"
                         r"as an aside|different topic|not related)\b", re.I)
 _PRESENT = re.compile(r"\b(?:today|currently|already|right now|at the moment|so far|for now|in place|live)\b", re.I)
-_PARTIAL = re.compile(
-    r"\bonly (?:for|in|on|at|across|within) (?:the|one|two|three|a|an|our|some|part|certain|new|critical|"
-    r"high[- ]risk|production|internal)\b|\bonly (?:\d+|one|two|three|four|a few|some|half|part|a handful|a subset)\b"
-    r"|\bonly (?:covers?|applies|works|protects|reaches|includes)\b"
-    r"|\bonly (?:the|our) \w+ (?:team|teams|app|apps|application|applications|system|systems|model|models|repo|"
-    r"repos|business|unit|units|site|sites|department)\b"
-    r"|\b(?:some (?:teams|of|business|units|systems|apps|applications|models|repos|repositories|vendors|"
-    r"departments|sites|people|staff|cases|projects|products|pipelines|workloads)|a few (?:teams|of|apps|"
-    r"applications|systems|models|repos|vendors|people)|a couple of (?:teams|apps|applications|systems|models|repos|"
-    r"vendors|people|units|departments|sites|business units)|partial(?:ly)?|partly|"
-    r"mostly (?:covered|in place|done|manual|automated|enforced|for)|halfway|"
-    r"most (?:of|teams|systems|apps|applications|models|repos|staff)|about half|half (?:of|the|our)|not all|"
-    r"not every|not (?:everywhere|consistently|always|yet everywhere)|except|apart from|but not|"
-    r"inconsistent(?:ly)?|patchy|spotty|in places|a handful|limited to|just (?:for|one|two)|one team|two teams|"
-    r"almost all|nearly all|the majority|majority of|a subset|sometimes|occasionally|uneven|"
-    r"when (?:we|people) remember|has not been (?:updated|reviewed)|have not (?:updated|reviewed))\b",
-    re.I,
-)
-# Work done by people, which does not satisfy an objective that asks for it to happen automatically.
-_MANUAL = re.compile(
-    r"\b(?<!\bno )(?:manual(?:ly)?(?! (?:changes?|edits?|modifications?|drift|overrides?|tampering)\b)|by hand|hand[- ](?:run|pulled|built|maintained)|calendar reminder|"
-    r"an? (?:human|person|analyst|engineer|admin) (?:still )?(?:picks|decides|approves|acts|has to|must)|"
-    r"analysts? (?:still )?(?:decides?|acts?|picks? up|approves?)|analyst queue|(?:someone|somebody) has to|"
-    r"when (?:someone|somebody|people) (?:happens? to )?(?:looks?|remembers?|notices?)|"
-    # a person doing the step, without the usual words: "somebody types them in", "a person presses the button"
-    r"(?:someone|somebody|a person|a human|an? (?:analyst|engineer|admin|operator|member of staff)) (?:still )?"
-    r"(?:types?|keys?|enters?|presses|press|clicks?|copies|pastes?|rings?|phones?|emails?|chases?|fills? in|edits?|"
-    r"uploads?|exports?)\b|(?:we|i) (?:still )?(?:chase|type|copy|paste|ring|phone|email) )", re.I)
 _AUTOMATIC = re.compile(r"\b(?:automat\w*|auto[- ]\w+)", re.I)
 _ALL = re.compile(r"\b(?:all|every|each|100 ?%|fully|entire|whole|across the board|without exception)\b", re.I)
 _ARTIFACT = re.compile(
@@ -103,25 +45,6 @@ _VAGUE = re.compile(
 )
 
 
-# "Only"/"except" that state a restriction are a control, not a coverage gap: "only two engineers have
-# console access", "routes only to registered models", "denies it everywhere except the exemption list".
-_RESTRICTION = re.compile(
-    r"\bonly (?:\w+ ){0,3}(?:engineers?|admins?|administrators?|people|staff|users?|accounts?|identities|"
-    r"roles?|members?|apps?'?|services?)\b[^.;]{0,20}\b(?:have|has|can|may|get|are allowed)\b"
-    r"|\b(?:routes?|allows?|admits?|permits?|accepts?|reachable|limited|restricted|accessible|pull|invoke|"
-    r"approved|loads?|deploy(?:ed)?|go(?:es)?)\s+(?:\w+\s+)?only\b"
-    r"|\bonly (?:routes?|allows?|admits?|permits?|accepts?|loads?|reads?)\b"
-    r"|\bthe only\b"  # "the only two things in production that call tools": the whole population, not a gap
-    r"|\b(?:limited|restricted|scoped|locked down) to (?:the )?(?:declared|approved|registered|allow[- ]?listed|named|"
-    r"specific|known|sanctioned|listed|required|needed|necessary|designated)\b"
-    r"|\b(?:den(?:y|ies|ied)|block(?:s|ed)?|disabled|switched off|turned off|is off|are off|banned|prohibited|bans|"
-    r"deleted|removed|revoked)\b"
-    r"[^.;]{0,80}?\b(?:except|apart from|other than)\b(?:[^.;]{0,40}\b(?:break[- ]glass|exemption|exception|approved|"
-    r"allow[- ]list|sanctioned)\b)?"
-    r"|\b(?:runs?|running|hosted|lives?|served|stored)\s+only\s+(?:on|in|inside|within|from)\b",
-    re.I)
-
-
 # "X covers all of it, but Y isn't": a control in place with a named gap.
 _CONTRAST = re.compile(r"^(?P<head>.*?\b(?:all|every|each|both)\b.*?)(?:,|;|\s-)?\s+but\s+(?P<tail>.+)$", re.I)
 # A negative inside a "because" clause gives a reason ("set to not applicable because we have no EU users").
@@ -141,20 +64,6 @@ _RESULT = re.compile(r"(?P<head>^.*?)(?:,|;|\s-)\s*(?:so(?: that)?|which means|m
 _ENFORCED = re.compile(r"\b(?:blocked|forced|enforced|denied|disabled|locked(?: down)?|restricted|rejected|refused|"
                        r"isolated|air[- ]gapped|turned off|switched off|turned on|switched on|is on|are on|required|"
                        r"mandatory|stripped|redacted|masked|encrypted|pinned|signed|firewalled|segmented)\b", re.I)
-# "Plan" and "list" are also nouns for documents and registers: "the test plan", "the Business plan", "Conftest fails
-# the plan", "on the escalation list", "on the exception list". They state an intention only as a plan of work (no
-# modifier, or a time or work word: "on our plan", "the fiscal 2027 audit plan", "our plan for Q4") or a to-do list
-# ("on my list"). "Looking at" is exploring only in the progressive with a subject ("we're looking at"), not as a
-# participle ("reviewed it, looking at retention").
-_PLAN_NOUN = re.compile(r"^(?:in|on) (?:its|their|our|the|my|his|her) (?P<mod>(?:[\w-]+ ){0,3})(?P<noun>plans?|lists?)$", re.I)
-_PLAN_OF_WORK = re.compile(r"\b(?:20\d\d|fy\d\d|q[1-4]|fiscal|next|year'?s?|quarter'?s?|work|project|audit|"
-                           r"delivery|budget|improvement|remediation|transition|migration|rollout|implementation|to-?do|"
-                           r"wish|priority)\b", re.I)
-_TIME_AHEAD = re.compile(r"^\s*(?:q[1-4]|next|20\d\d|fy\d\d|this (?:year|quarter)|later|the (?:coming|next)|early|"
-                         r"mid|late)\b", re.I)
-_PROGRESSIVE = re.compile(r"\b(?:are|am|is|still|currently|been|we|i)\s+$", re.I)
-
-
 @dataclass
 class Signals:
     negated: bool = False
@@ -175,6 +84,8 @@ class Signals:
     specifics: int = 0
     percents: list[float] = field(default_factory=list)
     durations: list[float] = field(default_factory=list)
+    # the family readers' probabilities: planned (intention or mixed), pilot, scope gap, by hand (0 without the cue)
+    readings: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
     def names(self) -> list[str]:
         return [n for n in ("negated", "planned", "pilot", "partial", "hedged", "unsure", "vague", "correction",
@@ -202,26 +113,6 @@ def _negated(sentence: str, raw: str | None = None) -> bool:
     return gap is None or gap >= polarity.GAP_AT
 
 
-def _intention(sentence: str, m: re.Match) -> bool:
-    """Is this match of _PLANNED an intention, or a noun for a document, a register or a participle?"""
-    text = m.group(0)
-    noun = _PLAN_NOUN.match(text)
-    if noun:
-        return not noun.group("mod") or bool(_PLAN_OF_WORK.search(noun.group("mod")))
-    low = text.lower()
-    if low in ("plan for", "plans for") and sentence[max(0, m.start() - 4): m.start()].lower() == "the ":
-        return bool(_TIME_AHEAD.match(sentence[m.end():]))
-    if low == "planned" and re.search(r"\b(?:a|an|each|every)\s+$", sentence[max(0, m.start() - 6): m.start()], re.I):
-        return False  # "each workload gets a planned failover drill twice a year": a scheduled event, not an intention
-    if low.startswith("looking "):
-        return bool(_PROGRESSIVE.search(sentence[max(0, m.start() - 12): m.start()]))
-    return True
-
-
-def _planned(sentence: str) -> bool:
-    return any(_intention(sentence, m) for m in _PLANNED.finditer(sentence))
-
-
 # A cadence the sentence denies is not its cadence: "refreshed quarterly, not monthly", "it isn't a monthly thing".
 _NOT_CADENCE = re.compile(r"\b(?:not|rather than|instead of)\s+(?:an?\s+|every\s+|once\s+an?\s+)?"
                           r"(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|nightly|day|week|month|quarter|"
@@ -236,20 +127,6 @@ _DOUBT_CLAUSE = re.compile(
     r"[,;-]\s*(?:but|and)?\s*(?:i am|we are)\s+not sure\s+(?:we|anyone|anybody|whether|if|that|they|it)\b"
     r"|\bbut\b[^.;]{0,80}\b(?:i am|we are)\s+not sure\s+(?:we|anyone|anybody|whether|if|that|they|it)\b",
     re.I)
-# A setting that limits what a tool or tenant can reach is a restriction, not partial coverage: "connectors limited
-# to SharePoint and Jira", "egress restricted to the provider's API" ("only covers firm laptops" stays partial).
-_SETTING_LIMITED = re.compile(
-    r"\b(?:connectors?|plugins?|plug-ins|extensions|integrations?|access|egress|domains|permissions|scopes?|sharing|"
-    r"share links?|links|tools?|actions|endpoints?|apis?)\s+(?:are\s+|is\s+)?(?:limited|restricted|locked down|"
-    r"scoped)\s+to\b", re.I)
-# Whose obligations a control serves is its scope, not a coverage gap: "the AI clauses some of our institutional
-# clients put in their contracts".
-_OBLIGATION_SCOPE = re.compile(
-    r"\b(?:some|many|most|a few|several) of (?:our|the|its|their) (?:\w+ )?(?:clients|customers|partners|regulators|"
-    r"contracts|jurisdictions|markets|sectors|funders|insurers)\b", re.I)
-
-
-
 _TAG = re.compile(r"<[^<>]{0,300}>")
 _CODE_TOKEN = re.compile(r"\S*(?:__|[=(){}\[\];$`\\])\S*")
 _PROSE_WORD = re.compile(r"\b[A-Za-z][A-Za-z'’-]*[a-z][A-Za-z'’-]*\b")
@@ -270,15 +147,11 @@ def detect(sentence: str) -> Signals:
     sig = Signals(
         negated=_negated(sentence, raw),
         generic=family_fires(sentence, "general-IT look-alikes"),
-        planned=_planned(sentence),
-        pilot=bool(_PILOT.search(sentence)),
-        partial=bool(_PARTIAL.search(_OBLIGATION_SCOPE.sub(" ", _SETTING_LIMITED.sub(" ", _RESTRICTION.sub(" ", sentence))))),
         hedged=family_fires(sentence, "hedges", ("doubt",)),
         unsure=family_fires(sentence, "hedges", ("does not know",)),
         correction=family_fires(sentence, "corrections"),
         off_topic=bool(_OFF_TOPIC.search(sentence)),
         present=bool(_PRESENT.search(sentence)),
-        manual=bool(_MANUAL.search(sentence)),
         automatic=bool(_AUTOMATIC.search(sentence)),
         universal=bool(_ALL.search(sentence)),
         specifics=specifics,
@@ -287,6 +160,16 @@ def detect(sentence: str) -> Signals:
                                r"false positives?|error rate|failure rate|success rate)\b", sentence, re.I)),
         durations=durations(_NOT_CADENCE.sub(" ", sentence)),
     )
+    # plans and pilots, partial scope, manual work: one cue each, read by the learned readers (readers.py)
+    plan_p, scope_p, manual_p = (readers.probabilities(f, raw) for f in readers.CLASSES)
+    plans = readers.decide("plans and pilots", plan_p)
+    sig.planned = plans in ("intention", "mixed")
+    sig.pilot = plans == "pilot"
+    sig.partial = plans == "mixed" or readers.decide("partial scope", scope_p) == "gap"
+    sig.present = sig.present or plans == "mixed"
+    sig.manual = readers.decide("manual vs automated", manual_p) == "by hand"
+    sig.readings = (plan_p[1] + plan_p[3] if plan_p else 0.0, plan_p[2] if plan_p else 0.0,
+                    scope_p[1] if scope_p else 0.0, manual_p[1] if manual_p else 0.0)
     contrast = _CONTRAST.match(sentence)
     if sig.negated and contrast and not polarity.negation(contrast.group("head")) and polarity.negation(
             contrast.group("tail")):
@@ -305,7 +188,6 @@ def detect(sentence: str) -> Signals:
 # Ablation (docs/interview.md, "Ablation by family"): AISMM_ABLATE="hedges,corrections" switches families off, to
 # measure what each one does on the tuning set. Never set in normal use.
 ABLATE = frozenset(f.strip() for f in os.environ.get("AISMM_ABLATE", "").split(",") if f.strip())
-_ONE_OFF = re.compile(r"\bone[- ]off\b", re.I)
 
 
 def _ablate(sig: Signals, sentence: str) -> None:
@@ -313,9 +195,7 @@ def _ablate(sig: Signals, sentence: str) -> None:
         sig.negated = False
     if "plans and pilots" in ABLATE:
         sig.planned = False
-        sig.pilot = sig.pilot and bool(_ONE_OFF.search(sentence))
-    if "one-off vs recurring" in ABLATE and _ONE_OFF.search(sentence):
-        sig.pilot = bool(_PILOT.search(_ONE_OFF.sub(" ", sentence)))
+        sig.pilot = False
     if "partial scope" in ABLATE:
         sig.partial = False
     if "hedges" in ABLATE:
