@@ -9,6 +9,10 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# One BLAS thread per test process: pytest-xdist already runs one worker per core, and two multi-threaded BLAS pools
+# on two cores spin against each other (the training tests fit logistic regressions on ~30,000 rows).
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 # Property tests draw the same examples on every run (a failure reproduces; CI is never flaky by luck),
 # keep no example database in the clone, and have no deadline (a loaded 2-core machine is slow, not

@@ -9,15 +9,18 @@ Families in the table:
 - negation scope: the one negation cue; whether a negated sentence describes a missing control or a control at
   work ("nothing ships unsigned", "no local login is possible, we disabled it") is read by the learned polarity
   reader (polarity.py), not by lists of phrasings;
+- plans and pilots, partial scope, manual vs automated: one broad cue each ("intention or trial", "coverage word",
+  "person at work"); what a sentence the cue finds says (an intention or a document called a plan, a coverage gap or
+  a restriction that is the control, a person's step or a system's) is read by the learned readers of readers.py,
+  trained on sentence-level labels (phase 8; they replaced about 580 alternatives of signals.py);
 - hedges: the respondent's doubt withholds met;
 - corrections: a later statement that corrects an earlier one wins;
 - general-IT look-alikes: a general control offered for an AI objective, unless the sentence names the AI part.
 
-The other families of the engine (the rest of negation scope, plans and pilots, partial scope, one-off vs recurring,
-manual vs automated) are the signal regexes of signals.py. Every alternative there and here has evidence in the
-tuning set: `python -m aismm_assistant.evals.lexicon` measures each one, and `prune_pattern` removed the ones no
-tuning sentence fires through (docs/interview.md, "Lexicon size"). Cues that duplicated signals.py without being
-read by it were removed rather than kept as a second, unused copy.
+The rest of the engine's signals (negation structure, one-off vs recurring cadences, specifics) are the regexes of
+signals.py. Every alternative there and here is measured on the tuning set by
+`python -m aismm_assistant.evals.lexicon` (docs/interview.md, "Lexicon size"). Cues that duplicated signals.py
+without being read by it were removed rather than kept as a second, unused copy.
 """
 
 from __future__ import annotations

@@ -161,7 +161,8 @@ def detect(sentence: str) -> Signals:
         durations=durations(_NOT_CADENCE.sub(" ", sentence)),
     )
     # plans and pilots, partial scope, manual work: one cue each, read by the learned readers (readers.py)
-    plan_p, scope_p, manual_p = (readers.probabilities(f, raw) for f in readers.CLASSES)
+    read = readers.read_all(raw)
+    plan_p, scope_p, manual_p = (read[f] for f in readers.CLASSES)
     plans = readers.decide("plans and pilots", plan_p)
     sig.planned = plans in ("intention", "mixed")
     sig.pilot = plans == "pilot"
