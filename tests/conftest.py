@@ -62,13 +62,15 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
 
 def _file_rank(item: pytest.Item) -> int:
-    """0 for a browser test, 1 for a slow one, 2 for the rest (see pytest_collection_modifyitems)."""
+    """0 for the longest test (the training reproduction, minutes on one worker), 1 for a browser test, 2 for a slow
+    one, 3 for the rest (see pytest_collection_modifyitems)."""
     names = {mark.name for mark in item.iter_markers()}
-    return 0 if "browser" in names else 1 if "slow" in names else 2
+    return 0 if "longest" in names else 1 if "browser" in names else 2 if "slow" in names else 3
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Files with a browser test first, then files with a slow test, then the rest, each in collection order.
+    """The file with the longest test first, then files with a browser test, then files with a slow test, then the
+    rest, each in collection order.
 
     Under `--dist loadfile --no-loadscope-reorder` (pyproject addopts) xdist hands out whole files in this
     order, so the long files (a Chromium file is 10-60 s on one worker, most with a single test) start while
@@ -79,7 +81,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     rank: dict[str, int] = {}
     for item in items:
         path = item.nodeid.split("::", 1)[0]
-        rank[path] = min(rank.get(path, 2), _file_rank(item))
+        rank[path] = min(rank.get(path, 3), _file_rank(item))
     items.sort(key=lambda item: rank[item.nodeid.split("::", 1)[0]])
 
 

@@ -214,7 +214,8 @@ def test_fit_learns_separable_classes_and_regularisation_shrinks_the_weights():
 
 
 @pytest.mark.skipif(not any((ROOT / "evals" / "golden").glob("*.yaml")), reason="no golden files")
-@pytest.mark.slow  # embeds the tuning set's ~8,000 evidence sentences with the real MiniLM (about 2 minutes)
+@pytest.mark.slow  # embeds the tuning set's ~21,000 evidence sentences and the readers' windows (minutes)
+@pytest.mark.longest
 def test_training_reproduces_the_shipped_weights(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     out = tmp_path / "w.json"
