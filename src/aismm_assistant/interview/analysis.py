@@ -19,7 +19,6 @@ from typing import Any
 
 from aismm_assistant.assessment.scoring import score_category
 from aismm_assistant.criteria import Criterion, criteria_for
-from aismm_assistant.interview import readers
 from aismm_assistant.interview.citations import verify_citations
 from aismm_assistant.interview.figures import decisive_comparison, figure_status
 from aismm_assistant.interview.learned import ABSTAINED_REASON, CRITERIA_FEATURES
@@ -370,7 +369,6 @@ def _read_turn(matcher: ObjectiveMatcher, t_index: int, turn: TurnInput, app_ids
     evidence: dict[str, list[Evidence]] = {}
     qvec: list = []  # the question's embedding, computed when a sentence first needs it
     clean, flags = screen_answer(turn.answer or "", t_index)
-    readers.prefetch([span.text for span in clean])  # one encoder call for the turn's cue sentences
     qscores = _question_prior(matcher, turn)
     carry: dict[str, float] = {}
     for s_index, span in enumerate(clean):

@@ -197,25 +197,6 @@ def read_all(sentence: str) -> dict[str, list[float] | None]:
     return out
 
 
-def prefetch(sentences: Sequence[str]) -> None:
-    """Embed a turn's sentences and the windows of their cues in one batch, so that `read_all` (and the polarity
-    reader) find their vectors in the memo: one encoder call per turn instead of one per sentence. Changes no
-    reading."""
-    if _OVERRIDE or load() is None:
-        return
-    from aismm_assistant.interview import attribution
-
-    if not attribution.enabled():
-        return
-    texts = []
-    for sentence in sentences:
-        fired = [f for f in CLASSES if fires(f, sentence)]
-        if fired:
-            texts += [sentence, *(window(f, sentence) for f in fired)]
-    if texts:
-        attribution.embed_sentences(texts)
-
-
 def decide(family: str, probs: Sequence[float] | None) -> str | None:
     """The class a reading stands for: the first class unless the others reach READ_AT together."""
     if probs is None:
