@@ -54,7 +54,6 @@ POLARITY_LAMBDA = 0.0003
 # trained on the sentence-level labels of evals/golden/sentence-labels/ (docs/golden-guide.md)
 FAMILY_LAMBDA = 0.0001
 FAMILY_STEPS = 1500
-FAMILY_BALANCE = 0.0  # class weights (n / n_class) ** FAMILY_BALANCE: the rarer readings weigh more
 LABEL_FILES = {"plans and pilots": "plans-and-pilots.jsonl", "partial scope": "partial-scope.jsonl",
                "manual vs automated": "manual-vs-automated.jsonl"}
 
@@ -325,15 +324,10 @@ def _family_inputs(family: str, rows: list[tuple[str, str, int]], full: bool) ->
 
 
 def _fit_family(family: str, A: Any, y: Any) -> list[list[float]]:
-    import numpy as np
-
     from aismm_assistant.interview.readers import CLASSES as FAMILY_CLASSES
 
-    k = len(FAMILY_CLASSES[family])
-    counts = np.maximum(np.bincount(np.asarray(y), minlength=k), 1).astype(np.float64)
-    weights = (counts.sum() / counts) ** FAMILY_BALANCE
-    return _softmax_regression(A, y, k, FAMILY_LAMBDA, FAMILY_STEPS, READER_LEARNING_RATE, bias_row=-1,
-                               weights=weights[np.asarray(y)])
+    return _softmax_regression(A, y, len(FAMILY_CLASSES[family]), FAMILY_LAMBDA, FAMILY_STEPS, READER_LEARNING_RATE,
+                               bias_row=-1)
 
 
 def family_tables(labels: dict[str, list[tuple[str, str, int]]], k: int = 3) -> dict[str, dict[str, list[float]]]:

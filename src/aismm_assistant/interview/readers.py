@@ -148,31 +148,15 @@ def inputs(family: str, sentence: str, vectors: tuple[Any, Any] | None) -> list[
 def probabilities(family: str, sentence: str) -> list[float] | None:
     """P(each class of the family) for a sentence its cue fires on; None when the cue does not fire or no reader is
     trained."""
-    if _OVERRIDE:
-        hit = _OVERRIDE[-1].get(family, {}).get(sentence)
-        if hit is not None:
-            return list(hit)
-    if not fires(family, sentence):
-        return None
-    model = load()
-    if model is None:
-        return None
-    from aismm_assistant.interview import attribution
-
-    weights = model["families"][family]
-    if attribution.enabled():
-        sv, wv = attribution.embed_sentences([sentence, window(family, sentence)])
-        row = inputs(family, sentence, (sv, wv))
-        return [float(v) for v in softmax_rows(weights["full"], [row])[0]]
-    return [float(v) for v in softmax_rows(weights["cue_only"], [inputs(family, sentence, None)])[0]]
+    return read_all(sentence, (family,))[family]
 
 
-def read_all(sentence: str) -> dict[str, list[float] | None]:
-    """`probabilities` of every family at once: the sentence and the windows of the cues that fire are embedded in
-    one batch (the same vectors, one encoder call per sentence instead of one per family)."""
+def read_all(sentence: str, families: Sequence[str] = tuple(CLASSES)) -> dict[str, list[float] | None]:
+    """`probabilities` of several families (every one by default) at once: the sentence and the windows of the cues
+    that fire are embedded in one call."""
     out: dict[str, list[float] | None] = {}
     todo = []
-    for family in CLASSES:
+    for family in families:
         hit = _OVERRIDE[-1].get(family, {}).get(sentence) if _OVERRIDE else None
         if hit is not None:
             out[family] = list(hit)
@@ -184,16 +168,12 @@ def read_all(sentence: str) -> dict[str, list[float] | None]:
         from aismm_assistant.interview import attribution
 
         model = load()
-        if attribution.enabled():
-            windows = [window(f, sentence) for f in todo]
-            vectors = attribution.embed_sentences([sentence, *windows])
-            for f, wv in zip(todo, vectors[1:], strict=True):
-                row = inputs(f, sentence, (vectors[0], wv))
-                out[f] = [float(v) for v in softmax_rows(model["families"][f]["full"], [row])[0]]
-        else:
-            for f in todo:
-                row = inputs(f, sentence, None)
-                out[f] = [float(v) for v in softmax_rows(model["families"][f]["cue_only"], [row])[0]]
+        vectors = (attribution.embed_sentences([sentence, *(window(f, sentence) for f in todo)])
+                   if attribution.enabled() else None)
+        for k, f in enumerate(todo):
+            part = "full" if vectors is not None else "cue_only"
+            row = inputs(f, sentence, (vectors[0], vectors[1 + k]) if vectors is not None else None)
+            out[f] = [float(v) for v in softmax_rows(model["families"][f][part], [row])[0]]
     return out
 
 
