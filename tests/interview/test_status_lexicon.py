@@ -30,13 +30,14 @@ def test_the_table_is_small():
     assert lexicon.alternatives() <= 250
 
 
-def test_the_whole_lexicon_stays_below_its_phase_8_size(monkeypatch):
+def test_the_whole_lexicon_is_at_most_half_its_f102dab_size(monkeypatch):
     """Every hand-written alternative the engine reads (signals, analysis, text, the table, the polarity reader's
-    structure), counted as the inventory counts them: 1,789 at f102dab, 938 after phase 8. It may shrink, not grow."""
+    structure), counted as the inventory counts them: 1,789 at f102dab, 938 after phase 8, 894 after phase 9 (the
+    issue's target: at most half). It may shrink, not grow."""
     from aismm_assistant.evals import lexicon as inventory_tool
 
     monkeypatch.setattr(inventory_tool, "tuning_sentences", lambda golden: [])  # counted, not measured
-    assert inventory_tool.inventory(ROOT / "evals" / "golden")["total_alternatives"] <= 940
+    assert inventory_tool.inventory(ROOT / "evals" / "golden")["total_alternatives"] <= 1789 // 2
 
 
 def test_no_example_is_copied_from_a_golden_transcript():

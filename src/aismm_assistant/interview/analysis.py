@@ -64,6 +64,13 @@ ATTRIBUTION = os.environ.get("AISMM_ATTRIBUTION", "lexical").lower() == "embeddi
 MECHANISM_GUARD = True  # a second Automated/enforcement objective needs the sentence to name a mechanism
 QUESTION_MIX = 0.3       # weight of the question's embedding beside the sentence's
 CONTRAST = True          # "A, not B" is absence for an objective about B
+# An objective a question asked about directly, whose answers evidence none of it (nothing credited to it, or only a
+# faint mention the rules abstained on), is proposed not met with low confidence: what an assessor records when the
+# control owner, asked, offers nothing for it. Low confidence keeps the follow-up (questions.needs_follow_up); a
+# vague, hedged or "I don't know" answer stays unknown, and so does an objective nobody asked about (phase 9, docs).
+UNANSWERED = True
+UNANSWERED_CONFIDENCE = 0.3
+UNANSWERED_REASON = "asked directly, and no answer evidences it"
 FORBIDDEN_ABSENT = True  # a negation of what the objective forbids is the control ("prompts are not retained")
 FIGURES = True           # stated figures are compared with the criteria's measures (figures.py), not signals.shortfall  # mixed verdicts a core absence statement turns into not_met
 
@@ -72,7 +79,7 @@ _ANAPHORA = re.compile(r"^\W*(?:it|its|it's|that|that's|this|they|they're|those|
                        r"neither|none|either|which|so|but|and|though|still|also|plus)\b", re.I)
 _BARE_REPLY = re.compile(r"^\W*(?:no|yes|yeah|yep|nope|correct|right)\W*$", re.I)
 # "Not yet." / "No, not yet." opening an answer says the asked objective is absent, whatever follows.
-_NOT_YET = re.compile(r"^\W*(?:no,?\s+)?(?:not yet|not really|not at all|nothing yet|none yet|not so far)\W*$", re.I)
+_NOT_YET = re.compile(r"^\W*(?:no,?\s+)?(?:not yet|not really)\W*$", re.I)
 
 
 # ---------------------------------------------------------------- objective profiles
@@ -508,6 +515,7 @@ def analyse_full(
                 if line:
                     proposals[c.id].reasons.append(line)
     for c in applicable:
+        proposals[c.id] = unanswered(proposals[c.id], c.id in asked)
         line = criteria_line(matcher.profiles[c.id].criteria, evidence[c.id], verdicts[c.id])
         if line:
             proposals[c.id].reasons.append(line)
@@ -666,6 +674,17 @@ def _qualifications(items: list[Evidence]) -> list[Evidence]:
     not covered yet'), or a figure short of the bar, about the objective itself: they lower an earlier met."""
     return [e for e in items if e.status == "partial" and e.lead and e.raw >= QUALIFY_RAW
             and (e.signals.partial or "→ partial" in e.note)]
+
+
+def unanswered(proposal: ControlProposal, asked: bool) -> ControlProposal:
+    """Not met, with low confidence, for an objective asked about directly that no answer evidences (`UNANSWERED`)."""
+    if not (UNANSWERED and asked and proposal.status == "unknown" and proposal.reasons):
+        return proposal
+    first = proposal.reasons[0]
+    if first != "not discussed" and not first.startswith(ABSTAINED_REASON):
+        return proposal
+    return ControlProposal(proposal.control_id, "not_met", UNANSWERED_CONFIDENCE, reasons=[UNANSWERED_REASON],
+                           evidence_request=list(proposal.evidence_request))
 
 
 def _decide(control: Control, items: list[Evidence]) -> ControlProposal:

@@ -28,6 +28,10 @@ EMBED_DELTA = 0.08   # a second objective must be within this cosine of the best
 _LOCK = threading.Lock()
 _CRITERIA: dict[tuple, dict[str, Any]] = {}
 _SENTENCES: OrderedDict[str, Any] = OrderedDict()
+# How many sentence vectors the memo keeps (about 1.5 KB each): enough for a long interview in a server process.
+# Training raises it for its run (evals/training.py), so that the tuning set's second pass and the readers' tables
+# find every sentence of the first pass instead of embedding it again.
+MEMO_SIZE = 20000
 _ENCODER: list[Any] = []
 
 # "happens by itself" or "is enforced": what an Automated / enforcement objective adds to its topic
@@ -93,7 +97,7 @@ def embed_sentences(texts: list[str]) -> list[Any]:
         with _LOCK:
             for t, v in zip(missing, vecs, strict=True):
                 _SENTENCES[t] = v
-            while len(_SENTENCES) > 20000:
+            while len(_SENTENCES) > MEMO_SIZE:
                 _SENTENCES.popitem(last=False)
     return [found[t] for t in texts]
 

@@ -12,7 +12,8 @@ guards that keep the engine's promises:
   `ABSTAINED_MET` and a sentence itself votes met (the rules' score was low, the reading is clear); partial or not
   met when a sentence about it itself says so ("No questionnaire or anything like that", attributed faintly) and
   the model finds it at least `ABSTAINED_GAP` likely. Otherwise, e.g. a passing mention ("We use Jira for
-  tickets"), it stays unknown;
+  tickets"), it stays unknown here (after the model, analysis.unanswered proposes not met, with low confidence, for
+  an objective a question asked about directly that no answer evidences);
 - met needs at least one sentence that itself votes met (never a planned, piloted, hedged or screened one);
 - a partial read from a stated number below the objective's bar ("about 60%" against 90%) stays partial;
 - the model must prefer its status by at least `margin` (chosen with the L2 strength by rotation);

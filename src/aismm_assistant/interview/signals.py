@@ -20,8 +20,7 @@ from aismm_assistant.interview.text import (
     sentences,
 )
 
-_OFF_TOPIC = re.compile(r"\b(?:side note|by the way|unrelated|off[- ]topic|on another note|incidentally|"
-                        r"as an aside|different topic|not related)\b", re.I)
+_OFF_TOPIC = re.compile(r"\b(?:side note|by the way|unrelated|off[- ]topic)\b", re.I)
 _PRESENT = re.compile(r"\b(?:today|currently|already|right now|at the moment|so far|for now|in place|live)\b", re.I)
 _AUTOMATIC = re.compile(r"\b(?:automat\w*|auto[- ]\w+)", re.I)
 _ALL = re.compile(r"\b(?:all|every|each|100 ?%|fully|entire|whole|across the board|without exception)\b", re.I)
@@ -37,10 +36,8 @@ _ARTIFACT = re.compile(
 _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][A-Za-z0-9]+|\b[A-Z]{2,}[A-Za-z0-9-]*\b")
 _DIGIT = re.compile(r"\d")
 _VAGUE = re.compile(
-    r"^\s*(?:yes|yeah|yep|sure|of course|absolutely|definitely|correct|right)\b|\b(?:it's handled|it is handled|"
-    r"we are covered|all good|taken care of|we have that|we do that|that is covered|it is covered|"
-    r"we have something|something like that|more or less|sort of|kind of|in some form|we are fine|"
-    r"best practice|industry standard|as needed|when needed|where appropriate|we are good)\b",
+    r"^\s*(?:yes|yeah|yep|sure|of course|absolutely|definitely|right)\b|\b(?:we are covered|we do that|"
+    r"that is covered|it is covered|more or less|sort of|kind of|we are fine|industry standard|as needed)\b",
     re.I,
 )
 
@@ -123,10 +120,8 @@ _NOT_CADENCE = re.compile(r"\b(?:not|rather than|instead of)\s+(?:an?\s+|every\s
 # A respondent's doubt about one part, after stating what is in place, names a gap: "Stella Assist streams … into
 # Splunk, but Auto-Triage … only write to a debug bucket, and I'm not sure anyone has a block-rate number", "The
 # policies are in Git, but if someone edited one on the cluster I'm not sure we'd be told" (partial, not unknown).
-_DOUBT_CLAUSE = re.compile(
-    r"[,;-]\s*(?:but|and)?\s*(?:i am|we are)\s+not sure\s+(?:we|anyone|anybody|whether|if|that|they|it)\b"
-    r"|\bbut\b[^.;]{0,80}\b(?:i am|we are)\s+not sure\s+(?:we|anyone|anybody|whether|if|that|they|it)\b",
-    re.I)
+_DOUBT_CLAUSE = re.compile(r"(?:[,;-]\s*(?:but|and)?\s*|\bbut\b[^.;]{0,80}\b)(?:i am|we are)\s+not sure\s+"
+                           r"(?:we|anyone|anybody|whether|if|that|they|it)\b", re.I)
 _TAG = re.compile(r"<[^<>]{0,300}>")
 _CODE_TOKEN = re.compile(r"\S*(?:__|[=(){}\[\];$`\\])\S*")
 _PROSE_WORD = re.compile(r"\b[A-Za-z][A-Za-z'’-]*[a-z][A-Za-z'’-]*\b")
