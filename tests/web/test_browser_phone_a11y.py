@@ -38,6 +38,7 @@ DESKTOP = {"width": 1280, "height": 900}
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
+    require_browser()
     home = tmp_path_factory.mktemp("phone") / "home"
     env = server_env(home)
     store = home_store(home)
@@ -75,6 +76,7 @@ def _pages(site) -> list[tuple[str, str | None]]:
 
 @pytest.fixture(scope="module")
 def browser():
+    require_browser()  # module fixtures are set up before the function-scoped check above
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
