@@ -43,7 +43,6 @@ LAMBDAS = (0.001, 0.003, 0.01)  # L2 strengths tried by the inner rotation of `c
 # falling with the strength, in the rotations of phases 8 and 9: dropped in phase 9 to keep the training test short)
 MARGINS = (0.0, 0.1, 0.2)  # how much more probable the model's status must be than the rules' (same rotation)
 MASK_WEIGHT = 0.1  # weight of the masked copies of each example in _data (0.1 and 0.3 compared by CV)
-ASKED = FEATURE_NAMES.index("asked")  # whether a question asked about the objective (learned.features)
 STEPS = 3000
 LEARNING_RATE = 0.5
 # The sentence reader: L2 strength 0.0003 (weak: 384 dimensions, ~9,000 sentences) chosen by leave-organisations-out
@@ -110,7 +109,7 @@ def _collect_cases(golden: Path) -> list[dict[str, Any]]:
             cases.append({"org": file.name.split("--")[0], "file": file.name, "category": cat, "scope": g.scope,
                           "turns": case.turns, "expected": case.expected_level,
                           "expected_controls": case.expected_controls, "proposal": detail.proposal,
-                          "features": detail.features, "items": detail.evidence})
+                          "features": detail.features, "items": detail.evidence, "answered": detail.answered})
     vectors = sentence_vectors(sorted({e.quote for c in cases for items in c["items"].values()
                                        for e in items if e.status in LABELS}))
     for c in cases:
@@ -445,8 +444,8 @@ def _score(cases: list[dict], weights: list[list[float]] | None, margin: float =
             revisions = reanswered([t.question for t in c["turns"]])
             for cid, x in c["features"].items():
                 controls[cid] = relabel(by_id[cid], c["items"].get(cid, []), controls[cid], x, model, revisions)
-        for cid, x in c["features"].items():  # as analysis.analyse_full does after the model
-            controls[cid] = unanswered(controls[cid], x[ASKED] == 1.0)
+        for cid in c["features"]:  # as analysis.analyse_full does after the model
+            controls[cid] = unanswered(controls[cid], cid in c["answered"])
         level = finish(c["category"], controls, [], c["scope"]).level
         rows.append((c["expected"], level))
         pairs += [(st, controls[cid].status if cid in controls else "unknown")

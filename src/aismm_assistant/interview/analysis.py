@@ -28,8 +28,10 @@ from aismm_assistant.interview.signals import (
     Signals,
     Thresholds,
     detect,
+    markup_only,
     negative_exemplars,
     objective_thresholds,
+    prose_words,
     shortfall,
 )
 from aismm_assistant.interview.text import content_stems, expand_contractions
@@ -345,6 +347,8 @@ class AnalysisDetail:
     evidence: dict[str, list[Evidence]]
     rules: dict[str, ControlProposal]
     asked: set[str]
+    # asked in a turn whose answer says something in words (not only markup or code): what `unanswered` reads
+    answered: set[str] = field(default_factory=set)
 
 
 TURN_CACHE_SIZE = 2048
@@ -489,10 +493,13 @@ def analyse_full(
     evidence: dict[str, list[Evidence]] = {c.id: [] for c in applicable}
     flags: list[Flag] = []
     asked: set[str] = set()
+    answered: set[str] = set()
     for t_index, turn in enumerate(turns):
         read = analyse_turn(category, t_index, turn, app_ids)
         flags.extend(read.flags)
         asked.update(read.asked)
+        if read.asked and prose_words(turn.answer) and not markup_only(turn.answer):
+            answered.update(read.asked)
         for cid, items in read.evidence.items():
             evidence[cid].extend(items)
     rules = {c.id: _decide(c, evidence[c.id]) for c in applicable}
@@ -515,7 +522,7 @@ def analyse_full(
                 if line:
                     proposals[c.id].reasons.append(line)
     for c in applicable:
-        proposals[c.id] = unanswered(proposals[c.id], c.id in asked)
+        proposals[c.id] = unanswered(proposals[c.id], c.id in answered)
         line = criteria_line(matcher.profiles[c.id].criteria, evidence[c.id], verdicts[c.id])
         if line:
             proposals[c.id].reasons.append(line)
@@ -524,7 +531,7 @@ def analyse_full(
             proposals[c.id] = ControlProposal(c.id, "not_applicable", 1.0,
                                               reasons=["outside the assessment's deployment scope"])
     _verify(proposals, turns)
-    return AnalysisDetail(finish(category, proposals, flags, scope_list), features, evidence, rules, asked)
+    return AnalysisDetail(finish(category, proposals, flags, scope_list), features, evidence, rules, asked, answered)
 
 
 def _criteria_texts(matcher: ObjectiveMatcher) -> dict[str, list[str]]:

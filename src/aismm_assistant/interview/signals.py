@@ -127,6 +127,11 @@ _CODE_TOKEN = re.compile(r"\S*(?:__|[=(){}\[\];$`\\])\S*")
 _PROSE_WORD = re.compile(r"\b[A-Za-z][A-Za-z'’-]*[a-z][A-Za-z'’-]*\b")
 
 
+def markup_only(text: str) -> bool:
+    """Markup or code with hardly any prose around it (fewer than four words): nothing a respondent commits to."""
+    return bool(_TAG.search(text) or _CODE_TOKEN.search(text)) and len(prose_words(text)) < 4
+
+
 def prose_words(sentence: str) -> list[str]:
     """Natural-language words once markup is removed ('<script>…</script>' says nothing about a control)."""
     text = _TAG.sub(" ", sentence)
@@ -171,9 +176,8 @@ def detect(sentence: str) -> Signals:
             contrast.group("tail")):
         sig.partial = True  # read with the negation as "in place for part of the scope"
     sig.vague = bool(_VAGUE.search(sentence)) and specifics < 2 or (specifics == 0 and len(sentence.split()) < 7)
-    if _TAG.search(sentence) or _CODE_TOKEN.search(sentence):
-        if len(prose_words(sentence)) < 4:
-            sig.vague = True  # markup or code with hardly any prose: nothing a respondent commits to
+    if markup_only(sentence):
+        sig.vague = True  # markup or code with hardly any prose: nothing a respondent commits to
     if sig.unsure and sig.specifics >= 2 and _DOUBT_CLAUSE.search(sentence):
         sig.unsure, sig.partial = False, True
     if ABLATE:
