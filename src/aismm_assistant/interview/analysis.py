@@ -28,10 +28,9 @@ from aismm_assistant.interview.signals import (
     Signals,
     Thresholds,
     detect,
-    markup_only,
     negative_exemplars,
     objective_thresholds,
-    prose_words,
+    says_something,
     shortfall,
 )
 from aismm_assistant.interview.text import content_stems, expand_contractions
@@ -498,7 +497,7 @@ def analyse_full(
         read = analyse_turn(category, t_index, turn, app_ids)
         flags.extend(read.flags)
         asked.update(read.asked)
-        if read.asked and prose_words(turn.answer) and not markup_only(turn.answer):
+        if read.asked and says_something(turn.answer):
             answered.update(read.asked)
         for cid, items in read.evidence.items():
             evidence[cid].extend(items)

@@ -127,9 +127,19 @@ _CODE_TOKEN = re.compile(r"\S*(?:__|[=(){}\[\];$`\\])\S*")
 _PROSE_WORD = re.compile(r"\b[A-Za-z][A-Za-z'’-]*[a-z][A-Za-z'’-]*\b")
 
 
+def _has_markup(text: str) -> bool:
+    return bool(_TAG.search(text) or _CODE_TOKEN.search(text))
+
+
 def markup_only(text: str) -> bool:
     """Markup or code with hardly any prose around it (fewer than four words): nothing a respondent commits to."""
-    return bool(_TAG.search(text) or _CODE_TOKEN.search(text)) and len(prose_words(text)) < 4
+    return _has_markup(text) and len(prose_words(text)) < 4
+
+
+def says_something(text: str) -> bool:
+    """The text has words of prose, and is not markup or code with hardly any prose around it."""
+    words = prose_words(text)
+    return bool(words) and not (len(words) < 4 and _has_markup(text))
 
 
 def prose_words(sentence: str) -> list[str]:
